@@ -1,0 +1,148 @@
+package io.ballast.config;
+
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Every option of the Ballast job, with its default and a one-line description. Given on the command
+ * line as {@code --name value} (or {@code --name=value}). Options under {@code kafka.} are passed to
+ * every Kafka client as they are (security.protocol, sasl.*, ssl.*, ...).
+ */
+public final class BallastOptions {
+
+    private BallastOptions() {
+    }
+
+    /** Prefix of the Kafka client properties passed through. */
+    public static final String KAFKA_PREFIX = "kafka.";
+
+    public static final ConfigOption<String> BOOTSTRAP = ConfigOptions.key("bootstrap")
+            .stringType().noDefaultValue()
+            .withDescription("Kafka bootstrap servers, host:port[,host:port...].");
+
+    public static final ConfigOption<String> REGISTRY = ConfigOptions.key("registry")
+            .stringType().noDefaultValue()
+            .withDescription("Schema registry base URL speaking the Confluent REST API, e.g. http://registry:8081.");
+
+    public static final ConfigOption<Boolean> REGISTRY_AUTO_REGISTER = ConfigOptions.key("registry.auto-register")
+            .booleanType().defaultValue(true)
+            .withDescription("Register output schemas under <topic>-value; false: they must already be registered (the subject's latest version is tried first).");
+
+    public static final ConfigOption<String> REGISTRY_USER_INFO = ConfigOptions.key("registry.basic-auth.user-info")
+            .stringType().noDefaultValue()
+            .withDescription("Registry basic auth as user:password.");
+
+    public static final ConfigOption<String> REGISTRY_BEARER_TOKEN = ConfigOptions.key("registry.bearer-token")
+            .stringType().noDefaultValue()
+            .withDescription("Registry bearer token (Authorization: Bearer ...), instead of basic auth.");
+
+    public static final ConfigOption<String> REGISTRY_TRUSTSTORE = ConfigOptions.key("registry.truststore.location")
+            .stringType().noDefaultValue()
+            .withDescription("Trust store file for an https registry; default: the JVM's trust store.");
+
+    public static final ConfigOption<String> REGISTRY_TRUSTSTORE_PASSWORD = ConfigOptions.key("registry.truststore.password")
+            .stringType().noDefaultValue()
+            .withDescription("Password of the registry trust store.");
+
+    public static final ConfigOption<String> REGISTRY_TRUSTSTORE_TYPE = ConfigOptions.key("registry.truststore.type")
+            .stringType().defaultValue("PKCS12")
+            .withDescription("Type of the registry trust store: PKCS12 or JKS.");
+
+    public static final ConfigOption<Duration> REGISTRY_CONNECT_TIMEOUT = ConfigOptions.key("registry.connect-timeout")
+            .durationType().defaultValue(Duration.ofSeconds(5))
+            .withDescription("Registry connect timeout.");
+
+    public static final ConfigOption<Duration> REGISTRY_READ_TIMEOUT = ConfigOptions.key("registry.read-timeout")
+            .durationType().defaultValue(Duration.ofSeconds(10))
+            .withDescription("Registry request timeout.");
+
+    public static final ConfigOption<Integer> REGISTRY_RETRIES = ConfigOptions.key("registry.retries")
+            .intType().defaultValue(5)
+            .withDescription("Retries of a registry request after an I/O error, a timeout, HTTP 5xx or 429.");
+
+    public static final ConfigOption<Duration> REGISTRY_RETRY_BACKOFF = ConfigOptions.key("registry.retry-backoff")
+            .durationType().defaultValue(Duration.ofMillis(200))
+            .withDescription("First backoff between registry retries; doubles up to registry.retry-backoff-max.");
+
+    public static final ConfigOption<Duration> REGISTRY_RETRY_BACKOFF_MAX = ConfigOptions.key("registry.retry-backoff-max")
+            .durationType().defaultValue(Duration.ofSeconds(5))
+            .withDescription("Longest backoff between registry retries.");
+
+    public static final ConfigOption<String> TOPIC_QUOTES = topic("quotes", "Input: market quotes, key = instrument symbol.");
+    public static final ConfigOption<String> TOPIC_TRADES = topic("trades", "Input: the providers' fills, key = provider id.");
+    public static final ConfigOption<String> TOPIC_RISK_LIMITS = topic("risk-limits", "Input (compacted): risk limits, key = provider or provider/UNDERLYING.");
+    public static final ConfigOption<String> TOPIC_SIGNALS = topic("rebalance-signals", "Output: rebalance signals, key = provider/UNDERLYING.");
+    public static final ConfigOption<String> TOPIC_RISK = topic("inventory-risk", "Output: rolling greeks, key = provider/UNDERLYING.");
+    public static final ConfigOption<String> TOPIC_VOL_SKEW = topic("vol-skew", "Output: smiles, key = UNDERLYING/expiry-epoch-millis.");
+    public static final ConfigOption<String> TOPIC_REJECTED = topic("rejected", "Output: rejected input with a reason, key = input key bytes.");
+
+    public static final ConfigOption<String> DELIVERY = ConfigOptions.key("delivery.guarantee")
+            .stringType().defaultValue("exactly-once")
+            .withDescription("Output delivery: exactly-once (Kafka transactions, visible at each checkpoint) or at-least-once (lowest latency; routers de-duplicate by signalId).");
+
+    public static final ConfigOption<String> TRANSACTIONAL_ID_PREFIX = ConfigOptions.key("sink.transactional-id-prefix")
+            .stringType().defaultValue("ballast")
+            .withDescription("Prefix of the Kafka transactional ids (exactly-once); unique per job on a cluster.");
+
+    public static final ConfigOption<Duration> TRANSACTION_TIMEOUT = ConfigOptions.key("sink.transaction-timeout")
+            .durationType().defaultValue(Duration.ofMinutes(10))
+            .withDescription("Kafka transaction timeout (exactly-once); must not exceed the broker's transaction.max.timeout.ms, checked at start.");
+
+    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL = ConfigOptions.key("checkpoint.interval")
+            .durationType().defaultValue(Duration.ofSeconds(10))
+            .withDescription("Checkpoint interval; with exactly-once it is also the output latency.");
+
+    public static final ConfigOption<String> CHECKPOINT_DIR = ConfigOptions.key("checkpoint.dir")
+            .stringType().defaultValue("file:///tmp/ballast/checkpoints")
+            .withDescription("Checkpoint storage URI (file://, s3://, ...).");
+
+    public static final ConfigOption<String> GROUP_ID = ConfigOptions.key("source.group-id")
+            .stringType().defaultValue("ballast")
+            .withDescription("Kafka consumer group id (offsets are committed on checkpoints, for monitoring).");
+
+    public static final ConfigOption<String> STARTING_OFFSETS = ConfigOptions.key("source.starting-offsets")
+            .stringType().defaultValue("committed")
+            .withDescription("Where a job without state starts reading: committed (the group's offsets, else earliest), earliest or latest.");
+
+    public static final ConfigOption<Duration> MAX_OUT_OF_ORDERNESS = ConfigOptions.key("source.max-out-of-orderness")
+            .durationType().defaultValue(Duration.ofSeconds(2))
+            .withDescription("Watermark bound on event-time disorder of the inputs.");
+
+    public static final ConfigOption<Duration> IDLENESS = ConfigOptions.key("source.idleness")
+            .durationType().defaultValue(Duration.ofSeconds(30))
+            .withDescription("A partition silent this long stops holding back the watermark.");
+
+    public static final ConfigOption<Integer> MAX_RECORD_BYTES = ConfigOptions.key("input.max-record-bytes")
+            .intType().defaultValue(1024 * 1024)
+            .withDescription("Larger input values are rejected as OVERSIZED; also caps Avro string and array lengths.");
+
+    public static final ConfigOption<Duration> MAX_CLOCK_SKEW = ConfigOptions.key("input.max-clock-skew")
+            .durationType().defaultValue(Duration.ofHours(1))
+            .withDescription("Input whose event time is further ahead of the clock is rejected (INVALID_FIELD).");
+
+    public static final ConfigOption<Integer> PARALLELISM = ConfigOptions.key("parallelism")
+            .intType().noDefaultValue()
+            .withDescription("Default operator parallelism; default: the cluster's.");
+
+    public static final ConfigOption<Integer> MAX_PARALLELISM = ConfigOptions.key("max-parallelism")
+            .intType().defaultValue(128)
+            .withDescription("Key groups of every keyed operator; fixed for the life of the job's state.");
+
+    private static ConfigOption<String> topic(String name, String description) {
+        return ConfigOptions.key("topic." + name).stringType().defaultValue(name).withDescription(description);
+    }
+
+    /** All options, in the order of the operations guide. */
+    public static final List<ConfigOption<?>> ALL = List.of(
+            BOOTSTRAP, REGISTRY, REGISTRY_AUTO_REGISTER, REGISTRY_USER_INFO, REGISTRY_BEARER_TOKEN,
+            REGISTRY_TRUSTSTORE, REGISTRY_TRUSTSTORE_PASSWORD, REGISTRY_TRUSTSTORE_TYPE,
+            REGISTRY_CONNECT_TIMEOUT, REGISTRY_READ_TIMEOUT, REGISTRY_RETRIES, REGISTRY_RETRY_BACKOFF,
+            REGISTRY_RETRY_BACKOFF_MAX,
+            TOPIC_QUOTES, TOPIC_TRADES, TOPIC_RISK_LIMITS, TOPIC_SIGNALS, TOPIC_RISK, TOPIC_VOL_SKEW, TOPIC_REJECTED,
+            DELIVERY, TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT, CHECKPOINT_INTERVAL, CHECKPOINT_DIR,
+            GROUP_ID, STARTING_OFFSETS, MAX_OUT_OF_ORDERNESS, IDLENESS, MAX_RECORD_BYTES, MAX_CLOCK_SKEW,
+            PARALLELISM, MAX_PARALLELISM);
+}

@@ -1,0 +1,15 @@
+package io.ballast.config;
+
+/** Bad configuration, found at start; the message names the option and the bad value. */
+public final class ConfigException extends IllegalArgumentException {
+
+    private static final long serialVersionUID = 1L;
+
+    public ConfigException(String message) {
+        super(message);
+    }
+
+    public ConfigException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,183 @@
+package io.ballast.kafka;
+
+import io.ballast.avro.RejectedRecord;
+import io.ballast.config.BallastConfig;
+import io.ballast.config.BallastOptions;
+import io.ballast.config.ConfigException;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.types.Either;
+import org.apache.flink.util.function.SerializableFunction;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.config.ConfigResource;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** Builds Ballast's Kafka sources and sinks from its configuration, and checks the cluster at start. */
+public final class KafkaIo {
+
+    /** The broker setting that bounds producer transaction timeouts. */
+    public static final String BROKER_MAX_TRANSACTION_TIMEOUT = "transaction.max.timeout.ms";
+
+    private static final long ADMIN_TIMEOUT_SECONDS = 30;
+
+    private KafkaIo() {
+    }
+
+    /**
+     * A source whose records are decoded and validated; bad ones come out as rejections (see
+     * {@link ValidatingDeserializer}).
+     */
+    public static <T extends SpecificRecord, R> KafkaSource<Either<Rejection, R>> source(
+            BallastConfig config, String topic, Class<T> recordClass, Validator<T> validator,
+            SourceRecordMapper<T, R> mapper, TypeInformation<R> producedType) {
+        Properties props = config.kafkaProperties();
+        props.putIfAbsent("isolation.level", "read_committed");
+        props.putIfAbsent("partition.discovery.interval.ms", "60000");
+        props.putIfAbsent("commit.offsets.on.checkpoint", "true");
+        return KafkaSource.<Either<Rejection, R>>builder()
+                .setBootstrapServers(config.require(BallastOptions.BOOTSTRAP))
+                .setTopics(topic)
+                .setGroupId(config.get(BallastOptions.GROUP_ID))
+                .setClientIdPrefix(config.get(BallastOptions.GROUP_ID) + "-" + topic)
+                .setStartingOffsets(startingOffsets(config))
+                .setProperties(props)
+                .setDeserializer(new ValidatingDeserializer<>(recordClass, config.registry(), validator, mapper,
+                        producedType, config.get(BallastOptions.MAX_RECORD_BYTES)))
+                .build();
+    }
+
+    private static OffsetsInitializer startingOffsets(BallastConfig config) {
+        switch (config.startingOffsets()) {
+            case EARLIEST:
+                return OffsetsInitializer.earliest();
+            case LATEST:
+                return OffsetsInitializer.latest();
+            case COMMITTED:
+            default:
+                return OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST);
+        }
+    }
+
+    /**
+     * A sink writing Avro values to {@code topic}, with the configured delivery guarantee. With
+     * exactly-once, each sink gets its own transactional id prefix ({@code <prefix>-<topic>}).
+     */
+    public static <IN, V extends SpecificRecord> KafkaSink<IN> sink(
+            BallastConfig config, String topic, Class<V> valueClass,
+            SerializableFunction<IN, byte[]> key, SerializableFunction<IN, V> value) {
+        return sink(config, new AvroKafkaSerializer<>(topic, valueClass, config.registry(), key, value));
+    }
+
+    /** The sink of the {@code rejected} topic: the input's key bytes, as received, and the record. */
+    public static KafkaSink<Rejection> rejectedSink(BallastConfig config) {
+        return sink(config, config.get(BallastOptions.TOPIC_REJECTED), RejectedRecord.class,
+                Rejection::getKey, Rejection::getRecord);
+    }
+
+    private static <IN> KafkaSink<IN> sink(BallastConfig config, AvroKafkaSerializer<IN, ?> serializer) {
+        Properties props = config.kafkaProperties();
+        props.putIfAbsent("transaction.timeout.ms",
+                Long.toString(config.get(BallastOptions.TRANSACTION_TIMEOUT).toMillis()));
+        props.putIfAbsent("enable.idempotence", "true");
+        props.putIfAbsent("acks", "all");
+        props.putIfAbsent("linger.ms", "0");
+        boolean exactlyOnce = config.delivery() == BallastConfig.Delivery.EXACTLY_ONCE;
+        var builder = KafkaSink.<IN>builder()
+                .setBootstrapServers(config.require(BallastOptions.BOOTSTRAP))
+                .setKafkaProducerConfig(props)
+                .setRecordSerializer(serializer)
+                .setDeliveryGuarantee(exactlyOnce ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE);
+        if (exactlyOnce) {
+            builder.setTransactionalIdPrefix(config.get(BallastOptions.TRANSACTIONAL_ID_PREFIX) + "-" + serializer.topic());
+        }
+        return builder.build();
+    }
+
+    /** Key bytes of a UTF-8 string key. */
+    public static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Checks the Kafka cluster before the job starts: every topic exists (the source would otherwise
+     * fail later with UnknownTopicOrPartition) and, with exactly-once, the transaction timeout is within
+     * the broker's {@value #BROKER_MAX_TRANSACTION_TIMEOUT}.
+     */
+    public static void checkCluster(BallastConfig config, Collection<String> topics) {
+        Properties props = config.kafkaProperties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.require(BallastOptions.BOOTSTRAP));
+        props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
+        props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
+        try (Admin admin = Admin.create(props)) {
+            Set<String> existing = admin.listTopics().names().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            List<String> missing = new ArrayList<>();
+            for (String t : topics) {
+                if (!existing.contains(t)) {
+                    missing.add(t);
+                }
+            }
+            if (!missing.isEmpty()) {
+                throw new ConfigException("Topics " + new TreeSet<>(missing) + " do not exist on the Kafka cluster at "
+                        + config.get(BallastOptions.BOOTSTRAP) + "; create them first (see the README)");
+            }
+            if (config.delivery() == BallastConfig.Delivery.EXACTLY_ONCE) {
+                checkTransactionTimeout(config, admin);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while checking the Kafka cluster", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new ConfigException("Cannot reach the Kafka cluster at --bootstrap "
+                    + config.get(BallastOptions.BOOTSTRAP) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void checkTransactionTimeout(BallastConfig config, Admin admin)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Duration timeout = config.get(BallastOptions.TRANSACTION_TIMEOUT);
+        String passed = config.kafkaProperties().getProperty("transaction.timeout.ms");
+        long timeoutMs = passed != null ? Long.parseLong(passed.trim()) : timeout.toMillis();
+        Collection<Node> nodes = admin.describeCluster().nodes().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        for (Node node : nodes) {
+            ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, node.idString());
+            Config brokerConfig = admin.describeConfigs(List.of(broker)).all()
+                    .get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS).get(broker);
+            ConfigEntry max = brokerConfig == null ? null : brokerConfig.get(BROKER_MAX_TRANSACTION_TIMEOUT);
+            if (max == null || max.value() == null) {
+                continue;
+            }
+            long maxMs = Long.parseLong(max.value());
+            if (timeoutMs > maxMs) {
+                throw BallastConfig.bad(BallastOptions.TRANSACTION_TIMEOUT, Duration.ofMillis(timeoutMs),
+                        "exceeds the broker's " + BROKER_MAX_TRANSACTION_TIMEOUT + " = " + maxMs + " ms (broker "
+                                + node.idString() + "); lower it, or raise the broker's maximum");
+            }
+        }
+        Duration interval = config.get(BallastOptions.CHECKPOINT_INTERVAL);
+        if (timeoutMs <= interval.toMillis()) {
+            throw BallastConfig.bad(BallastOptions.TRANSACTION_TIMEOUT, Duration.ofMillis(timeoutMs),
+                    "must be longer than --checkpoint.interval (" + interval.toMillis()
+                            + " ms): a transaction stays open for at least one checkpoint interval");
+        }
+    }
+}

@@ -1,0 +1,222 @@
+package io.ballast.kafka;
+
+import io.ballast.avro.Instrument;
+import io.ballast.avro.InstrumentKind;
+import io.ballast.avro.Quote;
+import io.ballast.avro.RiskLimits;
+import io.ballast.avro.Trade;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+/**
+ * The field rules of the contract for each input record. A rule names the field and echoes the value:
+ * {@code "trade.quantity must be > 0, got -3.0"}.
+ */
+public final class Validators {
+
+    /** Separator of provider and underlying in keys; it may not appear inside either. */
+    public static final char KEY_SEPARATOR = '/';
+
+    private Validators() {
+    }
+
+    /** Quotes: a valid instrument, finite non-negative bid, positive ask ≥ bid, sane sizes and times. */
+    public static Validator<Quote> quote(long maxFutureSkewMillis) {
+        return (q, key, now) -> {
+            String p = instrument("quote.instrument", q.getInstrument());
+            if (p != null) {
+                return p;
+            }
+            if ((p = nonBlank("quote.venue", q.getVenue())) != null) {
+                return p;
+            }
+            if (!Double.isFinite(q.getBid()) || q.getBid() < 0) {
+                return "quote.bid must be finite and >= 0, got " + q.getBid();
+            }
+            if (!Double.isFinite(q.getAsk()) || q.getAsk() <= 0) {
+                return "quote.ask must be finite and > 0, got " + q.getAsk();
+            }
+            if (q.getAsk() < q.getBid()) {
+                return "quote.ask (" + q.getAsk() + ") is below quote.bid (" + q.getBid() + ")";
+            }
+            if ((p = optionalNonNegative("quote.bidSize", q.getBidSize())) != null
+                    || (p = optionalNonNegative("quote.askSize", q.getAskSize())) != null
+                    || (p = optionalPositive("quote.underlyingPrice", q.getUnderlyingPrice())) != null
+                    || (p = eventTime("quote.eventTime", q.getEventTime(), now, maxFutureSkewMillis)) != null) {
+                return p;
+            }
+            Instant expiry = q.getInstrument().getExpiry();
+            if (expiry != null && !q.getEventTime().isBefore(expiry)) {
+                return "quote of " + q.getInstrument().getSymbol() + " at " + q.getEventTime()
+                        + " is not before its expiry " + expiry;
+            }
+            return null;
+        };
+    }
+
+    /** Trades: ids, a valid instrument, positive finite quantity and price, a finite fee. */
+    public static Validator<Trade> trade(long maxFutureSkewMillis) {
+        return (t, key, now) -> {
+            String p;
+            if ((p = nonBlank("trade.tradeId", t.getTradeId())) != null
+                    || (p = keyPart("trade.providerId", t.getProviderId())) != null
+                    || (p = nonBlank("trade.venue", t.getVenue())) != null
+                    || (p = instrument("trade.instrument", t.getInstrument())) != null) {
+                return p;
+            }
+            if (!Double.isFinite(t.getQuantity()) || t.getQuantity() <= 0) {
+                return "trade.quantity must be finite and > 0, got " + t.getQuantity();
+            }
+            if (!Double.isFinite(t.getPrice()) || t.getPrice() <= 0) {
+                return "trade.price must be finite and > 0, got " + t.getPrice();
+            }
+            if (t.getFee() != null && !Double.isFinite(t.getFee())) {
+                return "trade.fee must be finite, got " + t.getFee();
+            }
+            if (t.getSignalId() != null && t.getSignalId().isBlank()) {
+                return "trade.signalId must be null or non-blank, got '" + t.getSignalId() + "'";
+            }
+            if ((p = eventTime("trade.eventTime", t.getEventTime(), now, maxFutureSkewMillis)) != null) {
+                return p;
+            }
+            Instant expiry = t.getInstrument().getExpiry();
+            if (expiry != null && t.getEventTime().isAfter(expiry)) {
+                return "trade of " + t.getInstrument().getSymbol() + " at " + t.getEventTime()
+                        + " is after its expiry " + expiry;
+            }
+            return null;
+        };
+    }
+
+    /** Risk limits: finite, non-negative parameters, and a key that matches the record. */
+    public static Validator<RiskLimits> riskLimits() {
+        return (l, key, now) -> {
+            String p;
+            if ((p = keyPart("riskLimits.providerId", l.getProviderId())) != null) {
+                return p;
+            }
+            if (l.getUnderlying() != null && (p = keyPart("riskLimits.underlying", l.getUnderlying())) != null) {
+                return p;
+            }
+            String expectedKey = limitsKey(l.getProviderId(), l.getUnderlying());
+            String actualKey = key == null ? null : new String(key, StandardCharsets.UTF_8);
+            if (!expectedKey.equals(actualKey)) {
+                return "risk-limits key '" + actualKey + "' does not match the record, expected '" + expectedKey + "'";
+            }
+            if (!Double.isFinite(l.getDeltaTarget())) {
+                return "riskLimits.deltaTarget must be finite, got " + l.getDeltaTarget();
+            }
+            if ((p = nonNegative("riskLimits.deltaBand", l.getDeltaBand())) != null
+                    || (p = nonNegative("riskLimits.hedgeCostBps", l.getHedgeCostBps())) != null
+                    || (p = nonNegative("riskLimits.minHedgeQuantity", l.getMinHedgeQuantity())) != null
+                    || (p = optionalPositive("riskLimits.gammaLimit", l.getGammaLimit())) != null
+                    || (p = optionalPositive("riskLimits.vegaLimit", l.getVegaLimit())) != null
+                    || (p = positive("riskLimits.riskAversion", l.getRiskAversion())) != null
+                    || (p = positive("riskLimits.fillIntensity", l.getFillIntensity())) != null) {
+                return p;
+            }
+            if (l.getHedgeTimeoutMs() <= 0) {
+                return "riskLimits.hedgeTimeoutMs must be > 0, got " + l.getHedgeTimeoutMs();
+            }
+            if (l.getQuoteHorizonMs() <= 0) {
+                return "riskLimits.quoteHorizonMs must be > 0, got " + l.getQuoteHorizonMs();
+            }
+            if (l.getHedgeInstrument() != null && l.getHedgeInstrument().isBlank()) {
+                return "riskLimits.hedgeInstrument must be null or non-blank";
+            }
+            return null;
+        };
+    }
+
+    /** The Kafka key of a limits record: {@code provider} or {@code provider/UNDERLYING}. */
+    public static String limitsKey(String providerId, String underlying) {
+        return underlying == null ? providerId : providerId + KEY_SEPARATOR + underlying;
+    }
+
+    static String instrument(String path, Instrument i) {
+        String p;
+        if ((p = nonBlank(path + ".symbol", i.getSymbol())) != null
+                || (p = keyPart(path + ".underlying", i.getUnderlying())) != null) {
+            return p;
+        }
+        if (!Double.isFinite(i.getMultiplier()) || i.getMultiplier() <= 0) {
+            return path + ".multiplier must be finite and > 0, got " + i.getMultiplier();
+        }
+        InstrumentKind kind = i.getKind();
+        if (kind == InstrumentKind.OPTION) {
+            if (i.getStrike() == null) {
+                return path + ".strike is required for an OPTION";
+            }
+            if (!Double.isFinite(i.getStrike()) || i.getStrike() <= 0) {
+                return path + ".strike must be finite and > 0, got " + i.getStrike();
+            }
+            if (i.getExpiry() == null) {
+                return path + ".expiry is required for an OPTION";
+            }
+            if (i.getRight() == null) {
+                return path + ".right is required for an OPTION";
+            }
+        } else {
+            if (i.getStrike() != null) {
+                return path + ".strike must be null for a " + kind + ", got " + i.getStrike();
+            }
+            if (i.getRight() != null) {
+                return path + ".right must be null for a " + kind + ", got " + i.getRight();
+            }
+            if (kind == InstrumentKind.FUTURE && i.getExpiry() == null) {
+                return path + ".expiry is required for a FUTURE";
+            }
+            if (kind != InstrumentKind.FUTURE && i.getExpiry() != null) {
+                return path + ".expiry must be null for a " + kind + ", got " + i.getExpiry();
+            }
+        }
+        if (i.getExpiry() != null && i.getExpiry().toEpochMilli() <= 0) {
+            return path + ".expiry must be after 1970-01-01, got " + i.getExpiry();
+        }
+        return null;
+    }
+
+    private static String eventTime(String path, Instant t, long now, long maxFutureSkewMillis) {
+        long ms = t.toEpochMilli();
+        if (ms <= 0) {
+            return path + " must be after 1970-01-01, got " + t;
+        }
+        if (ms - now > maxFutureSkewMillis) {
+            return path + " " + t + " is " + (ms - now) + " ms ahead of the clock (limit "
+                    + maxFutureSkewMillis + " ms)";
+        }
+        return null;
+    }
+
+    private static String nonBlank(String path, String s) {
+        return s == null || s.isBlank() ? path + " must not be blank" : null;
+    }
+
+    /** Parts of keys of the form provider/UNDERLYING. */
+    private static String keyPart(String path, String s) {
+        if (s == null || s.isBlank()) {
+            return path + " must not be blank";
+        }
+        if (s.indexOf(KEY_SEPARATOR) >= 0) {
+            return path + " must not contain '" + KEY_SEPARATOR + "', got '" + s + "'";
+        }
+        return null;
+    }
+
+    private static String positive(String path, double v) {
+        return Double.isFinite(v) && v > 0 ? null : path + " must be finite and > 0, got " + v;
+    }
+
+    private static String nonNegative(String path, double v) {
+        return Double.isFinite(v) && v >= 0 ? null : path + " must be finite and >= 0, got " + v;
+    }
+
+    private static String optionalPositive(String path, Double v) {
+        return v == null ? null : positive(path, v);
+    }
+
+    private static String optionalNonNegative(String path, Double v) {
+        return v == null ? null : nonNegative(path, v);
+    }
+}
