@@ -134,18 +134,6 @@ public final class BallastConfig {
                 }
             }
         }
-        if (options().contains(BallastOptions.REGISTRY)) {
-            require(BallastOptions.REGISTRY);
-            try {
-                registry();
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException("Invalid registry configuration: " + e.getMessage(), e);
-            }
-            String trustStore = get(BallastOptions.REGISTRY_TRUSTSTORE);
-            if (trustStore != null && !Files.isReadable(Path.of(trustStore))) {
-                throw bad(BallastOptions.REGISTRY_TRUSTSTORE, trustStore, "the file does not exist or is not readable");
-            }
-        }
         positive(BallastOptions.REGISTRY_CONNECT_TIMEOUT);
         positive(BallastOptions.REGISTRY_READ_TIMEOUT);
         positive(BallastOptions.REGISTRY_RETRY_BACKOFF);
@@ -212,6 +200,18 @@ public final class BallastConfig {
             }
             if (!topics.add(name)) {
                 throw bad(t, name, "this topic is already used by another topic option");
+            }
+        }
+        if (options().contains(BallastOptions.REGISTRY)) {
+            require(BallastOptions.REGISTRY);
+            try {
+                registry();
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("Invalid registry configuration: " + e.getMessage(), e);
+            }
+            String trustStore = get(BallastOptions.REGISTRY_TRUSTSTORE);
+            if (trustStore != null && !Files.isReadable(Path.of(trustStore))) {
+                throw bad(BallastOptions.REGISTRY_TRUSTSTORE, trustStore, "the file does not exist or is not readable");
             }
         }
     }

@@ -1,0 +1,107 @@
+package io.ballast.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class BallastConfigTest {
+
+    private static final String[] REQUIRED = {"--bootstrap", "127.0.0.1:9092", "--registry", "http://127.0.0.1:8081"};
+
+    private static BallastConfig parse(String... extra) {
+        String[] args = new String[REQUIRED.length + extra.length];
+        System.arraycopy(REQUIRED, 0, args, 0, REQUIRED.length);
+        System.arraycopy(extra, 0, args, REQUIRED.length, extra.length);
+        return BallastConfig.fromArgs(args);
+    }
+
+    @Test
+    void appliesDefaults() {
+        BallastConfig c = parse();
+        assertThat(c.get(BallastOptions.TOPIC_QUOTES)).isEqualTo("quotes");
+        assertThat(c.get(BallastOptions.TOPIC_REJECTED)).isEqualTo("rejected");
+        assertThat(c.delivery()).isEqualTo(BallastConfig.Delivery.EXACTLY_ONCE);
+        assertThat(c.startingOffsets()).isEqualTo(BallastConfig.StartingOffsets.COMMITTED);
+        assertThat(c.get(BallastOptions.CHECKPOINT_INTERVAL)).isEqualTo(Duration.ofSeconds(10));
+        assertThat(c.get(BallastOptions.MAX_PARALLELISM)).isEqualTo(128);
+        assertThat(c.registry().autoRegister()).isTrue();
+        assertThat(c.get(BallastOptions.PARALLELISM)).isNull();
+    }
+
+    @Test
+    void parsesBothArgumentFormsAndTypes() {
+        BallastConfig c = parse("--delivery.guarantee=at-least-once", "--checkpoint.interval", "500 ms",
+                "--registry.auto-register", "false", "--topic.quotes", "md.quotes", "--registry.retries", "2");
+        assertThat(c.delivery()).isEqualTo(BallastConfig.Delivery.AT_LEAST_ONCE);
+        assertThat(c.get(BallastOptions.CHECKPOINT_INTERVAL)).isEqualTo(Duration.ofMillis(500));
+        assertThat(c.registry().autoRegister()).isFalse();
+        assertThat(c.registry().maxRetries()).isEqualTo(2);
+        assertThat(c.get(BallastOptions.TOPIC_QUOTES)).isEqualTo("md.quotes");
+    }
+
+    @Test
+    void passesKafkaPropertiesThrough() {
+        BallastConfig c = parse("--kafka.security.protocol", "SASL_SSL", "--kafka.sasl.mechanism", "PLAIN");
+        assertThat(c.kafkaProperties()).containsEntry("security.protocol", "SASL_SSL").containsEntry("sasl.mechanism", "PLAIN");
+    }
+
+    @Test
+    void supportsFlags() {
+        BallastConfig c = BallastConfig.fromArgs(List.of("--bootstrap", "h:1", "--registry", "http://r", "--registry.auto-register"),
+                BallastOptions.ALL, Set.of("registry.auto-register"));
+        assertThat(c.registry().autoRegister()).isTrue();
+    }
+
+    @Test
+    void namesTheOptionAndValueOfEveryError() {
+        assertThatThrownBy(() -> parse("--checkpoint.interval", "soon"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'soon'").hasMessageContaining("--checkpoint.interval").hasMessageContaining("duration");
+        assertThatThrownBy(() -> parse("--delivery.guarantee", "maybe-once"))
+                .hasMessageContaining("'maybe-once'").hasMessageContaining("--delivery.guarantee")
+                .hasMessageContaining("exactly-once").hasMessageContaining("at-least-once");
+        assertThatThrownBy(() -> parse("--checkpoint.interval", "0 s"))
+                .hasMessageContaining("--checkpoint.interval").hasMessageContaining("positive");
+        assertThatThrownBy(() -> parse("--registry.retries", "-1")).hasMessageContaining("--registry.retries");
+        assertThatThrownBy(() -> parse("--registry.retries", "many")).hasMessageContaining("'many'").hasMessageContaining("integer");
+        assertThatThrownBy(() -> parse("--max-parallelism", "0")).hasMessageContaining("--max-parallelism");
+        assertThatThrownBy(() -> parse("--parallelism", "300")).hasMessageContaining("'300'").hasMessageContaining("--max-parallelism");
+        assertThatThrownBy(() -> parse("--topic.rejected", "quotes")).hasMessageContaining("'quotes'").hasMessageContaining("already used");
+        assertThatThrownBy(() -> parse("--topic.trades", "bad topic!")).hasMessageContaining("'bad topic!'");
+        assertThatThrownBy(() -> parse("--checkpoint.dir", "relative/path")).hasMessageContaining("'relative/path'");
+        assertThatThrownBy(() -> parse("--registry.truststore.location", "/no/such/file.p12"))
+                .hasMessageContaining("/no/such/file.p12");
+        assertThatThrownBy(() -> parse("--registry.auto-register", "perhaps")).hasMessageContaining("'perhaps'");
+    }
+
+    @Test
+    void rejectsBadEndpoints() {
+        assertThatThrownBy(() -> BallastConfig.fromArgs("--bootstrap", "localhost", "--registry", "http://r"))
+                .hasMessageContaining("'localhost'").hasMessageContaining("--bootstrap");
+        assertThatThrownBy(() -> BallastConfig.fromArgs("--bootstrap", "h:1", "--registry", "registry:8081"))
+                .hasMessageContaining("registry:8081");
+        assertThatThrownBy(() -> BallastConfig.fromArgs("--registry", "http://r"))
+                .hasMessageContaining("--bootstrap is required");
+    }
+
+    @Test
+    void rejectsUnknownRepeatedAndDanglingOptions() {
+        assertThatThrownBy(() -> parse("--checkpoint.intervall", "5 s"))
+                .hasMessageContaining("Unknown option --checkpoint.intervall").hasMessageContaining("--checkpoint.interval");
+        assertThatThrownBy(() -> parse("--topic.quotes", "a", "--topic.quotes", "b")).hasMessageContaining("twice");
+        assertThatThrownBy(() -> parse("--topic.quotes")).hasMessageContaining("has no value");
+        assertThatThrownBy(() -> parse("stray")).hasMessageContaining("'stray'");
+    }
+
+    @Test
+    void everyOptionHasADescription() {
+        for (var o : BallastOptions.ALL) {
+            assertThat(o.description().toString()).as(o.key()).isNotBlank();
+        }
+    }
+}
