@@ -50,6 +50,7 @@ public final class AvroKafkaSerializer<IN, V extends SpecificRecord> implements 
 
     @Override
     public ProducerRecord<byte[], byte[]> serialize(IN element, KafkaSinkContext context, Long timestamp) {
-        return new ProducerRecord<>(topic, null, timestamp, key.apply(element), avro.serialize(value.apply(element)));
+        Long ts = timestamp != null && timestamp >= 0 ? timestamp : null;
+        return new ProducerRecord<>(topic, null, ts, key.apply(element), avro.serialize(value.apply(element)));
     }
 }

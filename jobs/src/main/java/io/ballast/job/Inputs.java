@@ -1,0 +1,140 @@
+package io.ballast.job;
+
+import io.ballast.avro.Quote;
+import io.ballast.avro.RiskLimits;
+import io.ballast.avro.Trade;
+import io.ballast.config.BallastConfig;
+import io.ballast.config.BallastOptions;
+import io.ballast.kafka.KafkaIo;
+import io.ballast.kafka.Rejection;
+import io.ballast.kafka.SourceRecordMapper;
+import io.ballast.kafka.SplitRejected;
+import io.ballast.kafka.Validators;
+import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.types.Either;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * The three inputs of Ballast as streams of good, validated records with event-time watermarks, and
+ * one stream of everything rejected on the way. Pipelines take an {@code Inputs}; tests can build one
+ * from their own streams.
+ */
+public final class Inputs {
+
+    /** Operator uids: never change them once shipped, savepoints are matched by them. */
+    public static final String UID_QUOTES_SOURCE = "quotes-source";
+    public static final String UID_TRADES_SOURCE = "trades-source";
+    public static final String UID_LIMITS_SOURCE = "risk-limits-source";
+    public static final String UID_QUOTES_SPLIT = "quotes-validate";
+    public static final String UID_TRADES_SPLIT = "trades-validate";
+    public static final String UID_LIMITS_SPLIT = "risk-limits-validate";
+
+    private final DataStream<Quote> quotes;
+    private final DataStream<Trade> trades;
+    private final DataStream<LimitsUpdate> limits;
+    private final DataStream<Rejection> rejected;
+
+    public Inputs(DataStream<Quote> quotes, DataStream<Trade> trades, DataStream<LimitsUpdate> limits,
+                  DataStream<Rejection> rejected) {
+        this.quotes = quotes;
+        this.trades = trades;
+        this.limits = limits;
+        this.rejected = rejected;
+    }
+
+    public DataStream<Quote> quotes() { return quotes; }
+    public DataStream<Trade> trades() { return trades; }
+    public DataStream<LimitsUpdate> limits() { return limits; }
+    public DataStream<Rejection> rejected() { return rejected; }
+
+    /** The Kafka inputs of the configuration. */
+    public static Inputs fromKafka(StreamExecutionEnvironment env, BallastConfig config) {
+        long skew = config.get(BallastOptions.MAX_CLOCK_SKEW).toMillis();
+        Duration disorder = config.get(BallastOptions.MAX_OUT_OF_ORDERNESS);
+        Duration idleness = config.get(BallastOptions.IDLENESS);
+
+        KafkaSource<Either<Rejection, Quote>> quoteSource = KafkaIo.source(config,
+                config.get(BallastOptions.TOPIC_QUOTES), Quote.class, Validators.quote(skew),
+                SourceRecordMapper.identity(), new AvroTypeInfo<>(Quote.class));
+        KafkaSource<Either<Rejection, Trade>> tradeSource = KafkaIo.source(config,
+                config.get(BallastOptions.TOPIC_TRADES), Trade.class, Validators.trade(skew),
+                SourceRecordMapper.identity(), new AvroTypeInfo<>(Trade.class));
+        KafkaSource<Either<Rejection, LimitsUpdate>> limitsSource = KafkaIo.source(config,
+                config.get(BallastOptions.TOPIC_RISK_LIMITS), RiskLimits.class, Validators.riskLimits(),
+                new LimitsMapper(), TypeInformation.of(LimitsUpdate.class));
+
+        SingleOutputStreamOperator<Quote> quotes = split(env.fromSource(quoteSource,
+                        watermarks(disorder, idleness, (Quote q) -> q.getEventTime().toEpochMilli()), "quotes")
+                .uid(UID_QUOTES_SOURCE), UID_QUOTES_SPLIT, "validate quotes");
+        SingleOutputStreamOperator<Trade> trades = split(env.fromSource(tradeSource,
+                        watermarks(disorder, idleness, (Trade t) -> t.getEventTime().toEpochMilli()), "trades")
+                .uid(UID_TRADES_SOURCE), UID_TRADES_SPLIT, "validate trades");
+        // Limits change rarely and never hold back event time.
+        SingleOutputStreamOperator<LimitsUpdate> limits = split(env.fromSource(limitsSource,
+                        WatermarkStrategy.<Either<Rejection, LimitsUpdate>>noWatermarks(), "risk-limits")
+                .uid(UID_LIMITS_SOURCE), UID_LIMITS_SPLIT, "validate risk limits");
+
+        DataStream<Rejection> rejected = quotes.getSideOutput(SplitRejected.REJECTED)
+                .union(trades.getSideOutput(SplitRejected.REJECTED), limits.getSideOutput(SplitRejected.REJECTED));
+        return new Inputs(quotes, trades, limits, rejected);
+    }
+
+    private static <R> SingleOutputStreamOperator<R> split(DataStream<Either<Rejection, R>> in, String uid, String name) {
+        @SuppressWarnings("unchecked")
+        TypeInformation<R> type = (TypeInformation<R>) ((org.apache.flink.api.java.typeutils.EitherTypeInfo<Rejection, R>)
+                in.getType()).getRightType();
+        return in.process(new SplitRejected<R>(), type).uid(uid).name(name);
+    }
+
+    /**
+     * Bounded out-of-orderness on the records' own event time. Rejections carry no event time that
+     * could be trusted, so they never move the watermark.
+     */
+    static <R> WatermarkStrategy<Either<Rejection, R>> watermarks(Duration disorder, Duration idleness,
+                                                                  EventTime<R> time) {
+        return WatermarkStrategy.<Either<Rejection, R>>forBoundedOutOfOrderness(disorder)
+                .withTimestampAssigner((SerializableTimestampAssigner<Either<Rejection, R>>) (e, kafkaTime) ->
+                        e.isRight() ? time.eventTime(e.right()) : Long.MIN_VALUE)
+                .withIdleness(idleness);
+    }
+
+    /** The event time of a good record. */
+    @FunctionalInterface
+    interface EventTime<R> extends java.io.Serializable {
+        long eventTime(R record);
+    }
+
+    /** Limits records, and tombstones that delete the limits of their key. */
+    static final class LimitsMapper implements SourceRecordMapper<RiskLimits, LimitsUpdate> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public LimitsUpdate map(RiskLimits value, ConsumerRecord<byte[], byte[]> record) {
+            return new LimitsUpdate(Validators.limitsKey(value.getProviderId(), value.getUnderlying()), value,
+                    record.offset());
+        }
+
+        @Override
+        public LimitsUpdate onNullValue(ConsumerRecord<byte[], byte[]> record) {
+            if (record.key() == null) {
+                return null; // rejected as NULL_VALUE: a tombstone must name what it deletes
+            }
+            String key = new String(record.key(), StandardCharsets.UTF_8);
+            String[] parts = key.split(String.valueOf(Validators.KEY_SEPARATOR), -1);
+            if (parts.length > 2 || parts[0].isBlank() || (parts.length == 2 && parts[1].isBlank())) {
+                return null;
+            }
+            return new LimitsUpdate(key, null, record.offset());
+        }
+    }
+}
