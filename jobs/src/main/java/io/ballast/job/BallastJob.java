@@ -1,0 +1,97 @@
+package io.ballast.job;
+
+import io.ballast.config.BallastConfig;
+import io.ballast.config.BallastOptions;
+import io.ballast.config.ConfigException;
+import io.ballast.config.JobOptions;
+import io.ballast.kafka.KafkaIo;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The Ballast job. {@code main} only reads the configuration, checks the cluster and wires Kafka in and
+ * out; the pipeline itself is built by {@link #build}.
+ */
+public final class BallastJob {
+
+    public static final String JOB_NAME = "Ballast";
+
+    private BallastJob() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        BallastConfig config;
+        try {
+            config = BallastConfig.fromArgs(Arrays.asList(args), JobOptions.all(), JobOptions.FLAGS);
+            KafkaIo.checkCluster(config, topics(config));
+        } catch (ConfigException e) {
+            System.err.println("ballast: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        StreamExecutionEnvironment env = environment(config);
+        build(env, config);
+        env.execute(JOB_NAME);
+    }
+
+    /** All topics the job reads or writes. */
+    public static List<String> topics(BallastConfig config) {
+        return List.of(config.get(BallastOptions.TOPIC_QUOTES), config.get(BallastOptions.TOPIC_TRADES),
+                config.get(BallastOptions.TOPIC_RISK_LIMITS), config.get(BallastOptions.TOPIC_SIGNALS),
+                config.get(BallastOptions.TOPIC_RISK), config.get(BallastOptions.TOPIC_VOL_SKEW),
+                config.get(BallastOptions.TOPIC_REJECTED));
+    }
+
+    /**
+     * The execution environment: the cluster's, or with {@code --local} an embedded MiniCluster with
+     * the web UI on 127.0.0.1:{@code --web-port}. Checkpointing, state backend and parallelism are set
+     * from the configuration either way.
+     */
+    public static StreamExecutionEnvironment environment(BallastConfig config) {
+        Configuration flink = flinkConfiguration(config);
+        StreamExecutionEnvironment env;
+        if (config.get(JobOptions.LOCAL)) {
+            flink.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+            flink.set(RestOptions.ADDRESS, "127.0.0.1");
+            flink.set(RestOptions.PORT, config.get(JobOptions.WEB_PORT));
+            env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
+        } else {
+            env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+        }
+        Integer parallelism = config.get(BallastOptions.PARALLELISM);
+        if (parallelism != null) {
+            env.setParallelism(parallelism);
+        }
+        return env;
+    }
+
+    /** Checkpointing (exactly-once mode, RocksDB, incremental), max parallelism, no Kryo fallback. */
+    public static Configuration flinkConfiguration(BallastConfig config) {
+        Configuration flink = new Configuration();
+        flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.get(BallastOptions.CHECKPOINT_INTERVAL));
+        flink.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.get(BallastOptions.CHECKPOINT_DIR));
+        flink.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        flink.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
+        flink.set(PipelineOptions.MAX_PARALLELISM, config.get(BallastOptions.MAX_PARALLELISM));
+        flink.set(PipelineOptions.GENERIC_TYPES, false);
+        flink.set(PipelineOptions.OBJECT_REUSE, true);
+        flink.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, java.time.Duration.ofMillis(50));
+        return flink;
+    }
+
+    /** Adds the whole job to {@code env}: Kafka inputs, the pipeline, Kafka outputs. */
+    public static void build(StreamExecutionEnvironment env, BallastConfig config) {
+        Inputs inputs = Inputs.fromKafka(env, config);
+        Outputs outputs = BallastPipeline.build(inputs, config);
+        outputs.toKafka(config);
+    }
+}
