@@ -47,9 +47,9 @@ public final class BallastConfig {
         this.values = values;
     }
 
-    /** Parses and checks the arguments against {@link BallastOptions#ALL}. */
+    /** Parses and checks the arguments against every option of the job ({@link JobOptions#all()}). */
     public static BallastConfig fromArgs(String... args) {
-        return fromArgs(List.of(args), BallastOptions.ALL, Set.of());
+        return fromArgs(List.of(args), JobOptions.all(), JobOptions.FLAGS);
     }
 
     /**

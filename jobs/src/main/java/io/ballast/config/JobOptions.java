@@ -27,6 +27,7 @@ public final class JobOptions {
     /** Every option the job's main understands. */
     public static List<ConfigOption<?>> all() {
         List<ConfigOption<?>> all = new ArrayList<>(BallastOptions.ALL);
+        all.addAll(PipelineOptions.ALL);
         all.add(LOCAL);
         all.add(WEB_PORT);
         return all;

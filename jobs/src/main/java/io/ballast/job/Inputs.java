@@ -3,6 +3,7 @@ package io.ballast.job;
 import io.ballast.avro.Quote;
 import io.ballast.avro.RiskLimits;
 import io.ballast.avro.Trade;
+import io.ballast.avro.internal.SourcedTrade;
 import io.ballast.config.BallastConfig;
 import io.ballast.config.BallastOptions;
 import io.ballast.kafka.KafkaIo;
@@ -21,6 +22,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.types.Either;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
@@ -40,11 +42,11 @@ public final class Inputs {
     public static final String UID_LIMITS_SPLIT = "risk-limits-validate";
 
     private final DataStream<Quote> quotes;
-    private final DataStream<Trade> trades;
+    private final DataStream<SourcedTrade> trades;
     private final DataStream<LimitsUpdate> limits;
     private final DataStream<Rejection> rejected;
 
-    public Inputs(DataStream<Quote> quotes, DataStream<Trade> trades, DataStream<LimitsUpdate> limits,
+    public Inputs(DataStream<Quote> quotes, DataStream<SourcedTrade> trades, DataStream<LimitsUpdate> limits,
                   DataStream<Rejection> rejected) {
         this.quotes = quotes;
         this.trades = trades;
@@ -53,7 +55,7 @@ public final class Inputs {
     }
 
     public DataStream<Quote> quotes() { return quotes; }
-    public DataStream<Trade> trades() { return trades; }
+    public DataStream<SourcedTrade> trades() { return trades; }
     public DataStream<LimitsUpdate> limits() { return limits; }
     public DataStream<Rejection> rejected() { return rejected; }
 
@@ -66,9 +68,9 @@ public final class Inputs {
         KafkaSource<Either<Rejection, Quote>> quoteSource = KafkaIo.source(config,
                 config.get(BallastOptions.TOPIC_QUOTES), Quote.class, Validators.quote(skew),
                 SourceRecordMapper.identity(), new AvroTypeInfo<>(Quote.class));
-        KafkaSource<Either<Rejection, Trade>> tradeSource = KafkaIo.source(config,
+        KafkaSource<Either<Rejection, SourcedTrade>> tradeSource = KafkaIo.source(config,
                 config.get(BallastOptions.TOPIC_TRADES), Trade.class, Validators.trade(skew),
-                SourceRecordMapper.identity(), new AvroTypeInfo<>(Trade.class));
+                new TradeMapper(), new AvroTypeInfo<>(SourcedTrade.class));
         KafkaSource<Either<Rejection, LimitsUpdate>> limitsSource = KafkaIo.source(config,
                 config.get(BallastOptions.TOPIC_RISK_LIMITS), RiskLimits.class, Validators.riskLimits(),
                 new LimitsMapper(), TypeInformation.of(LimitsUpdate.class));
@@ -76,12 +78,12 @@ public final class Inputs {
         SingleOutputStreamOperator<Quote> quotes = split(env.fromSource(quoteSource,
                         watermarks(disorder, idleness, (Quote q) -> q.getEventTime().toEpochMilli()), "quotes")
                 .uid(UID_QUOTES_SOURCE), UID_QUOTES_SPLIT, "validate quotes");
-        SingleOutputStreamOperator<Trade> trades = split(env.fromSource(tradeSource,
-                        watermarks(disorder, idleness, (Trade t) -> t.getEventTime().toEpochMilli()), "trades")
+        SingleOutputStreamOperator<SourcedTrade> trades = split(env.fromSource(tradeSource,
+                        watermarks(disorder, idleness, (SourcedTrade t) -> t.getTrade().getEventTime().toEpochMilli()), "trades")
                 .uid(UID_TRADES_SOURCE), UID_TRADES_SPLIT, "validate trades");
         // Limits change rarely and never hold back event time.
         SingleOutputStreamOperator<LimitsUpdate> limits = split(env.fromSource(limitsSource,
-                        WatermarkStrategy.<Either<Rejection, LimitsUpdate>>noWatermarks(), "risk-limits")
+                        NoTimeConstraint.<Either<Rejection, LimitsUpdate>>strategy(), "risk-limits")
                 .uid(UID_LIMITS_SOURCE), UID_LIMITS_SPLIT, "validate risk limits");
 
         DataStream<Rejection> rejected = quotes.getSideOutput(SplitRejected.REJECTED)
@@ -112,6 +114,24 @@ public final class Inputs {
     @FunctionalInterface
     interface EventTime<R> extends java.io.Serializable {
         long eventTime(R record);
+    }
+
+    /** Trades with their Kafka coordinates and original bytes. */
+    static final class TradeMapper implements SourceRecordMapper<Trade, SourcedTrade> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public SourcedTrade map(Trade value, ConsumerRecord<byte[], byte[]> record) {
+            return SourcedTrade.newBuilder()
+                    .setTrade(value)
+                    .setTopic(record.topic())
+                    .setPartition(record.partition())
+                    .setOffset(record.offset())
+                    .setKafkaTimestamp(record.timestamp())
+                    .setKey(record.key() == null ? null : ByteBuffer.wrap(record.key()))
+                    .setPayload(ByteBuffer.wrap(record.value()))
+                    .build();
+        }
     }
 
     /** Limits records, and tombstones that delete the limits of their key. */

@@ -7,8 +7,9 @@ import java.lang.reflect.Method;
 /**
  * Caps the lengths Avro's binary decoder accepts for strings, bytes and collections. Without a cap, a
  * corrupt length varint (say 2^31) makes the decoder allocate gigabytes before it notices the message
- * is 200 bytes long, and the TaskManager dies of it. No valid record is longer than its message, so
- * the cap is the largest message accepted.
+ * is 200 bytes long, and the TaskManager dies of it. The limits are JVM-wide (other jobs in a session
+ * cluster's TaskManager share them), so the cap is generous: the largest input accepted, but at least
+ * {@link #FLOOR} bytes. It only bounds what a corrupt length can make the decoder allocate.
  *
  * <p>Avro reads the limits from system properties once; an explicit {@code -D} setting wins. When
  * Avro has already read them, its package-private {@code resetLimits()} is called so the new values
@@ -16,12 +17,16 @@ import java.lang.reflect.Method;
  */
 public final class AvroLimits {
 
+    /** The smallest cap ever installed: 64 MiB. */
+    public static final int FLOOR = 64 * 1024 * 1024;
+
     private static volatile int installed = -1;
 
     private AvroLimits() {
     }
 
-    public static synchronized void install(int maxLength) {
+    public static synchronized void install(int maxRecordBytes) {
+        int maxLength = Math.max(FLOOR, maxRecordBytes);
         if (installed == maxLength) {
             return;
         }

@@ -143,11 +143,29 @@ public final class ConfluentRegistryClient {
         return id;
     }
 
-    /** {@code POST /subjects/{subject}/versions}: registers (or finds) the schema, returns its id. */
+    /**
+     * {@code POST /subjects/{subject}/versions}: registers (or finds) the schema, returns its id.
+     *
+     * <p>Two writers registering the same new subject at once can collide: Apicurio's Confluent API then
+     * answers the loser with HTTP 409 ("already exists") where Confluent's returns the id. A 409 is
+     * therefore answered by looking the schema up, and registering once more if it is still not there.
+     */
     public int register(String subject, Schema schema) throws IOException {
-        JsonNode answer = send(post("/subjects/" + encode(subject) + "/versions", schemaBody(schema)),
-                "register a schema under subject '" + subject + "'");
-        return intField(answer, "id", "registration under '" + subject + "'");
+        for (int attempt = 0; ; attempt++) {
+            try {
+                JsonNode answer = send(post("/subjects/" + encode(subject) + "/versions", schemaBody(schema)),
+                        "register a schema under subject '" + subject + "'");
+                return intField(answer, "id", "registration under '" + subject + "'");
+            } catch (RegistryException e) {
+                if (e.httpStatus() != 409 || attempt >= 2) {
+                    throw e;
+                }
+                OptionalInt existing = lookup(subject, schema);
+                if (existing.isPresent()) {
+                    return existing.getAsInt();
+                }
+            }
+        }
     }
 
     /** {@code GET /subjects/{subject}/versions/latest}. */

@@ -112,6 +112,15 @@ class ConfluentRegistryClientTest {
     }
 
     @Test
+    void answersAConcurrentRegistrationConflictWithALookup() throws Exception {
+        int id = registry.register("quotes-value", Quote.getClassSchema());
+        registry.failNext(1, 409); // as Apicurio answers the loser of two concurrent first registrations
+        ConfluentRegistryClient client = new ConfluentRegistryClient(config().build());
+        assertThat(client.register("quotes-value", Quote.getClassSchema())).isEqualTo(id);
+        assertThat(registry.requests()).isEqualTo(2); // the refused registration, then the lookup
+    }
+
+    @Test
     void sendsBasicAuth() throws Exception {
         String expected = "Basic " + Base64.getEncoder().encodeToString("ops:s3cret".getBytes(StandardCharsets.UTF_8));
         registry.requireAuthorization(expected);
