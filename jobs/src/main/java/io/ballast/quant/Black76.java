@@ -103,7 +103,9 @@ public final class Black76 {
     double d2 = h - t;
     double timeValue = Math.sqrt(forward) * Math.sqrt(strike)
         * NormalisedBlack.otmCall(-Math.abs(x), s);
-    double price = discountFactor * (intrinsic > 0 ? intrinsic + timeValue : timeValue);
+    double upperBound = call ? forward : strike;
+    double price = discountFactor
+        * Math.min(intrinsic > 0 ? intrinsic + timeValue : timeValue, upperBound);
     double delta = sign * discountFactor * NormalDistribution.cdf(sign * d1);
     double pdf = NormalDistribution.pdf(d1);
     if (pdf == 0.0) {
@@ -130,7 +132,8 @@ public final class Black76 {
     double x = Math.log(forward / strike);
     double timeValue = Math.sqrt(forward) * Math.sqrt(strike)
         * NormalisedBlack.otmCall(-Math.abs(x), s);
-    return intrinsic > 0 ? intrinsic + timeValue : timeValue;
+    // Rounding must not push the price past its σ → ∞ limit (F for a call, K for a put).
+    return Math.min(intrinsic > 0 ? intrinsic + timeValue : timeValue, call ? forward : strike);
   }
 
   static void checkArguments(double forward, double strike, double timeToExpiry, double vol,

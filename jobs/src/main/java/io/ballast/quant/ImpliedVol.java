@@ -50,6 +50,8 @@ public final class ImpliedVol {
   private static final double TWO_PI_OVER_SQRT27 = 1.2091995761561452;
   private static final double TWO_PI_OVER_3 = 2.0943951023931957;
   private static final int MAX_REFINEMENTS = 2;
+  /** Relative shortfall below intrinsic value still treated as intrinsic (rounding of price/DF). */
+  private static final double INTRINSIC_TOLERANCE = 0x1p-50;
 
   private ImpliedVol() {
   }
@@ -64,7 +66,8 @@ public final class ImpliedVol {
    * @param strike  the strike K, positive
    * @param timeToExpiry  τ in years (ACT/365), positive
    * @param discountFactor  e^{−rτ}, positive (1 for undiscounted prices)
-   * @return σ ≥ 0 (0 when the price equals intrinsic value), or {@link #BELOW_INTRINSIC} or
+   * @return σ ≥ 0 (0 when the price equals intrinsic value, or falls short of it by no more than
+   *     the rounding of the discounting, 2⁻⁵⁰ relative), or {@link #BELOW_INTRINSIC} or
    *     {@link #ABOVE_MAXIMUM}
    * @throws IllegalArgumentException if an argument is not finite or out of its domain
    */
@@ -78,7 +81,8 @@ public final class ImpliedVol {
     double undiscounted = price / discountFactor;
     double intrinsic = Math.max(call ? forward - strike : strike - forward, 0.0);
     if (undiscounted < intrinsic) {
-      return BELOW_INTRINSIC;
+      // A few ulp below intrinsic is the rounding of price/DF, not arbitrage: σ = 0 then.
+      return undiscounted >= intrinsic * (1.0 - INTRINSIC_TOLERANCE) ? 0.0 : BELOW_INTRINSIC;
     }
     if (undiscounted >= (call ? forward : strike)) {
       return ABOVE_MAXIMUM;

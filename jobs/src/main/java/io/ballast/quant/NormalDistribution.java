@@ -38,6 +38,9 @@ public final class NormalDistribution {
    * @return φ(x); 0 beyond |x| ≈ 38.6 (underflow)
    */
   public static double pdf(double x) {
+    if (Math.abs(x) > 40.0) {
+      return 0.0; // underflow (and ±∞, where the FMA below would give ∞ − ∞)
+    }
     double p = x * x;
     double e = Math.fma(x, x, -p); // x² = p + e exactly
     double v = Math.exp(-0.5 * p);
@@ -56,6 +59,9 @@ public final class NormalDistribution {
     if (x >= 0) {
       // Φ(x) ∈ [1/2, 1]: the rounding of x/√2 moves the result by far less than an ulp.
       return 0.5 * Erfc.value(-x * INV_SQRT2_HI);
+    }
+    if (x < -40.0) {
+      return 0.0; // Φ underflows below x ≈ −38.5 (and −∞ must not meet ∞ − ∞ below)
     }
     // z = -x/√2 = zHi + zLo exactly enough (|zLo| ≲ ulp(zHi)).
     double u = -x;
