@@ -1,0 +1,314 @@
+package io.ballast.quant;
+
+/**
+ * Black implied volatility to full double precision, by Jäckel's "Let's Be Rational" (Wilmott, 2015).
+ *
+ * <p>The price is reduced to the normalised out-of-the-money call price β = b(x, s) with x = −|ln(F/K)|
+ * and s = σ√τ (an in-the-money option gives up its intrinsic value first, by put–call parity). An
+ * initial guess for s comes from four branches around the inflection point s_c = √(2|x|) of b:
+ * <ul>
+ *   <li>β &lt; b_l (lowest): a rational cubic in β of the transformed variable
+ *       f = (2π|x|/√27)·Φ(−|x|/(√3 s))³, which has the asymptotics of b for s → 0, inverted exactly;</li>
+ *   <li>b_l ≤ β &lt; b_c and b_c ≤ β ≤ b_u: rational cubics of s in β through the points
+ *       s_l = s_c − b_c/b'(s_c), s_c and s_u = s_c + (e^{x/2} − b_c)/b'(s_c), with zero curvature at s_c;</li>
+ *   <li>β &gt; b_u (highest): a rational cubic of f = Φ(−s/2), which has the asymptotics of e^{x/2} − b
+ *       for s → ∞, inverted exactly.</li>
+ * </ul>
+ * The guess is then refined by at most two Householder steps of order three (convergence order four)
+ * on an objective that is nearly linear in each branch: 1/ln b(s) − 1/ln β (lowest), b(s) − β (middle),
+ * ln((e^{x/2} − β)/(e^{x/2} − b(s))) (highest). The normalised Black function is evaluated without
+ * cancellation ({@link NormalisedBlack}). The tests check a round trip σ → price → σ to 1e-13 relative
+ * over ln(F/K) ∈ [−5, 5] and σ√τ ∈ [1e-4, 5], calls and puts.
+ *
+ * <p><b>Result.</b> {@link #solve} returns σ ≥ 0 on success, or a negative sentinel that can never be
+ * taken for a volatility: {@link #BELOW_INTRINSIC} or {@link #ABOVE_MAXIMUM}. Check it with
+ * {@link #isValid(double)} (or {@link #status(double)}) before use; {@link Black76} rejects negative
+ * volatilities, so a forgotten check fails loudly. NaN is never returned.
+ *
+ * <p>Static, thread-safe and allocation-free.
+ */
+public final class ImpliedVol {
+
+  /** Returned when the (undiscounted) price is below the intrinsic value max(±(F − K), 0). */
+  public static final double BELOW_INTRINSIC = -1.0;
+  /** Returned when the price is at or above its limit for σ → ∞: F for a call, K for a put (undiscounted). */
+  public static final double ABOVE_MAXIMUM = -2.0;
+
+  /** The outcome of {@link #solve}, for callers that prefer a switch to a comparison. */
+  public enum Status {
+    /** A volatility was found (σ ≥ 0). */
+    OK,
+    /** The price is below intrinsic value: no volatility reproduces it. */
+    BELOW_INTRINSIC,
+    /** The price is at or above the no-arbitrage upper bound. */
+    ABOVE_MAXIMUM
+  }
+
+  private static final double INV_SQRT_2PI = NormalDistribution.INV_SQRT_2PI;
+  private static final double SQRT3 = 1.7320508075688772;
+  /** 2π/√27, so that 2π|x|/(3√3) = TWO_PI_OVER_SQRT27·|x|. */
+  private static final double TWO_PI_OVER_SQRT27 = 1.2091995761561452;
+  private static final double TWO_PI_OVER_3 = 2.0943951023931957;
+  private static final int MAX_REFINEMENTS = 2;
+  /** Relative shortfall below intrinsic value still treated as intrinsic (rounding of price/DF). */
+  private static final double INTRINSIC_TOLERANCE = 0x1p-50;
+
+  private ImpliedVol() {
+  }
+
+  /**
+   * The Black volatility that reprices an option.
+   *
+   * @param call  true for a call, false for a put
+   * @param price  the option's market price, i.e. its present value (discounted), in the currency
+   *     of forward and strike; it is divided by {@code discountFactor} before solving
+   * @param forward  the forward F, positive
+   * @param strike  the strike K, positive
+   * @param timeToExpiry  τ in years (ACT/365), positive
+   * @param discountFactor  e^{−rτ}, positive (1 for undiscounted prices)
+   * @return σ ≥ 0 (0 when the price equals intrinsic value, or falls short of it by no more than
+   *     the rounding of the discounting, 2⁻⁵⁰ relative), or {@link #BELOW_INTRINSIC} or
+   *     {@link #ABOVE_MAXIMUM}
+   * @throws IllegalArgumentException if an argument is not finite or out of its domain
+   */
+  public static double solve(boolean call, double price, double forward, double strike,
+      double timeToExpiry, double discountFactor) {
+    Args.finite(price, "price");
+    Args.positive(forward, "forward");
+    Args.positive(strike, "strike");
+    Args.positive(timeToExpiry, "timeToExpiry");
+    Args.positive(discountFactor, "discountFactor");
+    double undiscounted = price / discountFactor;
+    double intrinsic = Math.max(call ? forward - strike : strike - forward, 0.0);
+    if (undiscounted < intrinsic) {
+      // A few ulp below intrinsic is the rounding of price/DF, not arbitrage: σ = 0 then.
+      return undiscounted >= intrinsic * (1.0 - INTRINSIC_TOLERANCE) ? 0.0 : BELOW_INTRINSIC;
+    }
+    if (undiscounted >= (call ? forward : strike)) {
+      return ABOVE_MAXIMUM;
+    }
+    double timeValue = undiscounted - intrinsic;
+    double beta = timeValue / (Math.sqrt(forward) * Math.sqrt(strike));
+    if (!(beta > 0)) {
+      return 0.0; // at intrinsic value, or a time value below the smallest double
+    }
+    double x = -Math.abs(Math.log(forward / strike));
+    double bMax = Math.exp(0.5 * x);
+    if (beta >= bMax) {
+      return ABOVE_MAXIMUM;
+    }
+    return totalVolatility(x, beta, bMax) / Math.sqrt(timeToExpiry);
+  }
+
+  /** True when {@code result} of {@link #solve} is a volatility (σ ≥ 0), false for a sentinel. */
+  public static boolean isValid(double result) {
+    return result >= 0.0;
+  }
+
+  /** The status of a result of {@link #solve}. */
+  public static Status status(double result) {
+    if (result >= 0.0) {
+      return Status.OK;
+    }
+    return result == BELOW_INTRINSIC ? Status.BELOW_INTRINSIC : Status.ABOVE_MAXIMUM;
+  }
+
+  /**
+   * s = σ√τ with b(x, s) = β, for x ≤ 0 and 0 &lt; β &lt; bMax = e^{x/2}.
+   */
+  static double totalVolatility(double x, double beta, double bMax) {
+    double sc = Math.sqrt(-2.0 * x);
+    double vc = bMax * INV_SQRT_2PI; // b'(s_c) = e^{x/2} φ(0)
+    double bc;
+    if (!(sc > 0)) {
+      bc = 0.0; // at the money: s_c = b_c = 0 and only the upper two branches exist
+    } else if (0.5 * sc >= NormalisedBlack.SMALL_T) {
+      // At s_c, h = −t and h² + t² = |x|: b_c = e^{x/2}(1/2 − Y(−s_c)φ(0)) = e^{x/2}(1 − erfcx(s_c/√2))/2.
+      bc = 0.5 * bMax * (1.0 - NormalisedBlack.millsY(-sc) * 2.0 * INV_SQRT_2PI);
+    } else {
+      bc = NormalisedBlack.otmCall(x / sc, 0.5 * sc, vc, bMax);
+    }
+    if (beta < bc) {
+      double sl = sc - bc / vc;
+      if (!(sl > 0)) {
+        // Only for |x| far below one ulp of ln(F/K); a plain linear guess and the price objective.
+        return refineMiddle(x, beta, bMax, sc * beta / bc);
+      }
+      double hl = x / sl;
+      double tl = 0.5 * sl;
+      double vl = NormalisedBlack.vega(hl, tl);
+      double bl = NormalisedBlack.otmCall(hl, tl, vl, bMax);
+      if (beta < bl) {
+        return refineLower(x, beta, bMax, lowerGuess(x, beta, sl, bl, vl));
+      }
+      double r = RationalCubic.controlForRightCurvature(bl, bc, sl, sc, 1.0 / vl, 1.0 / vc, 0.0);
+      double guess = RationalCubic.value(beta, bl, bc, sl, sc, 1.0 / vl, 1.0 / vc, r);
+      return refineMiddle(x, beta, bMax, guess);
+    }
+    double su = sc + (bMax - bc) / vc;
+    double hu = x / su;
+    double tu = 0.5 * su;
+    double vu = NormalisedBlack.vega(hu, tu);
+    double bu = NormalisedBlack.otmCall(hu, tu, vu, bMax);
+    if (beta <= bu) {
+      double r = RationalCubic.controlForLeftCurvature(bc, bu, sc, su, 1.0 / vc, 1.0 / vu, 0.0);
+      double guess = RationalCubic.value(beta, bc, bu, sc, su, 1.0 / vc, 1.0 / vu, r);
+      return refineMiddle(x, beta, bMax, guess);
+    }
+    return refineUpper(x, beta, bMax, upperGuess(x, beta, bMax, su, bu, vu));
+  }
+
+  /** The Householder step of order 3: ν(1 + ν h2/2)/(1 + ν(h2 + ν h3/6)). */
+  private static double householderStep(double newton, double h2, double h3) {
+    return newton * (1.0 + 0.5 * h2 * newton) / (1.0 + newton * (h2 + h3 * newton / 6.0));
+  }
+
+  private static double nextIterate(double s, double ds) {
+    double next = s + ds;
+    // Safeguard (never needed on the tested grid): stay positive and finite.
+    if (!(next > 0) || next == Double.POSITIVE_INFINITY) {
+      return ds > 0 ? 2.0 * s : 0.5 * s;
+    }
+    return next;
+  }
+
+  private static double lowerGuess(double x, double beta, double sl, double bl, double vl) {
+    double ax = -x;
+    double z = -ax / (SQRT3 * sl);
+    double cdf = NormalDistribution.cdf(z);
+    double pdf = NormalDistribution.pdf(z);
+    double k = TWO_PI_OVER_SQRT27 * ax;
+    double fl = k * cdf * cdf * cdf;
+    double a = TWO_PI_OVER_3 * x * x / (sl * sl);
+    double fp = a * cdf * cdf * pdf; // df/ds
+    double fpp = a * cdf * pdf / sl * (z * z * cdf - 2.0 * cdf - 2.0 * z * pdf); // d²f/ds²
+    double h = x / sl;
+    double t = 0.5 * sl;
+    double d = (h - t) * (h + t) / sl; // b''/b'
+    double slope = fp / vl; // df/dβ
+    double curvature = (fpp - fp * d) / (vl * vl); // d²f/dβ²
+    double r = RationalCubic.controlForRightCurvature(0.0, bl, 0.0, fl, 1.0, slope, curvature);
+    double f = RationalCubic.value(beta, 0.0, bl, 0.0, fl, 1.0, slope, r);
+    if (!(f > 0)) {
+      f = beta; // f ~ β as β → 0
+    }
+    double u = Math.cbrt(f / k);
+    double zGuess = NormalDistribution.inverseCdfUnchecked(Math.min(u, 0.5));
+    double s = -ax / (SQRT3 * zGuess);
+    return s > 0 && s < Double.POSITIVE_INFINITY ? s : sl * beta / bl;
+  }
+
+  private static double upperGuess(double x, double beta, double bMax, double su, double bu,
+      double vu) {
+    double fu = NormalDistribution.cdf(-0.5 * su);
+    double pdf = NormalDistribution.pdf(0.5 * su);
+    double fp = -0.5 * pdf; // df/ds
+    double fpp = 0.125 * su * pdf; // d²f/ds²
+    double hu = x / su;
+    double tu = 0.5 * su;
+    double d = (hu - tu) * (hu + tu) / su; // b''/b'
+    double slope = fp / vu;
+    double curvature = (fpp - fp * d) / (vu * vu);
+    double r = RationalCubic.controlForLeftCurvature(bu, bMax, fu, 0.0, slope, -0.5, curvature);
+    double f = RationalCubic.value(beta, bu, bMax, fu, 0.0, slope, -0.5, r);
+    if (!(f > 0) || f >= 0.5) {
+      f = Math.min(0.5 * (bMax - beta), fu); // e^{x/2} − b ~ 2Φ(−s/2) as s → ∞
+    }
+    return -2.0 * NormalDistribution.inverseCdfUnchecked(f);
+  }
+
+  // In the refinements below, b' = exp(−(h² + t²)/2)/√(2π); with D = b''/b' = (h − t)(h + t)/s and
+  // D' = −3h²/s² − 1/4, the third derivative is b'(D² + D'). Everything that does not depend on
+  // b(s) is computed alongside it, so that the chain of dependent operations per step stays short.
+
+  /** Objective b(s) − β. */
+  private static double refineMiddle(double x, double beta, double bMax, double s) {
+    for (int i = 0; i < MAX_REFINEMENTS; i++) {
+      double inv = 1.0 / s;
+      double h = x * inv;
+      double t = 0.5 * s;
+      double v = NormalisedBlack.vega(h, t);
+      double b = NormalisedBlack.otmCall(h, t, v, bMax);
+      double d = (h - t) * (h + t) * inv;
+      double hs = h * inv;
+      double h3 = d * d - 3.0 * hs * hs - 0.25;
+      double invV = 1.0 / v;
+      if (!(invV < Double.POSITIVE_INFINITY)) {
+        break;
+      }
+      double next = nextIterate(s, householderStep((beta - b) * invV, d, h3));
+      if (Math.abs(next - s) <= 0x1p-53 * s) {
+        return next;
+      }
+      s = next;
+    }
+    return s;
+  }
+
+  /** Objective 1/ln b(s) − 1/ln β. */
+  private static double refineLower(double x, double beta, double bMax, double s) {
+    double lnBeta = Math.log(beta);
+    double invLnBeta = 1.0 / lnBeta;
+    for (int i = 0; i < MAX_REFINEMENTS; i++) {
+      double inv = 1.0 / s;
+      double h = x * inv;
+      double t = 0.5 * s;
+      double q; // b'/b
+      double ln; // ln b
+      if (h + t < 0) {
+        double scaled = NormalisedBlack.scaled(h, t); // b/b'
+        q = 1.0 / scaled;
+        ln = -0.5 * (h * h + t * t) + Math.log(scaled * INV_SQRT_2PI);
+      } else {
+        double v = NormalisedBlack.vega(h, t);
+        double b = NormalisedBlack.otmCall(h, t, v, bMax);
+        q = v / b;
+        ln = Math.log(b);
+      }
+      if (!(q > 0 && q < Double.POSITIVE_INFINITY && ln < 0)) {
+        break;
+      }
+      double d = (h - t) * (h + t) * inv;
+      double hs = h * inv;
+      double dPrime = -3.0 * hs * hs - 0.25;
+      double invLn = 1.0 / ln;
+      double newton = (lnBeta - ln) * ln * invLnBeta / q;
+      double h2 = d - q - 2.0 * q * invLn;
+      double h3 = d * d + dPrime - 3.0 * q * d + 2.0 * q * q
+          - 6.0 * (q * d - q * q) * invLn + 6.0 * q * q * invLn * invLn;
+      double next = nextIterate(s, householderStep(newton, h2, h3));
+      if (Math.abs(next - s) <= 0x1p-53 * s) {
+        return next;
+      }
+      s = next;
+    }
+    return s;
+  }
+
+  /** Objective ln((e^{x/2} − β)/(e^{x/2} − b(s))). */
+  private static double refineUpper(double x, double beta, double bMax, double s) {
+    double target = bMax - beta;
+    for (int i = 0; i < MAX_REFINEMENTS; i++) {
+      double inv = 1.0 / s;
+      double h = x * inv;
+      double t = 0.5 * s;
+      double v = NormalisedBlack.vega(h, t);
+      double g = NormalisedBlack.otmCallComplement(h, t, v);
+      if (!(g > 0 && v > 0)) {
+        break;
+      }
+      double p = v / g;
+      double d = (h - t) * (h + t) * inv;
+      double hs = h * inv;
+      double newton = -Math.log1p((target - g) / g) / p;
+      double h2 = d + p;
+      double h3 = d * d - 3.0 * hs * hs - 0.25 + 3.0 * d * p + 2.0 * p * p;
+      double next = nextIterate(s, householderStep(newton, h2, h3));
+      if (Math.abs(next - s) <= 0x1p-53 * s) {
+        return next;
+      }
+      s = next;
+    }
+    return s;
+  }
+}

@@ -1,0 +1,138 @@
+package io.ballast.quant;
+
+/**
+ * Fits the {@link Smile} of one expiry to quoted implied volatilities.
+ *
+ * <p><b>Objective.</b> Weighted least squares in total variance w = σ²τ against k = ln(K/F):
+ * minimise Σ ωᵢ (w(kᵢ) − wᵢ)² with ωᵢ = weightᵢ / wᵢ. Since Δw ≈ 2σ√τ·√τ·Δσ, this weighting makes
+ * every residual count like its error in volatility (times the caller's weight), so short and long
+ * expiries, wings and centre are treated alike.
+ *
+ * <p><b>Raw SVI (five strikes or more)</b>, by the quasi-explicit reduction of Zeliade Systems
+ * ("Quasi-explicit calibration of Gatheral's SVI model", Zeliade white paper, 2009). With
+ * y = (k − m)/σ, raw SVI is w = a + d·y + c·√(y² + 1) with c = bσ and d = ρbσ, which for fixed (m, σ)
+ * is linear in (a, d, c). The inner problem is therefore a three-variable quadratic program, solved
+ * exactly by enumerating active sets of its linear constraints until the Karush–Kuhn–Tucker
+ * conditions hold:
+ * <ul>
+ *   <li>|d| ≤ c (|ρ| ≤ 1, b ≥ 0);</li>
+ *   <li>c + |d| ≤ 4σ, i.e. b(1 + |ρ|) ≤ 4: wings no steeper than the Rogers–Lee bound on total
+ *       variance;</li>
+ *   <li>a + c − |d| ≥ 0, a linear sufficient condition for a non-negative minimum
+ *       a + bσ√(1 − ρ²) (since √(c² − d²) ≥ c − |d|), and a ≤ max wᵢ.</li>
+ * </ul>
+ * The outer problem in (m, ln σ), two-dimensional and smooth, starts from the best point of a fixed
+ * 6 × 6 grid and is finished by two rounds of Nelder–Mead with m ∈ [k_min − R, k_max + R] and
+ * σ ∈ [10⁻⁴, 4·max(R, 1/4)], R = k_max − k_min. Everything is deterministic. Compared with
+ * Levenberg–Marquardt on all five parameters this cannot wander into the degenerate valleys of SVI
+ * (the linear parameters are always optimal for the current (m, σ)) and needs no starting guess for
+ * a, b, ρ; a 20-strike fit takes some tens of microseconds (see docs/quant.md for the benchmark).
+ *
+ * <p><b>Fewer than five strikes:</b> a weighted straight line w = α + βk (one strike: flat).
+ *
+ * <p>The fit is not forced to be free of butterfly arbitrage; {@link Smile#butterflyArbitrageFree()}
+ * reports the check.
+ */
+public final class SmileFitter {
+
+  /** The least number of strikes for an SVI fit; below it the smile is linear in k. */
+  public static final int MIN_SVI_POINTS = 5;
+
+  private SmileFitter() {
+  }
+
+  /**
+   * Fits out-of-the-money quotes selected by {@link OtmQuotes}.
+   *
+   * @param forward  the forward of the expiry
+   * @param timeToExpiry  τ in years, positive
+   * @param quotes  at least one quote
+   * @return the fitted smile
+   */
+  public static Smile fit(double forward, double timeToExpiry, OtmQuotes quotes) {
+    return fit(forward, timeToExpiry, quotes.strikesUnsafe(), quotes.volsUnsafe(),
+        quotes.weightsUnsafe(), quotes.size());
+  }
+
+  /**
+   * Fits the first {@code n} quotes (any order; the caller selects which options to use, normally
+   * the out-of-the-money ones, see {@link OtmQuotes}).
+   *
+   * @param forward  the forward, positive
+   * @param timeToExpiry  τ in years, positive
+   * @param strikes  strikes, positive
+   * @param vols  implied volatilities, positive
+   * @param weights  weights ≥ 0 (not all zero), or null for equal weights
+   * @param n  the number of quotes, at least 1
+   * @return the fitted smile
+   * @throws IllegalArgumentException for invalid input, naming the bad value
+   */
+  public static Smile fit(double forward, double timeToExpiry, double[] strikes, double[] vols,
+      double[] weights, int n) {
+    Args.positive(forward, "forward");
+    Args.positive(timeToExpiry, "timeToExpiry");
+    if (n < 1) {
+      throw new IllegalArgumentException("at least one quote is needed, n was " + n);
+    }
+    if (strikes.length < n || vols.length < n || (weights != null && weights.length < n)) {
+      throw new IllegalArgumentException("arrays shorter than n = " + n);
+    }
+    double[] k = new double[n];
+    double[] w = new double[n];
+    double[] omega = new double[n];
+    double minStrike = Double.POSITIVE_INFINITY;
+    double maxStrike = 0.0;
+    double weightSum = 0.0;
+    for (int i = 0; i < n; i++) {
+      double strike = Args.positive(strikes[i], "strikes[" + i + "]");
+      double vol = Args.positive(vols[i], "vols[" + i + "]");
+      double weight = weights == null ? 1.0 : Args.nonNegative(weights[i], "weights[" + i + "]");
+      minStrike = Math.min(minStrike, strike);
+      maxStrike = Math.max(maxStrike, strike);
+      k[i] = Math.log(strike / forward);
+      w[i] = vol * vol * timeToExpiry;
+      omega[i] = weight / w[i];
+      weightSum += weight;
+    }
+    if (!(weightSum > 0)) {
+      throw new IllegalArgumentException("weights must not all be zero");
+    }
+    if (n >= MIN_SVI_POINTS) {
+      SviParameters svi = new SviCalibration(k, w, omega).calibrate();
+      double rmse = rmse(k, vols, n, timeToExpiry, svi, 0, 0);
+      return Smile.svi(forward, timeToExpiry, svi, minStrike, maxStrike, n, rmse);
+    }
+    double sw = 0;
+    double sk = 0;
+    double sy = 0;
+    for (int i = 0; i < n; i++) {
+      sw += omega[i];
+      sk += omega[i] * k[i];
+      sy += omega[i] * w[i];
+    }
+    double kBar = sk / sw;
+    double yBar = sy / sw;
+    double sxx = 0;
+    double sxy = 0;
+    for (int i = 0; i < n; i++) {
+      double dk = k[i] - kBar;
+      sxx += omega[i] * dk * dk;
+      sxy += omega[i] * dk * (w[i] - yBar);
+    }
+    double slope = sxx > 0 ? sxy / sxx : 0.0;
+    double intercept = yBar - slope * kBar;
+    double rmse = rmse(k, vols, n, timeToExpiry, null, intercept, slope);
+    return Smile.linear(forward, timeToExpiry, intercept, slope, minStrike, maxStrike, n, rmse);
+  }
+
+  private static double rmse(double[] k, double[] vols, int n, double timeToExpiry,
+      SviParameters svi, double intercept, double slope) {
+    double sum = 0;
+    for (int i = 0; i < n; i++) {
+      double w = svi != null ? svi.totalVariance(k[i]) : intercept + slope * k[i];
+      double e = Math.sqrt(Math.max(w, 0.0) / timeToExpiry) - vols[i];
+      sum += e * e;
+    }
+    return Math.sqrt(sum / n);
+  }
+}
