@@ -117,7 +117,7 @@ public final class BallastOptions {
 
     public static final ConfigOption<Integer> MAX_RECORD_BYTES = ConfigOptions.key("input.max-record-bytes")
             .intType().defaultValue(1024 * 1024)
-            .withDescription("Larger input values are rejected as OVERSIZED; also caps Avro string and array lengths.");
+            .withDescription("Larger input values are rejected as OVERSIZED. Avro string, bytes and array lengths are capped at the larger of this and 64 MiB.");
 
     public static final ConfigOption<Duration> MAX_CLOCK_SKEW = ConfigOptions.key("input.max-clock-skew")
             .durationType().defaultValue(Duration.ofHours(1))

@@ -17,11 +17,15 @@ public final class PipelineOptions {
 
     public static final ConfigOption<Duration> SNAPSHOT_INTERVAL = ConfigOptions.key("market.snapshot-interval")
             .durationType().defaultValue(Duration.ofMillis(250))
-            .withDescription("Market snapshots, smile refits and vol-skew records per underlying at most this often (event time).");
+            .withDescription("Market snapshots, smile refits and vol-skew records per underlying at most this often (event time); held-back changes are flushed within this much wall time.");
 
     public static final ConfigOption<Duration> RV_HALF_LIFE = ConfigOptions.key("market.rv-half-life")
             .durationType().defaultValue(Duration.ofMinutes(30))
             .withDescription("Half-life of the EWMA realized volatility of the reference price.");
+
+    public static final ConfigOption<Duration> RV_MIN_INTERVAL = ConfigOptions.key("market.rv-min-interval")
+            .durationType().defaultValue(Duration.ofSeconds(1))
+            .withDescription("Shortest interval between prices used for realized vol (damps microstructure noise; no move is lost).");
 
     public static final ConfigOption<String> RATES = ConfigOptions.key("market.rates")
             .stringType().defaultValue("")
@@ -33,7 +37,7 @@ public final class PipelineOptions {
 
     public static final ConfigOption<Duration> REFRESH_INTERVAL = ConfigOptions.key("inventory.refresh-interval")
             .durationType().defaultValue(Duration.ofMillis(250))
-            .withDescription("How often (event time) a book is re-marked on market moves and pending hedges are timed out.");
+            .withDescription("How often (wall clock) a book with positions is re-marked on market moves and its pending hedges timed out; also bounds quote-to-signal latency.");
 
     public static final ConfigOption<Duration> DEDUPE_TTL = ConfigOptions.key("inventory.dedupe-ttl")
             .durationType().defaultValue(Duration.ofDays(7))
@@ -83,7 +87,7 @@ public final class PipelineOptions {
             .durationType().defaultValue(Duration.ofMinutes(1))
             .withDescription("Default horizon tau of the quote skew.");
 
-    public static final List<ConfigOption<?>> ALL = List.of(SNAPSHOT_INTERVAL, RV_HALF_LIFE, RATES, REFERENCE,
+    public static final List<ConfigOption<?>> ALL = List.of(SNAPSHOT_INTERVAL, RV_HALF_LIFE, RV_MIN_INTERVAL, RATES, REFERENCE,
             REFRESH_INTERVAL, DEDUPE_TTL, QUOTE_SKEW_BPS, DEFAULT_DELTA_BAND, DEFAULT_BAND_MODE,
             DEFAULT_HEDGE_COST_BPS, DEFAULT_MIN_HEDGE, DEFAULT_HEDGE_TIMEOUT, DEFAULT_GAMMA_LIMIT,
             DEFAULT_VEGA_LIMIT, DEFAULT_RISK_AVERSION, DEFAULT_FILL_INTENSITY, DEFAULT_QUOTE_HORIZON);

@@ -24,6 +24,7 @@ public final class PipelineSettings implements Serializable {
 
     private final long snapshotIntervalMs;
     private final long rvHalfLifeMs;
+    private final long rvMinIntervalMs;
     private final Map<String, Double> rates;
     private final Set<String> spotReferenced;
     private final long refreshIntervalMs;
@@ -34,6 +35,11 @@ public final class PipelineSettings implements Serializable {
     private PipelineSettings(BallastConfig c) {
         snapshotIntervalMs = positive(c, PipelineOptions.SNAPSHOT_INTERVAL);
         rvHalfLifeMs = positive(c, PipelineOptions.RV_HALF_LIFE);
+        Duration minInterval = c.get(PipelineOptions.RV_MIN_INTERVAL);
+        if (minInterval.isNegative()) {
+            throw BallastConfig.bad(PipelineOptions.RV_MIN_INTERVAL, minInterval, "must be >= 0");
+        }
+        rvMinIntervalMs = minInterval.toMillis();
         refreshIntervalMs = positive(c, PipelineOptions.REFRESH_INTERVAL);
         dedupeTtlMs = positive(c, PipelineOptions.DEDUPE_TTL);
         quoteSkewBps = nonNegative(c, PipelineOptions.QUOTE_SKEW_BPS);
@@ -82,6 +88,7 @@ public final class PipelineSettings implements Serializable {
 
     public long snapshotIntervalMs() { return snapshotIntervalMs; }
     public long rvHalfLifeMs() { return rvHalfLifeMs; }
+    public long rvMinIntervalMs() { return rvMinIntervalMs; }
     public long refreshIntervalMs() { return refreshIntervalMs; }
     public long dedupeTtlMs() { return dedupeTtlMs; }
     public double quoteSkewBps() { return quoteSkewBps; }

@@ -1,0 +1,36 @@
+package io.ballast.inventory;
+
+import io.ballast.avro.internal.MarketSnapshot;
+import io.ballast.job.LimitsUpdate;
+
+/** What reaches every inventory subtask: a market snapshot or a limits change. A Flink POJO. */
+public final class BroadcastEvent {
+
+    private MarketSnapshot market;
+    private LimitsUpdate limits;
+
+    public BroadcastEvent() {
+    }
+
+    public static BroadcastEvent of(MarketSnapshot market) {
+        BroadcastEvent e = new BroadcastEvent();
+        e.market = market;
+        return e;
+    }
+
+    public static BroadcastEvent of(LimitsUpdate limits) {
+        BroadcastEvent e = new BroadcastEvent();
+        e.limits = limits;
+        return e;
+    }
+
+    public MarketSnapshot getMarket() { return market; }
+    public void setMarket(MarketSnapshot market) { this.market = market; }
+    public LimitsUpdate getLimits() { return limits; }
+    public void setLimits(LimitsUpdate limits) { this.limits = limits; }
+
+    @Override
+    public String toString() {
+        return market != null ? "Market{" + market.getUnderlying() + " v" + market.getVersion() + "}" : String.valueOf(limits);
+    }
+}

@@ -1,0 +1,114 @@
+package io.ballast.inventory;
+
+import io.ballast.avro.Instrument;
+import io.ballast.avro.InstrumentKind;
+import io.ballast.avro.OptionRight;
+import io.ballast.avro.internal.LinearMark;
+import io.ballast.avro.internal.MarketSnapshot;
+import io.ballast.avro.internal.OptionIv;
+import io.ballast.avro.internal.Position;
+import io.ballast.avro.internal.SmileParams;
+import io.ballast.market.QuantAdapter;
+import io.ballast.quant.Greeks;
+
+import java.util.List;
+
+/**
+ * Marks a book to market per CONTRACT.md. Linear instruments have delta 1 per unit of underlying and
+ * no other greek. An option is priced with Black-76 on the forward of its own latest quote (else S), at
+ * its own latest implied vol, else the fitted smile of its expiry at its strike; with neither it counts
+ * in {@code unpricedPositions} and contributes nothing. Expired options are worth their intrinsic value
+ * and have no greeks.
+ */
+public final class RiskCalculator {
+
+    /** Milliseconds in a year, ACT/365. */
+    public static final double MILLIS_PER_YEAR = 31_536_000_000.0;
+
+    private final Greeks greeks = new Greeks();
+
+    /**
+     * @param snapshot the underlying's market, or null when none arrived yet
+     * @param asOf event time of the evaluation
+     */
+    public void compute(Iterable<Position> book, MarketSnapshot snapshot, long asOf, BookRisk out) {
+        out.reset();
+        double s = snapshot == null || snapshot.getReferencePrice() == null ? Double.NaN : snapshot.getReferencePrice();
+        double r = snapshot == null ? 0 : snapshot.getRate();
+        out.referencePrice = s;
+        out.rate = r;
+        double nearest = Double.POSITIVE_INFINITY;
+        for (Position p : book) {
+            double qty = Exact.toDouble(p.getQuantity());
+            if (qty == 0) {
+                continue;
+            }
+            out.positions++;
+            Instrument ins = p.getInstrument();
+            double units = qty * ins.getMultiplier();
+            if (ins.getKind() != InstrumentKind.OPTION) {
+                out.netDelta += units;
+                double mid = linearMid(snapshot, ins, s);
+                if (Double.isNaN(mid)) {
+                    out.unpricedPositions++;
+                } else {
+                    out.markValue += qty * mid;
+                }
+                continue;
+            }
+            double tau = (ins.getExpiry().toEpochMilli() - asOf) / MILLIS_PER_YEAR;
+            OptionIv quoted = snapshot == null ? null : snapshot.getOptions().get(ins.getSymbol());
+            double forward = quoted != null && quoted.getForward() != null ? quoted.getForward() : s;
+            boolean call = ins.getRight() == OptionRight.CALL;
+            double strike = ins.getStrike();
+            if (Double.isNaN(forward)) {
+                out.unpricedPositions++;
+                continue;
+            }
+            if (tau <= 0) {
+                // Expired: intrinsic value, no greeks.
+                out.markValue += units * Math.max(0, call ? forward - strike : strike - forward);
+                continue;
+            }
+            double vol = quoted != null && quoted.getIv() != null ? quoted.getIv() : smileVol(snapshot, ins);
+            if (Double.isNaN(vol)) {
+                out.unpricedPositions++;
+                continue;
+            }
+            double df = Math.exp(-r * tau);
+            QuantAdapter.greeks(call, forward, strike, tau, vol, df, greeks);
+            out.netDelta += units * greeks.delta();
+            out.gamma += units * greeks.gamma();
+            out.vega += units * greeks.vega();
+            out.theta += units * greeks.theta();
+            out.markValue += units * greeks.price();
+            nearest = Math.min(nearest, tau);
+        }
+        out.nearestExpiry = Double.isInfinite(nearest) ? 0 : nearest;
+    }
+
+    private static double linearMid(MarketSnapshot snapshot, Instrument ins, double s) {
+        if (snapshot != null) {
+            LinearMark own = snapshot.getLinear().get(ins.getSymbol());
+            if (own != null) {
+                return own.getMid();
+            }
+        }
+        return Double.isNaN(s) ? Double.NaN : s * ins.getMultiplier();
+    }
+
+    private static double smileVol(MarketSnapshot snapshot, Instrument ins) {
+        if (snapshot == null) {
+            return Double.NaN;
+        }
+        long expiry = ins.getExpiry().toEpochMilli();
+        List<SmileParams> smiles = snapshot.getSmiles();
+        for (int i = 0; i < smiles.size(); i++) {
+            SmileParams p = smiles.get(i);
+            if (p.getExpiry() == expiry) {
+                return QuantAdapter.smileVol(p, ins.getStrike());
+            }
+        }
+        return Double.NaN;
+    }
+}

@@ -1,0 +1,212 @@
+package io.ballast.market;
+
+import io.ballast.TestRecords;
+import io.ballast.avro.Instrument;
+import io.ballast.avro.OptionRight;
+import io.ballast.avro.Quote;
+import io.ballast.avro.VolSkew;
+import io.ballast.avro.internal.MarketSnapshot;
+import io.ballast.avro.internal.MarketTick;
+import io.ballast.config.BallastConfig;
+import io.ballast.config.PipelineSettings;
+import io.ballast.inventory.RiskCalculator;
+import io.ballast.quant.Black76;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+class MarketFunctionTest {
+
+    private static final long T0 = 1_800_000_000_000L;
+    private static final Instant EXPIRY = Instant.ofEpochMilli(T0 + 60L * 86_400_000);
+    private static final double F = 100_000;
+
+    private final PipelineSettings settings = PipelineSettings.from(BallastConfig.fromArgs(
+            "--bootstrap", "h:1", "--registry", "http://r", "--market.snapshot-interval", "1 s",
+            "--market.rv-min-interval", "0 s", "--market.reference", "ETH=SPOT"));
+    private final QuoteIvFunction iv = new QuoteIvFunction(settings);
+
+    private KeyedOneInputStreamOperatorTestHarness<String, MarketTick, MarketSnapshot> harness;
+
+    @BeforeEach
+    void open() throws Exception {
+        harness = newHarness(null);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    private KeyedOneInputStreamOperatorTestHarness<String, MarketTick, MarketSnapshot> newHarness(OperatorSubtaskState state)
+            throws Exception {
+        KeyedOneInputStreamOperatorTestHarness<String, MarketTick, MarketSnapshot> h = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new MarketFunction(settings)), MarketTick::getUnderlying, Types.STRING);
+        if (state != null) {
+            h.initializeState(state);
+        }
+        h.open();
+        iv.setRuntimeContext(h.getOperator().getRuntimeContext());
+        iv.open(null);
+        return h;
+    }
+
+    private void quote(Quote q) throws Exception {
+        harness.processElement(iv.map(q), q.getEventTime().toEpochMilli());
+    }
+
+    private void perp(String underlying, double mid, long t) throws Exception {
+        quote(TestRecords.quote(TestRecords.perp(underlying), mid - 0.5, mid + 0.5, Instant.ofEpochMilli(t)));
+    }
+
+    private static Quote option(double strike, OptionRight right, double vol, Double forward, long t) {
+        double tau = (EXPIRY.toEpochMilli() - t) / RiskCalculator.MILLIS_PER_YEAR;
+        double price = Black76.price(right == OptionRight.CALL, F, strike, tau, vol, 1.0);
+        Quote q = TestRecords.quote(TestRecords.option("BTC", strike, EXPIRY, right), price * (1 - 1e-12), price * (1 + 1e-12),
+                Instant.ofEpochMilli(t));
+        q.setUnderlyingPrice(forward);
+        return q;
+    }
+
+    private List<MarketSnapshot> snapshots() {
+        return harness.extractOutputValues();
+    }
+
+    private List<VolSkew> skews() {
+        return harness.getSideOutput(MarketFunction.SKEW) == null ? List.of()
+                : harness.getSideOutput(MarketFunction.SKEW).stream().map(StreamRecord::getValue).collect(Collectors.toList());
+    }
+
+    @Test
+    void theReferencePriceIsThePerpetualElseTheSpotOrAsConfigured() throws Exception {
+        Instrument spot = Instrument.newBuilder(TestRecords.perp("BTC")).setSymbol("BTC-USD")
+                .setKind(io.ballast.avro.InstrumentKind.SPOT).build();
+        quote(TestRecords.quote(spot, 99_990, 99_992, Instant.ofEpochMilli(T0)));
+        assertThat(snapshots().get(0).getReferencePrice()).isEqualTo(99_991.0);
+        perp("BTC", 100_010, T0 + 2_000);
+        assertThat(snapshots().get(1).getReferencePrice()).isEqualTo(100_010.0);
+        quote(TestRecords.quote(spot, 99_900, 99_902, Instant.ofEpochMilli(T0 + 4_000)));
+        assertThat(snapshots().get(2).getReferencePrice()).isEqualTo(100_010.0); // still the perpetual
+
+        Instrument ethSpot = Instrument.newBuilder(TestRecords.perp("ETH")).setSymbol("ETH-USD")
+                .setKind(io.ballast.avro.InstrumentKind.SPOT).build();
+        perp("ETH", 3_001, T0);
+        quote(TestRecords.quote(ethSpot, 2_999, 3_001, Instant.ofEpochMilli(T0 + 2_000)));
+        MarketSnapshot eth = snapshots().get(snapshots().size() - 1);
+        assertThat(eth.getUnderlying()).isEqualTo("ETH");
+        assertThat(eth.getReferencePrice()).isEqualTo(3_000.0); // ETH=SPOT configured
+    }
+
+    @Test
+    void publishesAtMostEveryIntervalOfEventTimeAndFlushesTheRestByWallClock() throws Exception {
+        perp("BTC", 100_000, T0);
+        assertThat(snapshots()).hasSize(1);
+        perp("BTC", 100_001, T0 + 300);
+        perp("BTC", 100_002, T0 + 600);
+        assertThat(snapshots()).hasSize(1);
+        assertThat(harness.numProcessingTimeTimers()).isEqualTo(1);
+        harness.setProcessingTime(harness.getProcessingTime() + 1_000);
+        assertThat(snapshots()).hasSize(2);
+        MarketSnapshot flushed = snapshots().get(1);
+        assertThat(flushed.getReferencePrice()).isEqualTo(100_002.0);
+        assertThat(flushed.getAsOf()).isEqualTo(T0 + 600);
+        assertThat(flushed.getVersion()).isEqualTo(2);
+        perp("BTC", 100_003, T0 + 1_700);
+        assertThat(snapshots()).hasSize(3);
+        assertThat(snapshots().get(2).getVersion()).isEqualTo(3);
+    }
+
+    @Test
+    void ignoresAQuoteOlderThanItsInstrumentsLatest() throws Exception {
+        perp("BTC", 100_000, T0 + 5_000);
+        perp("BTC", 90_000, T0);
+        harness.setProcessingTime(harness.getProcessingTime() + 5_000);
+        assertThat(snapshots()).hasSize(1);
+        assertThat(snapshots().get(0).getReferencePrice()).isEqualTo(100_000.0);
+    }
+
+    @Test
+    void fitsTheSmileOfAnExpiryFromItsOutOfTheMoneyOptions() throws Exception {
+        perp("BTC", F, T0);
+        for (double k = 70_000; k <= 130_000; k += 5_000) {
+            double vol = 0.5 + 0.1 * Math.pow(Math.log(k / F), 2) * 10; // a smile
+            quote(option(k, OptionRight.CALL, vol, F, T0 + 10));
+            quote(option(k, OptionRight.PUT, vol, F, T0 + 10));
+        }
+        harness.setProcessingTime(harness.getProcessingTime() + 1_000);
+        List<VolSkew> skews = skews();
+        assertThat(skews).hasSize(1);
+        VolSkew s = skews.get(0);
+        assertThat(s.getPoints()).isEqualTo(13); // one per strike: puts below F, calls at or above
+        assertThat(s.getSviA()).isNotNull();
+        assertThat(s.getAtmVol()).isCloseTo(0.5, within(2e-3));
+        assertThat(s.getForward()).isEqualTo(F);
+        assertThat(s.getRmse()).isLessThan(5e-3);
+        MarketSnapshot snap = snapshots().get(snapshots().size() - 1);
+        assertThat(snap.getSmiles()).hasSize(1);
+        assertThat(snap.getOptions()).hasSize(26);
+        String atmCall = TestRecords.option("BTC", 100_000, EXPIRY, OptionRight.CALL).getSymbol();
+        assertThat(snap.getOptions().get(atmCall).getIv()).isCloseTo(0.5, within(1e-9));
+    }
+
+    @Test
+    void solvesOptionsQuotedWithoutAForwardOnTheReferencePrice() throws Exception {
+        perp("BTC", F, T0);
+        quote(option(110_000, OptionRight.CALL, 0.7, null, T0 + 10));
+        harness.setProcessingTime(harness.getProcessingTime() + 1_000);
+        MarketSnapshot snap = snapshots().get(snapshots().size() - 1);
+        String symbol = TestRecords.option("BTC", 110_000, EXPIRY, OptionRight.CALL).getSymbol();
+        assertThat(snap.getOptions().get(symbol).getForward()).isNull();
+        assertThat(snap.getOptions().get(symbol).getIv()).isCloseTo(0.7, within(1e-9));
+    }
+
+    @Test
+    void dropsExpiredOptionsAndTheirSmiles() throws Exception {
+        perp("BTC", F, T0);
+        quote(option(100_000, OptionRight.CALL, 0.5, F, T0 + 10));
+        quote(option(110_000, OptionRight.CALL, 0.5, F, T0 + 10));
+        harness.setProcessingTime(harness.getProcessingTime() + 1_000);
+        assertThat(snapshots().get(snapshots().size() - 1).getSmiles()).hasSize(1);
+        perp("BTC", F, EXPIRY.toEpochMilli() + 1);
+        MarketSnapshot after = snapshots().get(snapshots().size() - 1);
+        assertThat(after.getOptions()).isEmpty();
+        assertThat(after.getSmiles()).isEmpty();
+    }
+
+    @Test
+    void tracksRealizedVolAndSurvivesSnapshotAndRestore() throws Exception {
+        double price = F;
+        java.util.Random random = new java.util.Random(3);
+        for (int i = 0; i < 200; i++) {
+            price *= Math.exp(0.001 * random.nextGaussian());
+            perp("BTC", price, T0 + 1_000L * i);
+        }
+        MarketSnapshot last = snapshots().get(snapshots().size() - 1);
+        assertThat(last.getRealizedVol()).isNotNull();
+        // 0.1% per second, annualized: about 0.001 * sqrt(31,536,000) = 5.6
+        assertThat(last.getRealizedVol()).isBetween(4.0, 7.5);
+        OperatorSubtaskState state = harness.snapshot(1, T0);
+        harness.close();
+
+        harness = newHarness(state);
+        perp("BTC", price, T0 + 300_000);
+        MarketSnapshot resumed = snapshots().get(0);
+        assertThat(resumed.getVersion()).isEqualTo(last.getVersion() + 1);
+        // The estimator continued from its checkpoint (a fresh one would have no value after one price);
+        // 100 s without a move pulled it down a little, by the weight of that interval.
+        assertThat(resumed.getRealizedVol()).isNotNull().isLessThan(last.getRealizedVol())
+                .isGreaterThan(0.6 * last.getRealizedVol());
+    }
+}
