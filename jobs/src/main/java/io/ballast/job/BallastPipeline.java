@@ -1,18 +1,76 @@
 package io.ballast.job;
 
+import io.ballast.avro.RebalanceSignal;
+import io.ballast.avro.RiskSnapshot;
+import io.ballast.avro.VolSkew;
+import io.ballast.avro.internal.MarketSnapshot;
+import io.ballast.avro.internal.MarketTick;
+import io.ballast.avro.internal.SourcedTrade;
 import io.ballast.config.BallastConfig;
+import io.ballast.config.PipelineSettings;
+import io.ballast.inventory.BroadcastEvent;
+import io.ballast.inventory.InventoryFunction;
+import io.ballast.kafka.Rejection;
+import io.ballast.market.MarketFunction;
+import io.ballast.market.QuoteIvFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
- * The pipeline of the design: market stage, inventory stage, signals. Takes streams, returns streams;
- * sources and sinks are the caller's.
+ * The pipeline of the design: quotes are priced in parallel (implied vol), then keyed by underlying
+ * into the market stage, whose compact snapshots are broadcast, with the risk limits, to the inventory
+ * stage keyed by {@code provider/UNDERLYING}. Takes streams, returns streams; sources and sinks are the
+ * caller's.
  */
 public final class BallastPipeline {
+
+    /** Operator uids: never change them once shipped, savepoints are matched by them. */
+    public static final String UID_IMPLIED_VOL = "implied-vol";
+    public static final String UID_MARKET = "market";
+    public static final String UID_INVENTORY = "inventory";
+    public static final String UID_SNAPSHOT_BROADCAST = "market-broadcast";
+    public static final String UID_LIMITS_BROADCAST = "limits-broadcast";
 
     private BallastPipeline() {
     }
 
     public static Outputs build(Inputs inputs, BallastConfig config) {
-        // The market and inventory stages come with the job issue; until then only rejections flow out.
-        return new Outputs(null, null, null, inputs.rejected());
+        return build(inputs, PipelineSettings.from(config));
+    }
+
+    public static Outputs build(Inputs inputs, PipelineSettings settings) {
+        SingleOutputStreamOperator<MarketTick> ticks = inputs.quotes()
+                .map(new QuoteIvFunction(settings))
+                .uid(UID_IMPLIED_VOL).name("implied vol");
+
+        SingleOutputStreamOperator<MarketSnapshot> snapshots = ticks
+                .keyBy(MarketTick::getUnderlying)
+                .process(new MarketFunction(settings))
+                .uid(UID_MARKET).name("market");
+        DataStream<VolSkew> skew = snapshots.getSideOutput(MarketFunction.SKEW);
+
+        TypeInformation<BroadcastEvent> eventType = TypeInformation.of(BroadcastEvent.class);
+        DataStream<BroadcastEvent> marketEvents = snapshots
+                .map(BroadcastEvent::of, eventType).uid(UID_SNAPSHOT_BROADCAST).name("market snapshots");
+        DataStream<BroadcastEvent> limitEvents = inputs.limits()
+                .map(BroadcastEvent::of, eventType).uid(UID_LIMITS_BROADCAST).name("risk limits");
+        BroadcastStream<BroadcastEvent> broadcast = marketEvents.union(limitEvents)
+                .broadcast(InventoryFunction.MARKET, InventoryFunction.LIMITS);
+
+        SingleOutputStreamOperator<RiskSnapshot> risk = inputs.trades()
+                .keyBy(BallastPipeline::inventoryKey)
+                .connect(broadcast)
+                .process(new InventoryFunction(settings))
+                .uid(UID_INVENTORY).name("inventory");
+        DataStream<RebalanceSignal> signals = risk.getSideOutput(InventoryFunction.SIGNALS);
+        DataStream<Rejection> rejected = inputs.rejected().union(risk.getSideOutput(InventoryFunction.REJECTED));
+        return new Outputs(signals, risk, skew, rejected);
+    }
+
+    /** {@code provider/UNDERLYING} of a trade. */
+    public static String inventoryKey(SourcedTrade t) {
+        return Outputs.providerKey(t.getTrade().getProviderId(), t.getTrade().getInstrument().getUnderlying());
     }
 }
