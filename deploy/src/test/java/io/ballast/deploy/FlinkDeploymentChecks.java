@@ -124,7 +124,8 @@ final class FlinkDeploymentChecks {
         job.path("args").forEach(a -> args.add(a.asText()));
         BallastConfig config;
         try {
-            config = BallastConfig.fromArgs(args, JobOptions.all(), JobOptions.FLAGS);
+            // As the pod would parse them; secret references resolve to a stand-in (checked below).
+            config = BallastConfig.fromArgs(args, JobOptions.all(), JobOptions.FLAGS, name -> "from-secret:" + name);
         } catch (ConfigException e) {
             p.add("job.args are rejected by the job: " + e.getMessage());
             return p;
@@ -167,8 +168,17 @@ final class FlinkDeploymentChecks {
             String value = args.get(i + 1);
             Matcher ref = PROVIDER_REFERENCE.matcher(value);
             if (!name.startsWith("--" + BallastOptions.KAFKA_PREFIX)) {
-                p.add("job.args " + name + " puts a credential in the spec (and the ConfigMap the operator makes of it); "
-                        + "the job takes registry credentials only as literal values for now: see deploy/README.md");
+                // Ballast's own secret options take ${env:NAME} or ${file:PATH} references.
+                if (value.startsWith("${env:") && value.endsWith("}")) {
+                    String var = value.substring("${env:".length(), value.length() - 1);
+                    JsonNode e = env.get(var);
+                    if (e == null || !e.path("valueFrom").has("secretKeyRef")) {
+                        p.add("job.args " + name + " reads env var " + var + ", which no container defines from a Secret");
+                    }
+                } else if (!(value.startsWith("${file:") && value.endsWith("}"))) {
+                    p.add("job.args " + name + " puts a credential in the spec (and the ConfigMap the operator makes of it); "
+                            + "pass a reference instead: ${env:NAME} of a Secret-backed env var, or ${file:PATH} of a mounted secret");
+                }
             } else if (!ref.matches()) {
                 p.add("job.args " + name + " has a literal value: use a Kafka config-provider reference such as ${env:NAME}");
             } else {

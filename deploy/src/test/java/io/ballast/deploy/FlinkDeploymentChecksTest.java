@@ -68,8 +68,10 @@ class FlinkDeploymentChecksTest {
                         d -> Docs.setArg(d, "--kafka.sasl.jaas.config", "${env:BALLAST_KAFKA_NOPE}")),
                 broken("a reference to an undeclared provider", "do not declare",
                         d -> Docs.setArg(d, "--kafka.sasl.jaas.config", "${file:/etc/kafka/jaas.properties:sasl.jaas.config}")),
-                broken("registry credentials in the args", "registry credentials",
+                broken("registry credentials in the args", "puts a credential in the spec",
                         d -> Docs.setArg(d, "--registry.basic-auth.user-info", "user:password")),
+                broken("a registry credential from an env var no Secret backs", "no container defines",
+                        d -> Docs.setArg(d, "--registry.bearer-token", "${env:BALLAST_REGISTRY_NOPE}")),
                 broken("a secret in flinkConfiguration", "holds a secret",
                         d -> Docs.set(d, "/spec/flinkConfiguration/s3.secret-key", "abc")),
                 broken("the S3 plugin of another Flink version", "ENABLE_BUILT_IN_PLUGINS", d -> {

@@ -57,6 +57,15 @@ public final class BallastConfig {
      * @param flags boolean options that may be given without a value ({@code --local})
      */
     public static BallastConfig fromArgs(List<String> args, Collection<ConfigOption<?>> options, Set<String> flags) {
+        return fromArgs(args, options, flags, System::getenv);
+    }
+
+    /**
+     * As {@link #fromArgs(List, Collection, Set)}, with {@code env} answering {@code ${env:NAME}}
+     * references (to check a deployment's arguments without its secrets).
+     */
+    public static BallastConfig fromArgs(List<String> args, Collection<ConfigOption<?>> options, Set<String> flags,
+                                         java.util.function.Function<String, String> env) {
         Map<String, ConfigOption<?>> known = new LinkedHashMap<>();
         for (ConfigOption<?> o : options) {
             known.put(o.key(), o);
@@ -94,6 +103,11 @@ public final class BallastConfig {
                 throw new ConfigException("Option --" + name + " is given twice");
             }
         }
+        for (Map.Entry<String, String> e : raw.entrySet()) {
+            if (SECRETS.contains(e.getKey())) {
+                e.setValue(resolveSecret(e.getKey(), e.getValue(), env));
+            }
+        }
         Configuration conf = Configuration.fromMap(raw);
         Map<ConfigOption<?>, Object> values = new LinkedHashMap<>();
         for (ConfigOption<?> o : known.values()) {
@@ -107,6 +121,37 @@ public final class BallastConfig {
         BallastConfig config = new BallastConfig(conf, kafka, values);
         config.check();
         return config;
+    }
+
+    /** Options whose value may be a reference, so that the secret itself never sits in a job spec. */
+    static final Set<String> SECRETS = Set.of(BallastOptions.REGISTRY_USER_INFO.key(),
+            BallastOptions.REGISTRY_BEARER_TOKEN.key(), BallastOptions.REGISTRY_TRUSTSTORE_PASSWORD.key());
+
+    /**
+     * A secret option's value: {@code ${env:NAME}} reads the environment variable NAME,
+     * {@code ${file:PATH}} the file's content (trailing newline removed), anything else is the value.
+     */
+    static String resolveSecret(String option, String value, java.util.function.Function<String, String> env) {
+        if (value.startsWith("${env:") && value.endsWith("}")) {
+            String name = value.substring("${env:".length(), value.length() - 1);
+            String resolved = env.apply(name);
+            if (resolved == null || resolved.isEmpty()) {
+                throw new ConfigException("Option --" + option + " refers to the environment variable " + name
+                        + ", which is not set");
+            }
+            return resolved;
+        }
+        if (value.startsWith("${file:") && value.endsWith("}")) {
+            Path path = Path.of(value.substring("${file:".length(), value.length() - 1));
+            try {
+                String content = Files.readString(path);
+                return content.endsWith("\n") ? content.substring(0, content.length() - 1) : content;
+            } catch (java.io.IOException e) {
+                throw new ConfigException("Option --" + option + " refers to the file " + path + ", which cannot be read: "
+                        + e.getMessage(), e);
+            }
+        }
+        return value;
     }
 
     private static String expected(ConfigOption<?> o) {

@@ -33,11 +33,11 @@ public final class BallastOptions {
 
     public static final ConfigOption<String> REGISTRY_USER_INFO = ConfigOptions.key("registry.basic-auth.user-info")
             .stringType().noDefaultValue()
-            .withDescription("Registry basic auth as user:password.");
+            .withDescription("Registry basic auth as user:password, or a reference: ${env:VAR} or ${file:/path}.");
 
     public static final ConfigOption<String> REGISTRY_BEARER_TOKEN = ConfigOptions.key("registry.bearer-token")
             .stringType().noDefaultValue()
-            .withDescription("Registry bearer token (Authorization: Bearer ...), instead of basic auth.");
+            .withDescription("Registry bearer token (Authorization: Bearer ...), instead of basic auth; or ${env:VAR} or ${file:/path}.");
 
     public static final ConfigOption<String> REGISTRY_TRUSTSTORE = ConfigOptions.key("registry.truststore.location")
             .stringType().noDefaultValue()
@@ -45,7 +45,7 @@ public final class BallastOptions {
 
     public static final ConfigOption<String> REGISTRY_TRUSTSTORE_PASSWORD = ConfigOptions.key("registry.truststore.password")
             .stringType().noDefaultValue()
-            .withDescription("Password of the registry trust store.");
+            .withDescription("Password of the registry trust store; or ${env:VAR} or ${file:/path}.");
 
     public static final ConfigOption<String> REGISTRY_TRUSTSTORE_TYPE = ConfigOptions.key("registry.truststore.type")
             .stringType().defaultValue("PKCS12")

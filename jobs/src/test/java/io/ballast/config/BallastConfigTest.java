@@ -99,6 +99,23 @@ class BallastConfigTest {
     }
 
     @Test
+    void resolvesSecretReferences(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path token = dir.resolve("token");
+        java.nio.file.Files.writeString(token, "s3cret-token\n");
+        assertThat(BallastConfig.resolveSecret("registry.bearer-token", "${file:" + token + "}", n -> null))
+                .isEqualTo("s3cret-token");
+        assertThat(BallastConfig.resolveSecret("registry.basic-auth.user-info", "${env:REG_USER}",
+                n -> n.equals("REG_USER") ? "ops:pw" : null)).isEqualTo("ops:pw");
+        assertThat(BallastConfig.resolveSecret("registry.bearer-token", "literal", n -> null)).isEqualTo("literal");
+        assertThatThrownBy(() -> BallastConfig.resolveSecret("registry.bearer-token", "${env:NOPE_NOT_SET}", n -> null))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("--registry.bearer-token").hasMessageContaining("NOPE_NOT_SET");
+        assertThatThrownBy(() -> parse("--registry.bearer-token", "${file:/no/such/secret}"))
+                .hasMessageContaining("--registry.bearer-token").hasMessageContaining("/no/such/secret");
+        BallastConfig c = parse("--registry.bearer-token", "${file:" + token + "}");
+        assertThat(c.registry().bearerToken()).isEqualTo("s3cret-token");
+    }
+
+    @Test
     void everyOptionHasADescription() {
         for (var o : BallastOptions.ALL) {
             assertThat(o.description().toString()).as(o.key()).isNotBlank();
