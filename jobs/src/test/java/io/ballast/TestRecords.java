@@ -59,7 +59,7 @@ public final class TestRecords {
                 .setProviderId(provider).setUnderlying(underlying).setDeltaTarget(0.0).setDeltaBand(5.0)
                 .setBandMode(BandMode.FIXED).setHedgeCostBps(2.0).setHedgeInstrument(null)
                 .setMinHedgeQuantity(0.01).setHedgeTimeoutMs(30_000).setGammaLimit(1e6).setVegaLimit(5e4)
-                .setRiskAversion(0.1).setFillIntensity(1.5).setQuoteHorizonMs(60_000)
+                .setRiskAversion(0.001).setFillIntensity(1.5).setQuoteHorizonMs(60_000)
                 .setUpdatedAt(now())
                 .build();
     }

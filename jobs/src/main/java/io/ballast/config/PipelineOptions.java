@@ -76,8 +76,8 @@ public final class PipelineOptions {
             .withDescription("Default limit on |vega| per vol point; none by default.");
 
     public static final ConfigOption<Double> DEFAULT_RISK_AVERSION = ConfigOptions.key("defaults.risk-aversion")
-            .doubleType().defaultValue(0.1)
-            .withDescription("Default risk aversion (gamma of Avellaneda-Stoikov and Whalley-Wilmott).");
+            .doubleType().defaultValue(0.001)
+            .withDescription("Default risk aversion (gamma of Avellaneda-Stoikov and Whalley-Wilmott), per unit of quote currency: scale it with the price level.");
 
     public static final ConfigOption<Double> DEFAULT_FILL_INTENSITY = ConfigOptions.key("defaults.fill-intensity")
             .doubleType().defaultValue(1.5)

@@ -116,8 +116,11 @@ class PipelineITCase {
         market(rig, t0);
         JobClient job = rig.start(rig.config("--delivery.guarantee", "at-least-once"), 1, null);
         try {
-            List<VolSkew> smiles = rig.skewUntil(s -> !s.isEmpty());
-            assertThat(smiles.get(0).getAtmVol()).isCloseTo(VOL, within(1e-6));
+            VolSkew smile = rig.skewUntil(s -> s.stream().anyMatch(x -> x.getPoints() == 9)).stream()
+                    .filter(x -> x.getPoints() == 9).findFirst().orElseThrow();
+            assertThat(smile.getAtmVol()).isCloseTo(VOL, within(1e-6));
+            assertThat(smile.getSviA()).isNotNull();
+            System.out.println("vol-skew: " + smile);
 
             Instrument atm = TestRecords.option("BTC", S, expiry, OptionRight.CALL);
             rig.trade(TestRecords.trade("sell-1", "mm1", atm, Side.SELL, 10, 7_800, t0.plusSeconds(1)));
@@ -131,6 +134,7 @@ class PipelineITCase {
             assertThat(hedge.getQuantity()).isCloseTo(-bookDelta, within(1e-6));
             assertThat(hedge.getNetDelta()).isCloseTo(bookDelta, within(1e-6));
             assertThat(hedge.getSignalId()).isEqualTo("mm1/BTC/DELTA_HEDGE/1");
+            System.out.println("rebalance-signals (hedge): " + hedge);
 
             // The router's fill, carrying the signal id.
             Trade fill = TestRecords.trade("hedge-1", "mm1", TestRecords.perp("BTC"), Side.BUY, hedge.getQuantity(), S,
@@ -180,6 +184,8 @@ class PipelineITCase {
             gamma = ofType(rig.all(rig.signals, RebalanceSignal.class), SignalType.GAMMA_LIMIT);
             assertThat(gamma).extracting(RebalanceSignal::getStatus).containsExactly(SignalStatus.BREACH, SignalStatus.CLEARED);
             assertThat(gamma.get(0).getThreshold()).isEqualTo(l.getGammaLimit());
+            System.out.println("rebalance-signals (breach): " + gamma.get(0));
+            System.out.println("rebalance-signals (cleared): " + gamma.get(1));
         } finally {
             job.cancel().get();
         }
@@ -194,8 +200,8 @@ class PipelineITCase {
         rig.limits("mm3", l);
         Random random = new Random(7);
         double price = S;
-        for (int i = 0; i < 50; i++) { // a minute of perp quotes: a realized vol
-            price *= Math.exp(0.002 * random.nextGaussian());
+        for (int i = 0; i < 50; i++) { // a minute of perp quotes, 1e-4 a second: ~56% a year
+            price *= Math.exp(1e-4 * random.nextGaussian());
             rig.quote(TestRecords.quote(TestRecords.perp("BTC"), price - 0.5, price + 0.5, t0.plusMillis(1000L * i)));
         }
         JobClient job = rig.start(rig.config("--delivery.guarantee", "at-least-once"), 1, null);
@@ -219,11 +225,14 @@ class PipelineITCase {
             double reservation = s - q * g * sigma * sigma * tauQ;
             double half = (g * sigma * sigma * tauQ + (2 / g) * Math.log(1 + g / l.getFillIntensity())) / 2;
             assertThat(risk.getNetDelta()).isEqualTo(3.0);
-            assertThat(risk.getRealizedVol()).isPositive();
+            assertThat(risk.getRealizedVol()).isBetween(0.2, 1.5);
+            assertThat(skew.getReservationPrice()).isLessThan(s).isGreaterThan(0.99 * s); // long: leans lower, a little
             assertThat(skew.getReservationPrice()).isCloseTo(reservation, within(1e-9 * s));
             assertThat(skew.getBidOffset()).isCloseTo(reservation - half - s, within(1e-9 * s));
             assertThat(skew.getAskOffset()).isCloseTo(reservation + half - s, within(1e-9 * s));
             assertThat(skew.getStatus()).isEqualTo(SignalStatus.ACTION);
+            System.out.println("rebalance-signals (quote skew): " + skew);
+            System.out.println("inventory-risk: " + risk);
         } finally {
             job.cancel().get();
         }
