@@ -21,6 +21,7 @@ import io.ballast.config.PipelineSettings;
 import io.ballast.job.LimitsUpdate;
 import io.ballast.kafka.RejectReason;
 import io.ballast.kafka.Rejection;
+import io.ballast.market.QuoteIvFunction;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapState;
@@ -286,7 +287,7 @@ public final class InventoryFunction extends KeyedBroadcastProcessFunction<Strin
         deltaHedge(ctx, m, market, limits, pendingDelta, at);
         quoteSkew(ctx, m, market, limits, at);
         if (ingestMicros > 0 && m.getSignalSequence() > before) {
-            quoteToSignalMicros.update(nowMicros() - ingestMicros);
+            quoteToSignalMicros.update(QuoteIvFunction.nowMicros() - ingestMicros);
         }
     }
 
@@ -510,11 +511,6 @@ public final class InventoryFunction extends KeyedBroadcastProcessFunction<Strin
             s.getKey().duplicate().get(key);
         }
         return new Rejection(key, r);
-    }
-
-    private static long nowMicros() {
-        Instant now = Instant.now();
-        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
     }
 
     /** Largest |effective delta − target| / band seen over the last two 10-second windows. */

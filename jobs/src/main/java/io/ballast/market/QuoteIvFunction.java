@@ -95,7 +95,8 @@ public final class QuoteIvFunction extends RichMapFunction<Quote, MarketTick> {
         return QuantAdapter.impliedVol(call, pricePerUnit, forward, strike, tau, Math.exp(-rate * tau));
     }
 
-    static long nowMicros() {
+    /** The wall clock in epoch microseconds: the time base of the quote-to-signal latency. */
+    public static long nowMicros() {
         Instant now = Instant.now();
         return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
     }

@@ -22,11 +22,7 @@ import io.ballast.testing.PythonInterop;
 import io.ballast.testing.SchemaRegistryExtension;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
@@ -39,9 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -358,17 +352,9 @@ class KafkaIoITCase {
         return quote;
     }
 
-    static byte[] frame(int id, Object datum) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(0);
-        out.write(ByteBuffer.allocate(4).putInt(id).array());
-        BinaryEncoder enc = EncoderFactory.get().binaryEncoder(out, null);
-        if (datum instanceof SpecificRecord) {
-            new SpecificDatumWriter<Object>(((SpecificRecord) datum).getSchema()).write(datum, enc);
-        } else {
-            new GenericDatumWriter<Object>(((GenericRecord) datum).getSchema()).write(datum, enc);
-        }
-        enc.flush();
-        return out.toByteArray();
+    /** The Confluent framing of a record under its own schema. */
+    private static byte[] frame(int id, Object datum) throws IOException {
+        Schema schema = datum instanceof SpecificRecord ? ((SpecificRecord) datum).getSchema() : ((GenericRecord) datum).getSchema();
+        return ValidatingDeserializerTest.frame(id, schema, datum);
     }
 }
