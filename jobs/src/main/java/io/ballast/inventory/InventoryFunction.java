@@ -193,7 +193,11 @@ public final class InventoryFunction extends KeyedBroadcastProcessFunction<Strin
         }
         m.setLastEventTime(Math.max(m.getLastEventTime(), time));
         tracked.add(ctx.getCurrentKey());
-        evaluate(ctx, m, time, 0, out);
+        // A late fill is applied, but the book is marked as of now (its latest fill, or the market), not as
+        // of the fill's old time; the signals it triggers carry the fill's time.
+        MarketSnapshot market = ctx.getBroadcastState(MARKET).get(m.getUnderlying());
+        long markTime = market == null ? m.getLastEventTime() : Math.max(m.getLastEventTime(), market.getAsOf());
+        evaluate(ctx, m, markTime, time, 0, out);
         schedule(ctx.timerService(), m);
         meta.update(m);
     }
@@ -240,7 +244,7 @@ public final class InventoryFunction extends KeyedBroadcastProcessFunction<Strin
             changed = true;
         }
         if (changed) {
-            evaluate(ctx, m, now, market == null ? 0 : market.getIngestMicros(), out);
+            evaluate(ctx, m, now, now, market == null ? 0 : market.getIngestMicros(), out);
         }
         if (!positions.isEmpty() || !pending.isEmpty()) {
             schedule(ctx.timerService(), m);
@@ -250,7 +254,11 @@ public final class InventoryFunction extends KeyedBroadcastProcessFunction<Strin
 
     // ------------------------------------------------------------------------------ decisions
 
-    private void evaluate(ReadOnlyContext ctx, InventoryMeta m, long asOf, long ingestMicros,
+    /**
+     * Marks the book as of {@code asOf}, emits its {@code RiskSnapshot} and decides the signals, which
+     * carry {@code triggerTime}, the event time of the input that caused the evaluation.
+     */
+    private void evaluate(ReadOnlyContext ctx, InventoryMeta m, long asOf, long triggerTime, long ingestMicros,
                           Collector<RiskSnapshot> out) throws Exception {
         ReadOnlyBroadcastState<String, MarketSnapshot> markets = ctx.getBroadcastState(MARKET);
         MarketSnapshot market = markets.get(m.getUnderlying());
@@ -260,7 +268,8 @@ public final class InventoryFunction extends KeyedBroadcastProcessFunction<Strin
 
         calculator.compute(positions.values(), market, asOf, risk);
         double pendingDelta = pendingDelta(asOf);
-        Instant at = Instant.ofEpochMilli(asOf);
+        Instant markedAt = Instant.ofEpochMilli(asOf);
+        Instant at = Instant.ofEpochMilli(triggerTime);
         m.setSnapshotSequence(m.getSnapshotSequence() + 1);
         out.collect(RiskSnapshot.newBuilder()
                 .setProviderId(m.getProviderId())
@@ -277,7 +286,7 @@ public final class InventoryFunction extends KeyedBroadcastProcessFunction<Strin
                 .setPositions(risk.positions)
                 .setUnpricedPositions(risk.unpricedPositions)
                 .setPendingHedge(pendingDelta)
-                .setAsOf(at)
+                .setAsOf(markedAt)
                 .setSequence(m.getSnapshotSequence())
                 .build());
 
@@ -306,7 +315,7 @@ public final class InventoryFunction extends KeyedBroadcastProcessFunction<Strin
         double deviation = effective - limits.getDeltaTarget();
         String id = nextSignalId(m, SignalType.DELTA_HEDGE);
         pending.put(id, PendingHedge.newBuilder().setInstrument(instrument).setRemaining(contracts)
-                .setDeltaPerContract(deltaPerContract).setExpiresAt(at.toEpochMilli() + limits.getHedgeTimeoutMs()).build());
+                .setDeltaPerContract(deltaPerContract).setExpiresAt(m.getLastEventTime() + limits.getHedgeTimeoutMs()).build());
         emit(ctx, signal(m, id, SignalType.DELTA_HEDGE, SignalStatus.ACTION, band,
                 Math.abs(deviation) > 2 * band ? Urgency.HIGH : Urgency.NORMAL,
                 String.format("effective delta %.6g (net %.6g, pending %.6g) is %.6g from target %.6g, outside band %.6g: %s %.6g %s",

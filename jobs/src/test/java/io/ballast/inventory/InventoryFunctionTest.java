@@ -299,6 +299,19 @@ class InventoryFunctionTest {
     }
 
     @Test
+    void aVeryLateFillIsAppliedAndTheBookIsStillMarkedAsOfNow() throws Exception {
+        harness.processBroadcastElement(BroadcastEvent.of(market(1, T0, S, VOL)), T0);
+        harness.processElement(fill("t1", atmCall(), Side.BUY, 1, T0, null), T0);
+        harness.processElement(fill("late", atmCall(), Side.BUY, 1, T0 - 3_600_000, null), T0 - 3_600_000);
+        List<RiskSnapshot> out = harness.extractOutputValues();
+        RiskSnapshot late = out.get(1);
+        assertThat(late.getAsOf()).isEqualTo(Instant.ofEpochMilli(T0)); // not an hour back
+        double tau = (EXPIRY.toEpochMilli() - T0) / RiskCalculator.MILLIS_PER_YEAR;
+        assertThat(late.getNetDelta()).isCloseTo(2 * callDelta(S, S, tau, VOL), within(1e-12));
+        assertThat(late.getSequence()).isEqualTo(2);
+    }
+
+    @Test
     void noTimerIsLeftOnceTheBookIsFlatAndNothingIsPending() throws Exception {
         RiskLimits wide = TestRecords.limits("mm1", null);
         wide.setDeltaBand(100);

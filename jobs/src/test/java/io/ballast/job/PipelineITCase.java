@@ -24,7 +24,6 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -61,8 +60,11 @@ class PipelineITCase {
     private static final double S = 100_000;
     private static final double VOL = 0.6;
 
-    @TempDir
-    Path dir;
+    /**
+     * Checkpoints and savepoints of this test, under target/ (not a JUnit temp dir: a cancelled job's
+     * last checkpoint files can still be written while the test ends).
+     */
+    private final Path dir = Path.of("target", "it-state", KafkaBrokerExtension.uniqueName("pipeline")).toAbsolutePath();
 
     private final Instant t0 = TestRecords.now().minusSeconds(60);
     private final Instant expiry = t0.plusSeconds(30L * 86_400);

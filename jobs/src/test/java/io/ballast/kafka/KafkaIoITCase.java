@@ -33,7 +33,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -69,8 +68,11 @@ class KafkaIoITCase {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
 
-    @TempDir
-    Path checkpoints;
+    /**
+     * Checkpoints and savepoints of this test, under target/ (not a JUnit temp dir: a cancelled job's
+     * last checkpoint files can still be written while the test ends).
+     */
+    private final Path checkpoints = Path.of("target", "it-state", KafkaBrokerExtension.uniqueName("kafka-io")).toAbsolutePath();
 
     /** Topic names of one test, unique in the shared broker. */
     private static final class Topics {
