@@ -93,8 +93,7 @@ public final class Inputs {
 
     private static <R> SingleOutputStreamOperator<R> split(DataStream<Either<Rejection, R>> in, String uid, String name) {
         @SuppressWarnings("unchecked")
-        TypeInformation<R> type = (TypeInformation<R>) ((org.apache.flink.api.java.typeutils.EitherTypeInfo<Rejection, R>)
-                in.getType()).getRightType();
+        TypeInformation<R> type = ((org.apache.flink.api.java.typeutils.EitherTypeInfo<Rejection, R>) in.getType()).getRightType();
         return in.process(new SplitRejected<R>(), type).uid(uid).name(name);
     }
 

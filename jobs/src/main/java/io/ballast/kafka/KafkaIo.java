@@ -66,6 +66,8 @@ public final class KafkaIo {
                 .build();
     }
 
+    // The connector's committedOffsets takes the OffsetResetStrategy that kafka-clients 4 deprecates.
+    @SuppressWarnings("deprecation")
     private static OffsetsInitializer startingOffsets(BallastConfig config) {
         switch (config.startingOffsets()) {
             case EARLIEST:
