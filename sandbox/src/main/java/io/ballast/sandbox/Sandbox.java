@@ -28,6 +28,7 @@ import io.ballast.sandbox.report.HtmlReport;
 import io.ballast.sandbox.report.LiveLine;
 import io.ballast.sandbox.report.RunSummary;
 import io.ballast.sandbox.router.RouterSimulator;
+import org.apache.flink.api.common.JobStatus;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.logging.log4j.core.config.Configurator;
 import org.apache.kafka.clients.producer.Producer;
@@ -247,9 +248,11 @@ public final class Sandbox {
         say(readyLine);
         long readyAt = System.currentTimeMillis();
         liveClock = daemonScheduler("sandbox-live-line");
-        liveClock.scheduleAtFixedRate(() -> say(LiveLine.format(recorder.live(),
-                System.currentTimeMillis() - readyAt, settings.simulator())), LIVE_LINE_MILLIS, LIVE_LINE_MILLIS,
-                TimeUnit.MILLISECONDS);
+        liveClock.scheduleAtFixedRate(() -> {
+            JobStatus status = job.status();
+            say(LiveLine.format(recorder.live(), System.currentTimeMillis() - readyAt, settings.simulator(),
+                    status == JobStatus.RUNNING ? null : String.valueOf(status)));
+        }, LIVE_LINE_MILLIS, LIVE_LINE_MILLIS, TimeUnit.MILLISECONDS);
         try {
             if (settings.duration().isZero()) {
                 stopRequested.await();
@@ -306,17 +309,20 @@ public final class Sandbox {
                 List.of("-D" + RUN_MARKER_PROPERTY + "=" + outDir));
         long t = System.nanoTime();
         broker = KafkaBroker.start(scratch.resolve("kafka"), kafkaPort, controllerPort);
+        checkNotStopped();
         Topics topics = Topics.of(jobConfig);
         broker.createTopics(topics.newTopics());
         say(String.format(Locale.ROOT, "  kafka     %s (KRaft, in process), topics %s  %s", bootstrap,
                 String.join(" ", topics.all()), since(t)));
 
         t = System.nanoTime();
+        checkNotStopped();
         job = JobRunner.start(jobArgs, Duration.ofSeconds(120));
         say(String.format(Locale.ROOT, "  job       %s %s running in a MiniCluster, web UI %s  %s",
                 io.ballast.job.BallastJob.JOB_NAME, job.jobId(), job.webUrl(), since(t)));
 
         t = System.nanoTime();
+        checkNotStopped();
         registry.awaitReady(Duration.ofSeconds(120));
         registry.setCompatibility("BACKWARD");
         say(String.format(Locale.ROOT, "  registry  %s (Apicurio, pid %d, compatibility BACKWARD)  %s",
@@ -335,6 +341,7 @@ public final class Sandbox {
             producer.flush();
         }
 
+        checkNotStopped();
         recorder = new RunRecorder(System.currentTimeMillis());
         monitor = new OutputMonitor(bootstrap, registryConfig, new OutputMonitor.Topics(topics.risk(), topics.signals(),
                 topics.skew(), topics.rejected(), topics.limits()), recorder).start();
@@ -348,6 +355,13 @@ public final class Sandbox {
         }
         log.info("Ready after {}", since(t0));
         readyLine = "READY bootstrap=" + bootstrap + " registry=" + registryUrl + " web=" + job.webUrl();
+    }
+
+    /** A Ctrl-C during start-up stops it between two steps. */
+    private void checkNotStopped() {
+        if (stopRequested.getCount() == 0) {
+            throw new SandboxException("stopped during start-up");
+        }
     }
 
     private void startSimulators(String bootstrap, RegistryConfig registryConfig, Topics topics, List<String> providers,
@@ -425,7 +439,7 @@ public final class Sandbox {
         }
         writeSummary(summaryFile, summary, report);
         teardown();
-        summary.lines().forEach(Sandbox::say);
+        summary.lines(settings.simulator()).forEach(Sandbox::say);
         if (reportError != null) {
             System.err.println("sandbox: cannot write the report: " + reportError);
             return 1;

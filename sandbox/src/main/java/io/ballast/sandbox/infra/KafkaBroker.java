@@ -12,6 +12,9 @@ import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.Feature;
 import org.apache.kafka.server.common.MetadataVersion;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -30,6 +33,8 @@ import java.util.concurrent.TimeoutException;
  */
 public final class KafkaBroker implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaBroker.class);
+
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
     private static final int NODE_ID = 1;
 
@@ -45,13 +50,18 @@ public final class KafkaBroker implements AutoCloseable {
     public static KafkaBroker start(Path logDir, int port, int controllerPort) {
         Properties props = properties(logDir, port, controllerPort);
         try {
+            long t0 = System.nanoTime();
             Files.createDirectories(logDir);
             KafkaConfig config = KafkaConfig.fromProps(props, false);
             format(logDir);
+            long t1 = System.nanoTime();
             KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
             server.startup();
+            long t2 = System.nanoTime();
             KafkaBroker broker = new KafkaBroker(server, port);
             broker.awaitClients();
+            LOG.info("Kafka broker on {}: formatted in {} ms, started in {} ms, answering after {} ms", broker.bootstrap(),
+                    (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
             return broker;
         } catch (SandboxException e) {
             throw e;

@@ -26,7 +26,10 @@ public final class LiveLine {
     private LiveLine() {
     }
 
-    public static String format(RunRecorder.Live live, long elapsedMillis, boolean simulating) {
+    /**
+     * @param jobStatus the job's status when it is not RUNNING (shown then), else null
+     */
+    public static String format(RunRecorder.Live live, long elapsedMillis, boolean simulating, String jobStatus) {
         RunData.Counts c = live.counts();
         StringBuilder line = new StringBuilder();
         line.append(String.format(Locale.ROOT, "[%5s]", duration(elapsedMillis)));
@@ -36,6 +39,9 @@ public final class LiveLine {
         }
         line.append(String.format(Locale.ROOT, " out %,d risk %,d skew %,d rejected | signals %s",
                 c.riskRecords(), c.skewRecords(), c.rejectedRecords(), signals(live.signalsByType())));
+        if (jobStatus != null) {
+            line.append(" | job ").append(jobStatus);
+        }
         String provider = null;
         for (RunRecorder.Latest l : live.latest()) {
             if (!l.provider().equals(provider)) {

@@ -101,12 +101,13 @@ public record RunSummary(long durationMillis, RunData.Counts counts, Map<String,
     }
 
     /** The lines printed at the end of a run. */
-    public List<String> lines() {
+    public List<String> lines(boolean simulated) {
         List<String> lines = new ArrayList<>();
-        lines.add(String.format(Locale.ROOT, "SUMMARY %s: sent %,d quotes, %,d fills, %,d hedge fills | Ballast wrote %,d risk, "
+        String sent = simulated ? String.format(Locale.ROOT, "sent %,d quotes, %,d fills, %,d hedge fills | ",
+                counts.quotesSent(), counts.fillsSent(), counts.hedgeFillsSent()) : "";
+        lines.add(String.format(Locale.ROOT, "SUMMARY %s: %sBallast wrote %,d risk, "
                         + "%,d signals (%s), %,d skew, %,d rejected%s",
-                LiveLine.duration(durationMillis), counts.quotesSent(), counts.fillsSent(), counts.hedgeFillsSent(),
-                counts.riskRecords(), counts.signalRecords(), LiveLine.signals(signalsByType), counts.skewRecords(),
+                LiveLine.duration(durationMillis), sent, counts.riskRecords(), counts.signalRecords(), LiveLine.signals(signalsByType), counts.skewRecords(),
                 counts.rejectedRecords(), rejectedByReason.isEmpty() ? "" : " " + rejectedByReason));
         if (counts.riskRecords() == 0) {
             lines.add("  no inventory-risk output: Ballast wrote no RiskSnapshot, so there are no deltas to judge");

@@ -25,12 +25,14 @@ class LiveLineTest {
         for (int i = 0; i < 1234; i++) {
             r.quoteSent();
         }
-        String line = LiveLine.format(r.live(), 12_300, true);
+        String line = LiveLine.format(r.live(), 12_300, true, null);
         assertThat(line).doesNotContain("\n")
                 .startsWith("[  12s] in 1,234 quotes 0 fills 0 hedges | out 2 risk 0 skew 0 rejected")
                 .contains("signals hedge 0 gamma 0 vega 0 skew 0")
                 .contains("| mm1 BTC +1.23/3 ETH -80/75*")
                 .endsWith("| mm2 BTC -/?");
+        assertThat(LiveLine.format(r.live(), 1_000, false, "RESTARTING")).startsWith("[   1s] out 2 risk")
+                .contains("| job RESTARTING | mm1");
     }
 
     @Test

@@ -54,7 +54,7 @@ class RunSummaryTest {
         RunSummary s = RunSummary.of(new RunData(0, 1_000, new RunData.Counts(0, 0, 0, 0, 0, 0, 0, 0, 0), Map.of(), Map.of(),
                 List.of(k), List.of()));
         assertThat(s.providers().get(0).insideShare()).isNull();
-        assertThat(s.lines()).anyMatch(l -> l.contains("no inventory-risk output"));
-        assertThat(s.lines()).anyMatch(l -> l.contains("mm2") && l.contains("n/a"));
+        assertThat(s.lines(true)).anyMatch(l -> l.contains("no inventory-risk output"));
+        assertThat(s.lines(true)).anyMatch(l -> l.contains("mm2") && l.contains("n/a"));
     }
 }
