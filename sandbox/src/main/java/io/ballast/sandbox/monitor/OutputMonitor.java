@@ -8,6 +8,7 @@ import io.ballast.avro.VolSkew;
 import io.ballast.registry.ConfluentAvroDecoder;
 import io.ballast.registry.ConfluentRegistryClient;
 import io.ballast.registry.RegistryConfig;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -104,7 +105,7 @@ public final class OutputMonitor implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("The output monitor stopped", e);
         } finally {
-            consumer.close(Duration.ofSeconds(2));
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(2)));
         }
     }
 
@@ -141,7 +142,7 @@ public final class OutputMonitor implements AutoCloseable {
     @Override
     public void close() {
         if (!started) {
-            consumer.close(Duration.ofSeconds(2));
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(2)));
             return;
         }
         running = false;

@@ -8,7 +8,9 @@ import io.ballast.avro.VolSkew;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -31,6 +33,7 @@ public final class RunRecorder {
     private final Map<String, Underlying> underlyings = new LinkedHashMap<>();
     private final Map<String, Long> signalsByType = new TreeMap<>();
     private final Map<String, Long> rejectedByReason = new TreeMap<>();
+    private final Set<String> signalIds = new HashSet<>();
     private long riskRecords;
     private long signalRecords;
     private long skewRecords;
@@ -87,7 +90,14 @@ public final class RunRecorder {
         underlying(s.getUnderlying());
     }
 
+    /**
+     * A rebalance signal. Delivery is at-least-once: a signal id seen before is the same decision again,
+     * and counts once.
+     */
     public synchronized void signal(RebalanceSignal s) {
+        if (!signalIds.add(s.getSignalId())) {
+            return;
+        }
         signalRecords++;
         signalsByType.merge(s.getType().name(), 1L, Long::sum);
         key(s.getProviderId(), s.getUnderlying()).signals.add(new RunData.SignalPoint(s.getEventTime().toEpochMilli(),

@@ -111,7 +111,7 @@ public final class HtmlReport {
         h.append("</tbody></table>\n<p>");
         h.append(String.format(Locale.ROOT, "In: %,d quotes, %,d provider fills, %,d hedge fills. ",
                 c.quotesSent(), c.fillsSent(), c.hedgeFillsSent()));
-        h.append(String.format(Locale.ROOT, "Ballast wrote %,d inventory-risk, %,d rebalance-signals (%s), %,d vol-skew "
+        h.append(String.format(Locale.ROOT, "Ballast wrote %,d inventory-risk records, %,d rebalance signals (%s), %,d vol-skew "
                         + "and %,d rejected records.", c.riskRecords(), c.signalRecords(),
                 esc(LiveLine.signals(s.signalsByType())), c.skewRecords(), c.rejectedRecords()));
         if (!s.rejectedByReason().isEmpty()) {

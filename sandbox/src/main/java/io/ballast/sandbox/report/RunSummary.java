@@ -106,7 +106,7 @@ public record RunSummary(long durationMillis, RunData.Counts counts, Map<String,
         String sent = simulated ? String.format(Locale.ROOT, "sent %,d quotes, %,d fills, %,d hedge fills | ",
                 counts.quotesSent(), counts.fillsSent(), counts.hedgeFillsSent()) : "";
         lines.add(String.format(Locale.ROOT, "SUMMARY %s: %sBallast wrote %,d risk, "
-                        + "%,d signals (%s), %,d skew, %,d rejected%s",
+                        + "%,d distinct signals (%s), %,d skew, %,d rejected%s",
                 LiveLine.duration(durationMillis), sent, counts.riskRecords(), counts.signalRecords(), LiveLine.signals(signalsByType), counts.skewRecords(),
                 counts.rejectedRecords(), rejectedByReason.isEmpty() ? "" : " " + rejectedByReason));
         if (counts.riskRecords() == 0) {

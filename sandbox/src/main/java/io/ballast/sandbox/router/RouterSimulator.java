@@ -13,6 +13,7 @@ import io.ballast.sandbox.market.MarketView;
 import io.ballast.sandbox.monitor.OutputMonitor;
 import io.ballast.sandbox.monitor.RunData;
 import io.ballast.sandbox.monitor.RunRecorder;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.Producer;
@@ -104,7 +105,7 @@ public final class RouterSimulator implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.error("The router stopped", e);
         } finally {
-            consumer.close(Duration.ofSeconds(2));
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(2)));
         }
     }
 

@@ -23,7 +23,7 @@
     return points(ts, ys.map(function (b) { return b === null ? null : offset + sign * b; }));
   }
   function timeAxis() {
-    return {type: 'linear', min: 0, max: Math.max(DATA.duration, 1),
+    return {type: 'linear', min: 0, max: Math.max(Math.ceil(DATA.duration), 1),
             title: {display: true, text: 'seconds since start'}};
   }
   function axis(title, position) {
