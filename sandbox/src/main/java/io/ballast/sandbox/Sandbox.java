@@ -249,9 +249,13 @@ public final class Sandbox {
         long readyAt = System.currentTimeMillis();
         liveClock = daemonScheduler("sandbox-live-line");
         liveClock.scheduleAtFixedRate(() -> {
-            JobStatus status = job.status();
-            say(LiveLine.format(recorder.live(), System.currentTimeMillis() - readyAt, settings.simulator(),
-                    status == JobStatus.RUNNING ? null : String.valueOf(status)));
+            try {
+                JobStatus status = job.status();
+                say(LiveLine.format(recorder.live(), System.currentTimeMillis() - readyAt, settings.simulator(),
+                        status == JobStatus.RUNNING ? null : String.valueOf(status)));
+            } catch (RuntimeException e) {
+                log.warn("Live line failed", e); // and the next one is tried all the same
+            }
         }, LIVE_LINE_MILLIS, LIVE_LINE_MILLIS, TimeUnit.MILLISECONDS);
         try {
             if (settings.duration().isZero()) {
