@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * The one line printed every couple of seconds: what went in, what Ballast wrote, and each provider's
- * delta against its band ({@code *} marks a delta outside it).
+ * delta against its band ({@code *} marks a delta outside it, {@code [..]} a hedge signalled and not yet
+ * filled).
  */
 public final class LiveLine {
 
@@ -57,6 +58,9 @@ public final class LiveLine {
             line.append('/').append(l.band() == null ? "?" : number(l.band()));
             if (l.risk() != null && l.band() != null && Math.abs(l.risk().netDelta()) > l.band()) {
                 line.append('*');
+            }
+            if (l.risk() != null && Math.abs(l.risk().pendingHedge()) > 1e-9) {
+                line.append('[').append(signed(l.risk().pendingHedge())).append(']');
             }
         }
         return line.toString();

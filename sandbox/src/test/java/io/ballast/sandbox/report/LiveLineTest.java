@@ -21,7 +21,9 @@ class LiveLineTest {
         r.limits("mm1/BTC", limits("mm1", "BTC", 3));
         r.limits("mm1", limits("mm1", null, 75));
         r.risk(snapshot("mm1", "BTC", 1.234));
-        r.risk(snapshot("mm1", "ETH", -80));
+        RiskSnapshot eth = snapshot("mm1", "ETH", -80);
+        eth.setPendingHedge(80.0);
+        r.risk(eth);
         for (int i = 0; i < 1234; i++) {
             r.quoteSent();
         }
@@ -29,7 +31,7 @@ class LiveLineTest {
         assertThat(line).doesNotContain("\n")
                 .startsWith("[  12s] in 1,234 quotes 0 fills 0 hedges | out 2 risk 0 skew 0 rejected")
                 .contains("signals hedge 0 gamma 0 vega 0 skew 0")
-                .contains("| mm1 BTC +1.23/3 ETH -80/75*")
+                .contains("| mm1 BTC +1.23/3 ETH -80/75*[+80]")
                 .endsWith("| mm2 BTC -/?");
         assertThat(LiveLine.format(r.live(), 1_000, false, "RESTARTING")).startsWith("[   1s] out 2 risk")
                 .contains("| job RESTARTING | mm1");
