@@ -8,10 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The risk limits the sandbox publishes for each provider and underlying (key {@code provider/UNDERLYING}:
- * bands are in units of the underlying, so each underlying needs its own). Sized so that a healthy run
- * stays inside its delta band most of the time and breaches a gamma or vega limit only now and then.
- * Every third provider uses the Whalley-Wilmott band, the others a fixed one.
+ * The risk limits the sandbox publishes for each provider: one record keyed by the provider id (no
+ * underlying: its defaults, sized for the first underlying), and one keyed {@code provider/UNDERLYING} for
+ * every other underlying (bands are in units of the underlying, so each needs its own), which overrides
+ * the first; so both key forms of the contract are in play. Sized so that a healthy run stays inside its
+ * delta band most of the time and breaches a gamma or vega limit only now and then. Every third provider
+ * uses the Whalley-Wilmott band, the others a fixed one.
  */
 public final class RiskLimitsPlan {
 
@@ -34,10 +36,11 @@ public final class RiskLimitsPlan {
         List<RiskLimits> all = new ArrayList<>();
         for (int p = 0; p < providers.size(); p++) {
             BandMode mode = p % 3 == 2 ? BandMode.WHALLEY_WILMOTT : BandMode.FIXED;
-            for (UnderlyingSpec u : underlyings) {
+            for (int i = 0; i < underlyings.size(); i++) {
+                UnderlyingSpec u = underlyings.get(i);
                 all.add(RiskLimits.newBuilder()
                         .setProviderId(providers.get(p))
-                        .setUnderlying(u.name())
+                        .setUnderlying(i == 0 ? null : u.name())
                         .setDeltaTarget(0.0)
                         .setDeltaBand(BAND_LOTS * u.lot())
                         .setBandMode(mode)

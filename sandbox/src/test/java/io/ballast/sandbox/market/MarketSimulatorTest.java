@@ -82,6 +82,18 @@ class MarketSimulatorTest {
     }
 
     @Test
+    void everyQuoteAndFillPassesTheJobsOwnFieldRules() {
+        Recorded r = run(17, 3, 20, 200);
+        long now = START.toEpochMilli() + 200 * MarketSimulator.TICK_MILLIS;
+        for (Quote q : r.quotes) {
+            assertThat(io.ballast.kafka.Validators.quote(3_600_000).problem(q, null, now)).as(q.toString()).isNull();
+        }
+        for (Trade t : r.trades) {
+            assertThat(io.ballast.kafka.Validators.trade(3_600_000).problem(t, null, now)).as(t.toString()).isNull();
+        }
+    }
+
+    @Test
     void linearSpreadsAreAFewBasisPoints() {
         for (Quote q : run(3, 1, 0, 10).quotes) {
             if (q.getInstrument().getKind() != InstrumentKind.OPTION) {
