@@ -1,0 +1,78 @@
+package io.ballast.sandbox.market;
+
+import io.ballast.avro.BandMode;
+import io.ballast.avro.RiskLimits;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The risk limits the sandbox publishes for each provider: one record keyed by the provider id (no
+ * underlying: its defaults, sized for the first underlying), and one keyed {@code provider/UNDERLYING} for
+ * every other underlying (bands are in units of the underlying, so each needs its own), which overrides
+ * the first; so both key forms of the contract are in play. Sized so that a healthy run stays inside its
+ * delta band most of the time and breaches a gamma or vega limit only now and then. Every third provider
+ * uses the Whalley-Wilmott band, the others a fixed one.
+ */
+public final class RiskLimitsPlan {
+
+    /** Half-width of the delta band, in lots of the underlying. */
+    static final double BAND_LOTS = 3;
+    static final double GAMMA_LIMIT_USD = 40_000;
+    static final double VEGA_LIMIT_USD = 1_500;
+    static final double RISK_AVERSION = 5e-4;
+    static final long HEDGE_TIMEOUT_MS = 5_000;
+    static final long QUOTE_HORIZON_MS = 60_000;
+
+    private RiskLimitsPlan() {
+    }
+
+    /**
+     * @param hedgeCostBps the router's fee plus expected slippage, bps of notional
+     */
+    public static List<RiskLimits> limits(List<String> providers, List<UnderlyingSpec> underlyings,
+                                          double hedgeCostBps, Instant now) {
+        List<RiskLimits> all = new ArrayList<>();
+        for (int p = 0; p < providers.size(); p++) {
+            BandMode mode = p % 3 == 2 ? BandMode.WHALLEY_WILMOTT : BandMode.FIXED;
+            for (int i = 0; i < underlyings.size(); i++) {
+                UnderlyingSpec u = underlyings.get(i);
+                all.add(RiskLimits.newBuilder()
+                        .setProviderId(providers.get(p))
+                        .setUnderlying(i == 0 ? null : u.name())
+                        .setDeltaTarget(0.0)
+                        .setDeltaBand(BAND_LOTS * u.lot())
+                        .setBandMode(mode)
+                        .setHedgeCostBps(hedgeCostBps)
+                        .setHedgeInstrument(u.perpetual())
+                        .setMinHedgeQuantity(0.1 * u.lot())
+                        .setHedgeTimeoutMs(HEDGE_TIMEOUT_MS)
+                        .setGammaLimit(GAMMA_LIMIT_USD)
+                        .setVegaLimit(VEGA_LIMIT_USD)
+                        .setRiskAversion(RISK_AVERSION)
+                        // Avellaneda-Stoikov k in 1/USD: about a basis point of half-spread.
+                        .setFillIntensity(10_000 / u.spot())
+                        .setQuoteHorizonMs(QUOTE_HORIZON_MS)
+                        .setUpdatedAt(now)
+                        .build());
+            }
+        }
+        return all;
+    }
+
+    /** The Kafka key of a limits record, per the contract. */
+    public static String key(RiskLimits limits) {
+        return limits.getUnderlying() == null ? limits.getProviderId()
+                : limits.getProviderId() + "/" + limits.getUnderlying();
+    }
+
+    /** Provider ids {@code mm1 .. mmN}. */
+    public static List<String> providers(int count) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 1; i <= count; i++) {
+            ids.add("mm" + i);
+        }
+        return ids;
+    }
+}

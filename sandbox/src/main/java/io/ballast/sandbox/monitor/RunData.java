@@ -1,0 +1,74 @@
+package io.ballast.sandbox.monitor;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An immutable copy of everything recorded during a run, for the live line, the summary and the report.
+ * Times are epoch millis.
+ */
+public record RunData(
+        long start,
+        long end,
+        Counts counts,
+        Map<String, Long> signalsByType,
+        Map<String, Long> rejectedByReason,
+        List<KeySeries> keys,
+        List<UnderlyingSeries> underlyings) {
+
+    /** Totals of the run. */
+    public record Counts(long quotesSent, long fillsSent, long hedgeFillsSent, long duplicateSignals,
+                         long riskRecords, long signalRecords, long skewRecords, long rejectedRecords,
+                         long undecodable) {
+    }
+
+    /** One provider in one underlying. */
+    public record KeySeries(String provider, String underlying, LimitsInfo limits, List<RiskPoint> risk,
+                            List<SignalPoint> signals, List<HedgeFill> hedgeFills) {
+
+        public String key() {
+            return provider + "/" + underlying;
+        }
+
+        public RiskPoint last() {
+            return risk.isEmpty() ? null : risk.get(risk.size() - 1);
+        }
+    }
+
+    /** What the report needs of a limits record; null fields when no limits were seen. */
+    public record LimitsInfo(double deltaTarget, double deltaBand, String bandMode, Double gammaLimit,
+                             Double vegaLimit) {
+    }
+
+    /**
+     * One inventory-risk record, with the band in force for it (NaN when no limits are known).
+     */
+    public record RiskPoint(long time, double netDelta, double pendingHedge, double gamma, double vega,
+                            double markValue, int positions, double referencePrice, double band) {
+
+        public boolean inside(double deltaTarget) {
+            return !Double.isNaN(band) && Math.abs(netDelta - deltaTarget) <= band * (1 + 1e-9);
+        }
+    }
+
+    /** One rebalance signal. */
+    public record SignalPoint(long time, String type, String status, String side, Double quantity,
+                              double netDelta, double threshold, String signalId) {
+    }
+
+    /** A fill of a hedge by the router; cost = fee + slippage against the mid, USD. */
+    public record HedgeFill(long time, String signalId, String side, double quantity, double price, double mid,
+                            double fee, double cost) {
+    }
+
+    /** Market and smile of one underlying. */
+    public record UnderlyingSeries(String underlying, List<PricePoint> prices, Map<Long, List<SkewPoint>> skew) {
+    }
+
+    public record PricePoint(long time, double price) {
+    }
+
+    /** One vol-skew record: atmVol and rr25 (null when not fitted). */
+    public record SkewPoint(long time, double atmVol, Double rr25) {
+    }
+}

@@ -1,0 +1,112 @@
+package io.ballast.sandbox.report;
+
+import io.ballast.sandbox.monitor.RunData;
+import io.ballast.sandbox.monitor.RunRecorder;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The one line printed every couple of seconds: what went in, what Ballast wrote, and each provider's
+ * delta against its band ({@code *} marks a delta outside it, {@code [..]} a hedge signalled and not yet
+ * filled).
+ */
+public final class LiveLine {
+
+    private static final Map<String, String> SIGNAL_LABELS = new LinkedHashMap<>();
+
+    static {
+        SIGNAL_LABELS.put("DELTA_HEDGE", "hedge");
+        SIGNAL_LABELS.put("GAMMA_LIMIT", "gamma");
+        SIGNAL_LABELS.put("VEGA_LIMIT", "vega");
+        SIGNAL_LABELS.put("QUOTE_SKEW", "skew");
+    }
+
+    private LiveLine() {
+    }
+
+    /**
+     * @param jobStatus the job's status when it is not RUNNING (shown then), else null
+     */
+    public static String format(RunRecorder.Live live, long elapsedMillis, boolean simulating, String jobStatus) {
+        RunData.Counts c = live.counts();
+        StringBuilder line = new StringBuilder();
+        line.append(String.format(Locale.ROOT, "[%5s]", duration(elapsedMillis)));
+        if (simulating) {
+            line.append(String.format(Locale.ROOT, " in %,d quotes %,d fills %,d hedges |",
+                    c.quotesSent(), c.fillsSent(), c.hedgeFillsSent()));
+        }
+        line.append(String.format(Locale.ROOT, " out %,d risk %,d skew %,d rejected | signals %s",
+                c.riskRecords(), c.skewRecords(), c.rejectedRecords(), signals(live.signalsByType())));
+        if (jobStatus != null) {
+            line.append(" | job ").append(jobStatus);
+        }
+        String provider = null;
+        for (RunRecorder.Latest l : live.latest()) {
+            if (!l.provider().equals(provider)) {
+                provider = l.provider();
+                line.append(" | ").append(provider);
+            }
+            line.append(' ').append(l.underlying()).append(' ');
+            if (l.risk() == null) {
+                line.append('-');
+            } else {
+                line.append(signed(l.risk().netDelta()));
+            }
+            line.append('/').append(l.band() == null ? "?" : number(l.band()));
+            if (l.risk() != null && l.band() != null && Math.abs(l.risk().netDelta()) > l.band()) {
+                line.append('*');
+            }
+            if (l.risk() != null && Math.abs(l.risk().pendingHedge()) > 1e-9) {
+                line.append('[').append(signed(l.risk().pendingHedge())).append(']');
+            }
+        }
+        return line.toString();
+    }
+
+    /** {@code hedge 3 gamma 0 vega 1 skew 12}, every type shown. */
+    static String signals(Map<String, Long> byType) {
+        StringBuilder s = new StringBuilder();
+        SIGNAL_LABELS.forEach((type, label) -> {
+            if (s.length() > 0) {
+                s.append(' ');
+            }
+            s.append(label).append(' ').append(byType.getOrDefault(type, 0L));
+        });
+        byType.forEach((type, n) -> {
+            if (!SIGNAL_LABELS.containsKey(type)) {
+                s.append(' ').append(type).append(' ').append(n);
+            }
+        });
+        return s.toString();
+    }
+
+    static String duration(long millis) {
+        long s = Math.round(millis / 1000.0);
+        return s < 120 ? s + "s" : s < 7200 ? (s / 60) + "m" + String.format(Locale.ROOT, "%02d", s % 60) + "s"
+                : (s / 3600) + "h" + String.format(Locale.ROOT, "%02d", (s % 3600) / 60) + "m";
+    }
+
+    /** Three significant digits or so, no exponent, no trailing zeros: 3, 2.5, -12.3, 0.05, 1234. */
+    public static String number(double x) {
+        double a = Math.abs(x);
+        String pattern = a >= 100 ? "%.0f" : a >= 10 ? "%.1f" : "%.2f";
+        String s = String.format(Locale.ROOT, pattern, x);
+        if (s.indexOf('.') >= 0) {
+            s = s.replaceAll("0+$", "").replaceAll("\\.$", "");
+        }
+        return s.equals("-0") ? "0" : s;
+    }
+
+    public static String signed(double x) {
+        String n = number(x);
+        return n.startsWith("-") ? n : "+" + n;
+    }
+
+    /** The labels of the live line, in order; for the report's legend. */
+    static List<String> signalTypes() {
+        return List.copyOf(SIGNAL_LABELS.keySet());
+    }
+}

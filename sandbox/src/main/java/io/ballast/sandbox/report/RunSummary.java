@@ -1,0 +1,131 @@
+package io.ballast.sandbox.report;
+
+import io.ballast.sandbox.monitor.RunData;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What a run came to, per provider: the share of time its |delta| stayed inside its band, its hedges and
+ * what they cost, where its delta ended.
+ *
+ * <p>The share inside the band is time-weighted over the inventory-risk records: each record's state
+ * holds until the next one (the last until the end of the run), and counts from the first record on.
+ */
+public record RunSummary(long durationMillis, RunData.Counts counts, Map<String, Long> signalsByType,
+                         Map<String, Long> rejectedByReason, List<ProviderSummary> providers) {
+
+    /** One provider in one underlying. */
+    public record KeySummary(String underlying, Double insideShare, long observedMillis, long hedgeSignals,
+                             long hedgeFills, double hedgeCost, Double finalDelta, Double band, Integer positions,
+                             Double markValue, double maxAbsDelta, long riskRecords) {
+    }
+
+    /** One provider, all its underlyings. */
+    public record ProviderSummary(String provider, Double insideShare, long hedgeSignals, long hedgeFills,
+                                  double hedgeCost, List<KeySummary> underlyings) {
+    }
+
+    public static RunSummary of(RunData data) {
+        Map<String, List<KeySummary>> byProvider = new LinkedHashMap<>();
+        for (RunData.KeySeries k : data.keys()) {
+            byProvider.computeIfAbsent(k.provider(), p -> new ArrayList<>()).add(key(k, data.end()));
+        }
+        List<ProviderSummary> providers = new ArrayList<>();
+        byProvider.forEach((provider, keys) -> {
+            long observed = 0;
+            double inside = 0;
+            long signals = 0;
+            long fills = 0;
+            double cost = 0;
+            for (KeySummary k : keys) {
+                if (k.insideShare() != null) {
+                    observed += k.observedMillis();
+                    inside += k.insideShare() * k.observedMillis();
+                }
+                signals += k.hedgeSignals();
+                fills += k.hedgeFills();
+                cost += k.hedgeCost();
+            }
+            providers.add(new ProviderSummary(provider, observed > 0 ? inside / observed : null, signals, fills, cost,
+                    List.copyOf(keys)));
+        });
+        return new RunSummary(data.end() - data.start(), data.counts(), data.signalsByType(), data.rejectedByReason(),
+                providers);
+    }
+
+    private static KeySummary key(RunData.KeySeries k, long end) {
+        List<RunData.RiskPoint> risk = k.risk();
+        double target = k.limits() == null ? 0 : k.limits().deltaTarget();
+        long observed = 0;
+        long inside = 0;
+        double maxAbs = 0;
+        for (int i = 0; i < risk.size(); i++) {
+            RunData.RiskPoint p = risk.get(i);
+            maxAbs = Math.max(maxAbs, Math.abs(p.netDelta()));
+            long until = i + 1 < risk.size() ? risk.get(i + 1).time() : Math.max(end, p.time());
+            long span = Math.max(0, until - p.time());
+            if (Double.isNaN(p.band())) {
+                continue;
+            }
+            observed += span;
+            if (p.inside(target)) {
+                inside += span;
+            }
+        }
+        if (risk.size() == 1 && observed == 0 && !Double.isNaN(risk.get(0).band())) {
+            // A single record at the very end: judge it alone.
+            observed = 1;
+            inside = risk.get(0).inside(target) ? 1 : 0;
+        }
+        long hedgeSignals = k.signals().stream()
+                .filter(s -> "DELTA_HEDGE".equals(s.type()) && "ACTION".equals(s.status())).count();
+        double cost = k.hedgeFills().stream().mapToDouble(RunData.HedgeFill::cost).sum();
+        RunData.RiskPoint last = k.last();
+        Double band = null;
+        if (last != null && !Double.isNaN(last.band())) {
+            band = last.band();
+        } else if (k.limits() != null) {
+            band = k.limits().deltaBand();
+        }
+        return new KeySummary(k.underlying(), observed > 0 ? (double) inside / observed : null, observed,
+                hedgeSignals, k.hedgeFills().size(), cost,
+                last == null ? null : last.netDelta(),
+                band,
+                last == null ? null : last.positions(),
+                last == null ? null : last.markValue(),
+                maxAbs, risk.size());
+    }
+
+    /** The lines printed at the end of a run. */
+    public List<String> lines(boolean simulated) {
+        List<String> lines = new ArrayList<>();
+        String sent = simulated ? String.format(Locale.ROOT, "sent %,d quotes, %,d fills, %,d hedge fills | ",
+                counts.quotesSent(), counts.fillsSent(), counts.hedgeFillsSent()) : "";
+        lines.add(String.format(Locale.ROOT, "SUMMARY %s: %sBallast wrote %,d risk, "
+                        + "%,d distinct signals (%s), %,d skew, %,d rejected%s",
+                LiveLine.duration(durationMillis), sent, counts.riskRecords(), counts.signalRecords(), LiveLine.signals(signalsByType), counts.skewRecords(),
+                counts.rejectedRecords(), rejectedByReason.isEmpty() ? "" : " " + rejectedByReason));
+        if (counts.riskRecords() == 0) {
+            lines.add("  no inventory-risk output: Ballast wrote no RiskSnapshot, so there are no deltas to judge");
+        }
+        for (ProviderSummary p : providers) {
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-5s inside band %s  hedges %d (filled %d)  hedge cost %,.2f USD  final delta",
+                    p.provider(), percent(p.insideShare()), p.hedgeSignals(), p.hedgeFills(), p.hedgeCost()));
+            for (KeySummary k : p.underlyings()) {
+                line.append(' ').append(k.underlying()).append(' ')
+                        .append(k.finalDelta() == null ? "-" : LiveLine.signed(k.finalDelta()))
+                        .append('/').append(k.band() == null ? "?" : LiveLine.number(k.band()));
+            }
+            lines.add(line.toString());
+        }
+        return lines;
+    }
+
+    static String percent(Double share) {
+        return share == null ? "  n/a " : String.format(Locale.ROOT, "%5.1f%%", 100 * share);
+    }
+}

@@ -1,0 +1,182 @@
+package io.ballast.sandbox.router;
+
+import io.ballast.avro.RebalanceSignal;
+import io.ballast.avro.Side;
+import io.ballast.avro.SignalStatus;
+import io.ballast.avro.SignalType;
+import io.ballast.avro.Trade;
+import io.ballast.registry.ConfluentAvroDecoder;
+import io.ballast.registry.ConfluentRegistryClient;
+import io.ballast.registry.RegistryConfig;
+import io.ballast.sandbox.infra.AvroWriter;
+import io.ballast.sandbox.market.MarketView;
+import io.ballast.sandbox.monitor.OutputMonitor;
+import io.ballast.sandbox.monitor.RunData;
+import io.ballast.sandbox.monitor.RunRecorder;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * An order router: reads {@code rebalance-signals} (read_committed) and executes every DELTA_HEDGE
+ * ACTION as a fill on {@code trades} carrying the signal's id, after a latency, at the hedge instrument's
+ * mid plus slippage, paying a fee. A signal id already executed is ignored, as a real router must with
+ * at-least-once delivery.
+ */
+public final class RouterSimulator implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RouterSimulator.class);
+    static final String VENUE = "SIMEX";
+
+    /** How the router executes. */
+    public record Settings(long latencyMillis, double slippageBps, double feeBps, long seed) {
+        public Settings {
+            if (latencyMillis < 0 || !(slippageBps >= 0) || !(feeBps >= 0)) {
+                throw new IllegalArgumentException("Router settings must be >= 0: latency=" + latencyMillis
+                        + " ms, slippage=" + slippageBps + " bps, fee=" + feeBps + " bps");
+            }
+        }
+    }
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final ConfluentAvroDecoder<RebalanceSignal> decoder;
+    private final AvroWriter<Trade> trades;
+    private final MarketView market;
+    private final Settings settings;
+    private final RunRecorder recorder;
+    private final SplittableRandom random;
+    private final Set<String> executed = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "sandbox-router-execution");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicLong sequence = new AtomicLong();
+    private final AtomicLong unroutable = new AtomicLong();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    public RouterSimulator(String bootstrap, RegistryConfig registry, String signalsTopic, Producer<byte[], byte[]> producer,
+                           String tradesTopic, MarketView market, Settings settings, RunRecorder recorder) {
+        this.consumer = OutputMonitor.consumer(bootstrap, "ballast-sandbox-router");
+        OutputMonitor.assignFromBeginning(consumer, List.of(signalsTopic));
+        this.decoder = new ConfluentAvroDecoder<>(RebalanceSignal.class, ConfluentRegistryClient.shared(registry));
+        this.trades = new AvroWriter<>(producer, tradesTopic, Trade.class, registry);
+        this.market = market;
+        this.settings = settings;
+        this.recorder = recorder;
+        this.random = new SplittableRandom(settings.seed());
+        this.thread = new Thread(this::run, "sandbox-router");
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    private void run() {
+        try {
+            while (running) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                    if (r.value() == null) {
+                        continue;
+                    }
+                    try {
+                        route(decoder.decode(r.value()));
+                    } catch (Exception e) {
+                        LOG.warn("Cannot decode signal at {}:{}", r.partition(), r.offset(), e);
+                    }
+                }
+            }
+        } catch (WakeupException e) {
+            // close() asked us to stop.
+        } catch (RuntimeException e) {
+            LOG.error("The router stopped", e);
+        } finally {
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(2)));
+        }
+    }
+
+    private void route(RebalanceSignal s) {
+        if (s.getType() != SignalType.DELTA_HEDGE || s.getStatus() != SignalStatus.ACTION) {
+            return;
+        }
+        if (!executed.add(s.getSignalId())) {
+            recorder.duplicateSignal();
+            return;
+        }
+        if (s.getInstrument() == null || s.getSide() == null || s.getQuantity() == null || !(s.getQuantity() > 0)) {
+            unroutable.incrementAndGet();
+            LOG.warn("Signal {} has no order to route: {} {} {}", s.getSignalId(), s.getSide(), s.getQuantity(),
+                    s.getInstrument());
+            return;
+        }
+        executor.schedule(() -> execute(s), settings.latencyMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Runs on the execution thread: the only user of {@link #trades} and {@link #random}. */
+    private void execute(RebalanceSignal s) {
+        MarketView.Top top = market.top(s.getInstrument());
+        if (top == null) {
+            unroutable.incrementAndGet();
+            LOG.warn("Signal {} names {}, which the market does not quote", s.getSignalId(), s.getInstrument());
+            return;
+        }
+        boolean buy = s.getSide() == Side.BUY;
+        double mid = top.mid();
+        double slippageBps = Math.abs(settings.slippageBps() * (1 + 0.5 * random.nextGaussian()));
+        double price = mid * (1 + (buy ? 1 : -1) * slippageBps / 10_000);
+        price = Math.round(price * 100) / 100.0;
+        double quantity = s.getQuantity();
+        double fee = Math.round(price * quantity * settings.feeBps() / 10_000 * 100) / 100.0;
+        long now = System.currentTimeMillis();
+        Trade fill = Trade.newBuilder()
+                .setTradeId("H" + sequence.incrementAndGet())
+                .setProviderId(s.getProviderId())
+                .setVenue(VENUE)
+                .setInstrument(top.instrument())
+                .setSide(s.getSide())
+                .setQuantity(quantity)
+                .setPrice(price)
+                .setFee(fee)
+                .setSignalId(s.getSignalId())
+                .setEventTime(Instant.ofEpochMilli(now))
+                .build();
+        trades.send(s.getProviderId(), fill);
+        recorder.hedgeFillSent();
+        double cost = fee + Math.abs(price - mid) * quantity * top.instrument().getMultiplier();
+        recorder.hedgeFill(s.getProviderId(), s.getUnderlying(), new RunData.HedgeFill(now, s.getSignalId(),
+                s.getSide().name(), quantity, price, mid, fee, cost));
+    }
+
+    public long unroutable() {
+        return unroutable.get();
+    }
+
+    /** Stops reading signals, lets the hedges already scheduled go out, then stops. */
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(5_000);
+            executor.shutdown();
+            executor.awaitTermination(settings.latencyMillis() + 5_000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,328 @@
+package io.ballast.sandbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ballast.sandbox.infra.Ports;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * Issue 5's end-to-end check: the sandbox jar, run as a person runs it (its own JVM, {@code java -jar}),
+ * for about 30 s with a fixed seed. While it runs: the READY line, then the web UI's REST API shows the
+ * Ballast job running and Ballast's own metrics. After it stops: a clean exit (no process left, no port
+ * held, no stack trace on the console), a report with its charts, and each provider's delta inside its
+ * band for most of the run.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SandboxITCase {
+
+    static final int RUN_SECONDS = 30;
+    static final long SEED = 7;
+    static final int PROVIDERS = 3;
+    static final int UNDERLYINGS = 2;
+    /** "Most of the run". */
+    static final double INSIDE_BAND_AT_LEAST = 0.5;
+
+    private static final Pattern READY = Pattern.compile(
+            "READY bootstrap=127\\.0\\.0\\.1:(\\d+) registry=(http://127\\.0\\.0\\.1:(\\d+)/apis/ccompat/v7) web=(http://127\\.0\\.0\\.1:(\\d+))");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final List<String> stdout = new CopyOnWriteArrayList<>();
+    private final List<String> stderr = new CopyOnWriteArrayList<>();
+    private Path out;
+    private Process sandbox;
+    private int exitCode = -1;
+    private String readyLine;
+    private Matcher ready;
+    private JsonNode runningJob;
+    private final List<String> metricIds = new ArrayList<>();
+    private double quotesAccepted;
+    private long wallMillis;
+
+    @BeforeAll
+    void runTheSandbox() throws Exception {
+        Path jar = Path.of(System.getProperty("ballast.sandbox.jar", "target/ballast-sandbox.jar")).toAbsolutePath();
+        assertThat(jar).as("the sandbox jar (built by mvn package)").exists();
+        out = Path.of("target", "it-sandbox").toAbsolutePath();
+        Sandbox.deleteTree(out);
+        long start = System.nanoTime();
+        sandbox = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                jar.toString(), "--duration", Integer.toString(RUN_SECONDS), "--seed", Long.toString(SEED),
+                "--providers", Integer.toString(PROVIDERS), "--kafka-port", "0", "--registry-port", "0",
+                "--web-port", "0", "--out", out.toString())
+                .redirectInput(ProcessBuilder.Redirect.PIPE)
+                .start();
+        collect(sandbox.getInputStream(), stdout, true);
+        collect(sandbox.getErrorStream(), stderr, false);
+
+        // Generous: CI and developers share two cores with whatever else runs.
+        readyLine = awaitLine(l -> l.startsWith("READY"), Duration.ofSeconds(180));
+        ready = READY.matcher(readyLine);
+        if (ready.matches()) {
+            String web = ready.group(4);
+            runningJob = poll(Duration.ofSeconds(30), () -> {
+                JsonNode overview = get(web + "/jobs/overview");
+                if (overview == null) {
+                    return null;
+                }
+                for (JsonNode j : overview.path("jobs")) {
+                    if ("Ballast".equals(j.path("name").asText()) && "RUNNING".equals(j.path("state").asText())) {
+                        return j;
+                    }
+                }
+                return null;
+            });
+            if (runningJob != null) {
+                readMetrics(web, runningJob.path("jid").asText());
+            }
+        }
+        if (!sandbox.waitFor(RUN_SECONDS + 120, TimeUnit.SECONDS)) {
+            sandbox.destroyForcibly();
+            fail("The sandbox did not stop within " + (RUN_SECONDS + 120) + " s of its READY line");
+        }
+        exitCode = sandbox.exitValue();
+        wallMillis = (System.nanoTime() - start) / 1_000_000;
+        Thread.sleep(200); // the output threads drain what is left
+        System.out.printf(Locale.ROOT, "Sandbox ran %.1f s (wall, start to exit); console:%n", wallMillis / 1000.0);
+        stdout.forEach(l -> System.out.println("  | " + l));
+        stderr.forEach(l -> System.out.println("  ! " + l));
+    }
+
+    /** Ballast's operator metrics (SplitRejected: accepted, rejected_<REASON>), as the web UI serves them. */
+    private void readMetrics(String web, String jid) throws Exception {
+        // The web UI refreshes metrics every 10 s; the run lasts RUN_SECONDS.
+        poll(Duration.ofSeconds(RUN_SECONDS + 10), () -> {
+            if (!sandbox.isAlive()) {
+                return Boolean.FALSE;
+            }
+            JsonNode job = get(web + "/jobs/" + jid);
+            if (job == null) {
+                return null;
+            }
+            List<String> ids = new ArrayList<>();
+            double accepted = 0;
+            for (JsonNode v : job.path("vertices")) {
+                String vid = v.path("id").asText();
+                JsonNode metrics = get(web + "/jobs/" + jid + "/vertices/" + vid + "/metrics");
+                if (metrics == null) {
+                    continue;
+                }
+                for (JsonNode m : metrics) {
+                    ids.add(m.path("id").asText());
+                }
+                if (v.path("name").asText().contains("validate quotes")) {
+                    JsonNode sum = get(web + "/jobs/" + jid + "/vertices/" + vid
+                            + "/subtasks/metrics?get=validate_quotes.accepted&agg=sum");
+                    if (sum != null && sum.size() > 0) {
+                        accepted = sum.get(0).path("sum").asDouble();
+                    }
+                }
+            }
+            boolean complete = ids.stream().anyMatch(i -> i.endsWith(".validate_quotes.accepted"))
+                    && ids.stream().anyMatch(i -> i.contains(".rejected_")) && accepted > 0;
+            if (!complete) {
+                return null;
+            }
+            metricIds.clear();
+            metricIds.addAll(ids);
+            quotesAccepted = accepted;
+            return Boolean.TRUE;
+        });
+    }
+
+    @AfterAll
+    void stopIfStillRunning() {
+        if (sandbox != null && sandbox.isAlive()) {
+            sandbox.destroy();
+        }
+    }
+
+    @Test
+    void printsExactlyOneReadyLineWithItsAddresses() {
+        assertThat(stdout.stream().filter(l -> l.startsWith("READY")).count()).isEqualTo(1);
+        assertThat(readyLine).matches(READY);
+    }
+
+    @Test
+    void webUiShowsTheRunningJobAndBallastsOwnMetrics() {
+        assertThat(runningJob).as("/jobs/overview lists the job 'Ballast' as RUNNING while the sandbox runs")
+                .isNotNull();
+        assertThat(metricIds).as("Ballast's counters on its validate operators")
+                .anyMatch(id -> id.endsWith(".validate_quotes.accepted"))
+                .anyMatch(id -> id.endsWith(".validate_trades.accepted"))
+                .anyMatch(id -> id.endsWith(".validate_quotes.rejected_INVALID_FIELD"));
+        assertThat(quotesAccepted).as("quotes accepted by Ballast while the market simulator runs").isPositive();
+    }
+
+    @Test
+    void stopsCleanlyLeavingNothingBehind() throws Exception {
+        assertThat(exitCode).as("exit code").isZero();
+        assertThat(stderr).as("stderr").isEmpty();
+        assertThat(stdout).as("no stack trace, no log line on the console")
+                .noneMatch(l -> l.contains("Exception") || l.startsWith("\tat ") || l.matches(".*\\b(WARN|ERROR)\\b.*"));
+        // Start-up lines, READY, a live line every 2 s, the summary: nothing else.
+        assertThat(stdout.size()).isLessThan(6 + RUN_SECONDS / 2 + 3 + PROVIDERS + 4);
+        String marker = "-D" + Sandbox.RUN_MARKER_PROPERTY + "=" + out;
+        List<String> left = ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false))
+                .map(p -> p.pid() + " " + p.info().commandLine().orElse(""))
+                .toList();
+        assertThat(left).as("processes the sandbox started").isEmpty();
+        assertThat(ready.matches()).isTrue();
+        for (int group : new int[] {1, 3, 5}) {
+            assertThat(Ports.isListening(Integer.parseInt(ready.group(group))))
+                    .as("port " + ready.group(group) + " after exit").isFalse();
+        }
+        assertThat(wallMillis).as("start to exit").isLessThan((RUN_SECONDS + 150) * 1000L);
+    }
+
+    @Test
+    void writesAReportWithItsCharts() throws IOException {
+        String reportLine = stdout.stream().filter(l -> l.startsWith("REPORT ")).findFirst().orElse(null);
+        assertThat(reportLine).as("the REPORT line").isNotNull();
+        Path report = Path.of(reportLine.substring("REPORT ".length()));
+        assertThat(report).exists().isEqualTo(out.resolve("report.html"));
+        String html = Files.readString(report);
+        assertThat(html).contains("Chart.js v4").contains("new Chart(").doesNotContain("<script src=");
+        assertThat(count(html, "data-chart=\"delta\"")).as("a delta chart per provider and underlying")
+                .isEqualTo(PROVIDERS * UNDERLYINGS);
+        for (int p = 1; p <= PROVIDERS; p++) {
+            assertThat(html).contains("id=\"provider-mm" + p + "\"");
+        }
+        assertThat(count(html, "data-chart=\"skew\"")).as("an atmVol/rr25 chart per underlying").isEqualTo(UNDERLYINGS);
+        assertThat(html).contains("id=\"underlying-BTC\"", "id=\"underlying-ETH\"");
+        assertThat(out.resolve("summary.json")).exists();
+    }
+
+    @Test
+    void theSimulatorsWriteOnlyRecordsBallastAccepts() throws IOException {
+        JsonNode counts = JSON.readTree(out.resolve("summary.json").toFile()).path("counts");
+        assertThat(counts.path("quotesSent").asLong()).isGreaterThan(100L * RUN_SECONDS);
+        assertThat(counts.path("fillsSent").asLong()).isPositive();
+        assertThat(counts.path("rejectedRecords").asLong()).as("records on the rejected topic").isZero();
+    }
+
+    @Test
+    void eachProvidersDeltaStaysInsideItsBandMostOfTheRun() throws IOException {
+        JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());
+        JsonNode counts = summary.path("counts");
+        System.out.printf(Locale.ROOT, "Ballast wrote %d inventory-risk, %d rebalance-signals, %d vol-skew records; "
+                        + "router: %d hedge fills%n", counts.path("riskRecords").asLong(),
+                counts.path("signalRecords").asLong(), counts.path("skewRecords").asLong(),
+                counts.path("hedgeFillsSent").asLong());
+        if (summary.path("noInventoryRisk").asBoolean() || counts.path("riskRecords").asLong() == 0) {
+            fail("no inventory-risk output: the Ballast job wrote no RiskSnapshot to inventory-risk during the "
+                    + RUN_SECONDS + " s run, so no provider's delta can be judged against its band");
+        }
+        List<String> outside = new ArrayList<>();
+        for (JsonNode p : summary.path("providers")) {
+            String provider = p.path("provider").asText();
+            JsonNode share = p.path("insideShare");
+            System.out.printf(Locale.ROOT, "  %s: |delta| inside its band %s of the run, %d hedges%n", provider,
+                    share.isNumber() ? String.format(Locale.ROOT, "%.1f%%", 100 * share.asDouble()) : "n/a",
+                    p.path("hedgeSignals").asLong());
+            if (!share.isNumber() || share.asDouble() < INSIDE_BAND_AT_LEAST) {
+                outside.add(provider + " (" + (share.isNumber() ? String.format(Locale.ROOT, "%.1f%%",
+                        100 * share.asDouble()) : "no inventory-risk record") + ")");
+            }
+        }
+        assertThat(summary.path("providers")).hasSize(PROVIDERS);
+        assertThat(outside).as("providers whose |delta| was inside the band less than "
+                + (int) (100 * INSIDE_BAND_AT_LEAST) + "% of the run").isEmpty();
+    }
+
+    // ------------------------------------------------------------------------------------------- helpers
+
+    private static int count(String s, String needle) {
+        int n = 0;
+        for (int i = s.indexOf(needle); i >= 0; i = s.indexOf(needle, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    private void collect(InputStream in, List<String> lines, boolean daemonName) {
+        Thread t = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    lines.add(line);
+                }
+            } catch (IOException e) {
+                // The process is gone.
+            }
+        }, daemonName ? "sandbox-stdout" : "sandbox-stderr");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private String awaitLine(java.util.function.Predicate<String> match, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (String l : stdout) {
+                if (match.test(l)) {
+                    return l;
+                }
+            }
+            if (!sandbox.isAlive()) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        fail("No READY line within " + timeout.toSeconds() + " s; stdout: " + stdout + "; stderr: " + stderr);
+        return null;
+    }
+
+    @FunctionalInterface
+    private interface Attempt<T> {
+        T call() throws Exception;
+    }
+
+    /** Retries until the attempt answers non-null, or the time is up (then null). */
+    private static <T> T poll(Duration timeout, Attempt<T> attempt) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            T answer = attempt.call();
+            if (answer != null || System.nanoTime() > deadline) {
+                return answer;
+            }
+            Thread.sleep(500);
+        }
+    }
+
+    private JsonNode get(String url) throws InterruptedException {
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5))
+                    .GET().build(), HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200 ? JSON.readTree(r.body()) : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}

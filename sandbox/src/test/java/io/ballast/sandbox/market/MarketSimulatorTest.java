@@ -1,0 +1,183 @@
+package io.ballast.sandbox.market;
+
+import io.ballast.avro.InstrumentKind;
+import io.ballast.avro.Quote;
+import io.ballast.avro.Trade;
+import org.junit.jupiter.api.Test;
+
+import java.time.DayOfWeek;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class MarketSimulatorTest {
+
+    private static final Instant START = Instant.parse("2026-11-21T10:00:00Z");
+
+    /** Everything a simulator wrote. */
+    private static final class Recorded implements MarketSimulator.Output {
+        final List<Quote> quotes = new ArrayList<>();
+        final List<Trade> trades = new ArrayList<>();
+
+        @Override
+        public void quote(Quote quote) {
+            quotes.add(quote);
+        }
+
+        @Override
+        public void trade(Trade trade) {
+            trades.add(trade);
+        }
+    }
+
+    private static Recorded run(long seed, int providers, double rate, int ticks) {
+        Recorded out = new Recorded();
+        MarketSimulator sim = new MarketSimulator(UnderlyingSpec.DEFAULTS, RiskLimitsPlan.providers(providers), rate,
+                seed, 1.0, START, out);
+        for (int i = 1; i <= ticks; i++) {
+            sim.tick(START.toEpochMilli() + i * MarketSimulator.TICK_MILLIS);
+        }
+        return out;
+    }
+
+    @Test
+    void theSameSeedGivesTheSameMarketAndFills() {
+        Recorded a = run(7, 3, 20, 300);
+        Recorded b = run(7, 3, 20, 300);
+        assertThat(a.quotes).isEqualTo(b.quotes);
+        assertThat(a.trades).isEqualTo(b.trades);
+        assertThat(run(8, 3, 20, 300).quotes).isNotEqualTo(a.quotes);
+    }
+
+    @Test
+    void providersAndRateDoNotChangeTheMarket() {
+        assertThat(run(7, 5, 50, 200).quotes).isEqualTo(run(7, 2, 5, 200).quotes);
+    }
+
+    @Test
+    void quotesFollowTheContract() {
+        Recorded r = run(11, 3, 10, 100);
+        // Every tick: perpetual and spot of two underlyings; every option once per ten ticks.
+        int options = 2 * Listing.EXPIRIES * Listing.STRIKES * 2;
+        assertThat(r.quotes).hasSize(100 * 4 + 10 * options);
+        for (Quote q : r.quotes) {
+            assertThat(q.getBid()).isGreaterThanOrEqualTo(0);
+            assertThat(q.getAsk()).isPositive().isGreaterThanOrEqualTo(q.getBid());
+            assertThat(q.getBidSize()).isPositive();
+            boolean option = q.getInstrument().getKind() == InstrumentKind.OPTION;
+            assertThat(q.getUnderlyingPrice() != null).isEqualTo(option);
+            if (option) {
+                assertThat(q.getEventTime()).isBefore(q.getInstrument().getExpiry());
+                assertThat(q.getInstrument().getSymbol()).matches("(BTC|ETH)-\\d{1,2}[A-Z]{3}\\d{2}-\\d+(\\.\\d+)?-[CP]");
+            }
+        }
+    }
+
+    @Test
+    void everyQuoteAndFillPassesTheJobsOwnFieldRules() {
+        Recorded r = run(17, 3, 20, 200);
+        long now = START.toEpochMilli() + 200 * MarketSimulator.TICK_MILLIS;
+        for (Quote q : r.quotes) {
+            assertThat(io.ballast.kafka.Validators.quote(3_600_000).problem(q, null, now)).as(q.toString()).isNull();
+        }
+        for (Trade t : r.trades) {
+            assertThat(io.ballast.kafka.Validators.trade(3_600_000).problem(t, null, now)).as(t.toString()).isNull();
+        }
+    }
+
+    @Test
+    void linearSpreadsAreAFewBasisPoints() {
+        for (Quote q : run(3, 1, 0, 10).quotes) {
+            if (q.getInstrument().getKind() != InstrumentKind.OPTION) {
+                double mid = (q.getBid() + q.getAsk()) / 2;
+                double bps = (q.getAsk() - q.getBid()) / mid * 10_000;
+                assertThat(bps).isBetween(0.5, 5.0);
+            }
+        }
+    }
+
+    @Test
+    void optionQuotesSitAroundASkewedSmile() {
+        Recorded r = run(5, 1, 0, 10);
+        // Implied vol of each mid, per expiry and strike, for BTC puts and calls out of the money.
+        Map<Long, TreeMap<Double, Double>> smiles = new TreeMap<>();
+        for (Quote q : r.quotes) {
+            var i = q.getInstrument();
+            if (i.getKind() != InstrumentKind.OPTION || !i.getUnderlying().equals("BTC") || !(q.getBid() > 0)) {
+                continue;
+            }
+            double f = q.getUnderlyingPrice();
+            boolean call = i.getRight() == io.ballast.avro.OptionRight.CALL;
+            if (call != (i.getStrike() >= f)) {
+                continue;
+            }
+            double tau = (i.getExpiry().toEpochMilli() - q.getEventTime().toEpochMilli()) / MarketSimulator.MILLIS_PER_YEAR;
+            double vol = impliedVol((q.getBid() + q.getAsk()) / 2, f, i.getStrike(), tau, call);
+            smiles.computeIfAbsent(i.getExpiry().toEpochMilli(), e -> new TreeMap<>()).put(i.getStrike(), vol);
+        }
+        assertThat(smiles).hasSize(Listing.EXPIRIES);
+        for (TreeMap<Double, Double> smile : smiles.values()) {
+            assertThat(smile.size()).isGreaterThanOrEqualTo(7);
+            assertThat(smile.values()).allSatisfy(v -> assertThat(v).isBetween(0.3, 1.2));
+            // Negative rho: the lowest put strike is dearer in vol than the highest call strike.
+            assertThat(smile.firstEntry().getValue()).isGreaterThan(smile.lastEntry().getValue());
+        }
+    }
+
+    @Test
+    void fillsArriveAtTheRateWithUniqueIdsAndValidFields() {
+        Recorded r = run(13, 4, 20, 1_000); // 100 s at 20 fills/s: about 2000, sd 45
+        assertThat(r.trades.size()).isBetween(1_800, 2_200);
+        Set<String> ids = new HashSet<>();
+        Set<String> providers = new HashSet<>();
+        for (Trade t : r.trades) {
+            assertThat(ids.add(t.getVenue() + "/" + t.getTradeId())).isTrue();
+            providers.add(t.getProviderId());
+            assertThat(t.getQuantity()).isPositive();
+            assertThat(t.getPrice()).isPositive();
+            assertThat(t.getSignalId()).isNull();
+            assertThat(t.getFee()).isNotNull();
+        }
+        assertThat(providers).containsExactlyInAnyOrder("mm1", "mm2", "mm3", "mm4");
+        long options = r.trades.stream().filter(t -> t.getInstrument().getKind() == InstrumentKind.OPTION).count();
+        assertThat((double) options / r.trades.size()).isBetween(0.6, 0.8);
+    }
+
+    @Test
+    void expiriesAreFridaysAtEightUtcWithElevenStrikesEach() {
+        Listing l = Listing.of(UnderlyingSpec.BTC, START);
+        assertThat(l.expiries()).hasSize(Listing.EXPIRIES).isSorted();
+        for (long e : l.expiries()) {
+            ZonedDateTime t = Instant.ofEpochMilli(e).atZone(ZoneOffset.UTC);
+            assertThat(t.getDayOfWeek()).isEqualTo(DayOfWeek.FRIDAY);
+            assertThat(t.getHour()).isEqualTo(8);
+            assertThat(l.options(e)).hasSize(2 * Listing.STRIKES);
+        }
+        assertThat(Listing.roundStep(2_900)).isEqualTo(2_500);
+        assertThat(Listing.roundStep(130)).isEqualTo(100);
+        assertThat(Listing.roundStep(4_000)).isEqualTo(5_000);
+    }
+
+    /** Bisection on Black-76: slow and sure, for a test. */
+    private static double impliedVol(double price, double f, double k, double tau, boolean call) {
+        double lo = 1e-4;
+        double hi = 5;
+        for (int i = 0; i < 200; i++) {
+            double mid = 0.5 * (lo + hi);
+            if (Black76.price(f, k, tau, mid, call) > price) {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        return 0.5 * (lo + hi);
+    }
+}

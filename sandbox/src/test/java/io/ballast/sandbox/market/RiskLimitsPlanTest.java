@@ -1,0 +1,35 @@
+package io.ballast.sandbox.market;
+
+import io.ballast.avro.BandMode;
+import io.ballast.avro.RiskLimits;
+import io.ballast.kafka.Validators;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RiskLimitsPlanTest {
+
+    @Test
+    void aProviderWideRecordAndAnOverridePerOtherUnderlying() {
+        List<RiskLimits> limits = RiskLimitsPlan.limits(RiskLimitsPlan.providers(3), UnderlyingSpec.DEFAULTS, 3,
+                Instant.EPOCH);
+        assertThat(limits).extracting(RiskLimitsPlan::key)
+                .containsExactly("mm1", "mm1/ETH", "mm2", "mm2/ETH", "mm3", "mm3/ETH");
+        RiskLimits btc = limits.get(0);
+        assertThat(btc.getUnderlying()).isNull();
+        assertThat(btc.getDeltaBand()).isEqualTo(3);
+        assertThat(btc.getHedgeInstrument()).isEqualTo("BTC-PERP");
+        RiskLimits eth = limits.get(1);
+        assertThat(eth.getDeltaBand()).isEqualTo(75);
+        assertThat(eth.getHedgeInstrument()).isEqualTo("ETH-PERP");
+        assertThat(limits.get(4).getBandMode()).isEqualTo(BandMode.WHALLEY_WILMOTT);
+        for (RiskLimits l : limits) {
+            // The job's own rules for the key and the fields (null: valid).
+            byte[] key = RiskLimitsPlan.key(l).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(Validators.riskLimits().problem(l, key, 0)).isNull();
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package io.ballast.sandbox.monitor;
+
+import io.ballast.avro.BandMode;
+import io.ballast.avro.RebalanceSignal;
+import io.ballast.avro.RiskLimits;
+import io.ballast.avro.RiskSnapshot;
+import io.ballast.avro.Side;
+import io.ballast.avro.SignalStatus;
+import io.ballast.avro.SignalType;
+import io.ballast.avro.Urgency;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RunRecorderTest {
+
+    @Test
+    void aRepeatedSignalIdIsOneDecision() {
+        RunRecorder r = new RunRecorder(0);
+        RebalanceSignal s = RebalanceSignal.newBuilder().setSignalId("mm1/BTC/DELTA_HEDGE/1").setProviderId("mm1")
+                .setUnderlying("BTC").setType(SignalType.DELTA_HEDGE).setStatus(SignalStatus.ACTION)
+                .setInstrument("BTC-PERP").setSide(Side.SELL).setQuantity(3.5).setNetDelta(3.5).setGamma(0).setVega(0)
+                .setThreshold(3).setUrgency(Urgency.NORMAL).setReason("band").setEventTime(Instant.ofEpochMilli(5)).build();
+        r.signal(s);
+        r.signal(s);
+        RunData d = r.data(10);
+        assertThat(d.counts().signalRecords()).isEqualTo(1);
+        assertThat(d.signalsByType()).containsEntry("DELTA_HEDGE", 1L);
+        assertThat(d.keys().get(0).signals()).hasSize(1);
+    }
+
+    @Test
+    void providerUnderlyingLimitsOverrideProviderLimitsAndTombstonesDelete() {
+        RunRecorder r = new RunRecorder(0);
+        r.limits("mm1", limits(null, 10));
+        r.risk(snapshot(1, 5));
+        r.limits("mm1/BTC", limits("BTC", 3));
+        r.risk(snapshot(2, 5));
+        r.limits("mm1/BTC", null);
+        r.risk(snapshot(3, 5));
+        r.limits("mm1", null);
+        r.risk(snapshot(4, 5));
+        RunData.KeySeries k = r.data(10).keys().get(0);
+        assertThat(k.risk()).extracting(RunData.RiskPoint::band).containsExactly(10.0, 3.0, 10.0, Double.NaN);
+        assertThat(k.risk().get(0).inside(0)).isTrue();
+        assertThat(k.risk().get(1).inside(0)).isFalse();
+        assertThat(k.risk().get(3).inside(0)).isFalse();
+    }
+
+    private static RiskLimits limits(String underlying, double band) {
+        return RiskLimits.newBuilder().setProviderId("mm1").setUnderlying(underlying).setDeltaBand(band)
+                .setBandMode(BandMode.FIXED).setHedgeCostBps(3).setMinHedgeQuantity(0.1).setHedgeTimeoutMs(5_000)
+                .setRiskAversion(5e-4).setFillIntensity(0.1).setQuoteHorizonMs(60_000).setUpdatedAt(Instant.EPOCH)
+                .build();
+    }
+
+    private static RiskSnapshot snapshot(long sequence, double delta) {
+        return RiskSnapshot.newBuilder().setProviderId("mm1").setUnderlying("BTC").setReferencePrice(100_000)
+                .setNetDelta(delta).setGamma(0).setVega(0).setTheta(0).setDollarGamma(0).setDeltaNotional(0)
+                .setMarkValue(0).setPositions(1).setUnpricedPositions(0).setPendingHedge(0)
+                .setAsOf(Instant.ofEpochMilli(sequence)).setSequence(sequence).build();
+    }
+}

@@ -1,0 +1,65 @@
+package io.ballast.sandbox.report;
+
+import io.ballast.avro.BandMode;
+import io.ballast.avro.RiskLimits;
+import io.ballast.avro.RiskSnapshot;
+import io.ballast.sandbox.monitor.RunRecorder;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LiveLineTest {
+
+    @Test
+    void oneCompactLineWithEachProvidersDeltaAgainstItsBand() {
+        RunRecorder r = new RunRecorder(0);
+        r.expect("mm1", "BTC");
+        r.expect("mm1", "ETH");
+        r.expect("mm2", "BTC");
+        r.limits("mm1/BTC", limits("mm1", "BTC", 3));
+        r.limits("mm1", limits("mm1", null, 75));
+        r.risk(snapshot("mm1", "BTC", 1.234));
+        RiskSnapshot eth = snapshot("mm1", "ETH", -80);
+        eth.setPendingHedge(80.0);
+        r.risk(eth);
+        for (int i = 0; i < 1234; i++) {
+            r.quoteSent();
+        }
+        String line = LiveLine.format(r.live(), 12_300, true, null);
+        assertThat(line).doesNotContain("\n")
+                .startsWith("[  12s] in 1,234 quotes 0 fills 0 hedges | out 2 risk 0 skew 0 rejected")
+                .contains("signals hedge 0 gamma 0 vega 0 skew 0")
+                .contains("| mm1 BTC +1.23/3 ETH -80/75*[+80]")
+                .endsWith("| mm2 BTC -/?");
+        assertThat(LiveLine.format(r.live(), 1_000, false, "RESTARTING")).startsWith("[   1s] out 2 risk")
+                .contains("| job RESTARTING | mm1");
+    }
+
+    @Test
+    void numbers() {
+        assertThat(LiveLine.number(3.0)).isEqualTo("3");
+        assertThat(LiveLine.number(2.5)).isEqualTo("2.5");
+        assertThat(LiveLine.number(-12.34)).isEqualTo("-12.3");
+        assertThat(LiveLine.number(0.05)).isEqualTo("0.05");
+        assertThat(LiveLine.number(1234.4)).isEqualTo("1234");
+        assertThat(LiveLine.number(-0.001)).isEqualTo("0");
+        assertThat(LiveLine.signed(0.5)).isEqualTo("+0.5");
+        assertThat(LiveLine.duration(125_000)).isEqualTo("2m05s");
+    }
+
+    private static RiskLimits limits(String provider, String underlying, double band) {
+        return RiskLimits.newBuilder().setProviderId(provider).setUnderlying(underlying).setDeltaBand(band)
+                .setBandMode(BandMode.FIXED).setHedgeCostBps(3).setMinHedgeQuantity(0.1).setHedgeTimeoutMs(5_000)
+                .setRiskAversion(5e-4).setFillIntensity(0.1).setQuoteHorizonMs(60_000).setUpdatedAt(Instant.EPOCH)
+                .build();
+    }
+
+    private static RiskSnapshot snapshot(String provider, String underlying, double delta) {
+        return RiskSnapshot.newBuilder().setProviderId(provider).setUnderlying(underlying).setReferencePrice(100)
+                .setNetDelta(delta).setGamma(0).setVega(0).setTheta(0).setDollarGamma(0).setDeltaNotional(delta * 100)
+                .setMarkValue(0).setRealizedVol(null).setPositions(1).setUnpricedPositions(0).setPendingHedge(0)
+                .setAsOf(Instant.ofEpochMilli(1_000)).setSequence(1).build();
+    }
+}

@@ -1,0 +1,60 @@
+package io.ballast.sandbox.report;
+
+import io.ballast.sandbox.monitor.RunData;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+class RunSummaryTest {
+
+    private static RunData.RiskPoint point(long t, double delta) {
+        return new RunData.RiskPoint(t, delta, 0, 0, 0, 0, 1, 100, 2.0);
+    }
+
+    private static RunData data(List<RunData.KeySeries> keys, long end) {
+        return new RunData(0, end, new RunData.Counts(0, 0, 0, 0, 3, 0, 0, 0, 0), Map.of(), Map.of(), keys, List.of());
+    }
+
+    @Test
+    void insideShareIsTimeWeightedUntilTheEnd() {
+        RunData.LimitsInfo limits = new RunData.LimitsInfo(0, 2, "FIXED", null, null);
+        // 0-1000 inside, 1000-1500 outside, 1500-4000 inside: 3500 of 4000 observed.
+        RunData.KeySeries k = new RunData.KeySeries("mm1", "BTC", limits,
+                List.of(point(0, 1.0), point(1_000, -2.5), point(1_500, 0.2)),
+                List.of(new RunData.SignalPoint(1_000, "DELTA_HEDGE", "ACTION", "BUY", 2.5, -2.5, 2, "mm1/BTC/DELTA_HEDGE/1"),
+                        new RunData.SignalPoint(2_000, "QUOTE_SKEW", "ACTION", null, null, 0.2, 0, "mm1/BTC/QUOTE_SKEW/2")),
+                List.of(new RunData.HedgeFill(1_200, "mm1/BTC/DELTA_HEDGE/1", "BUY", 2.5, 100.02, 100, 0.05, 0.1)));
+        RunSummary s = RunSummary.of(data(List.of(k), 4_000));
+        RunSummary.ProviderSummary p = s.providers().get(0);
+        assertThat(p.insideShare()).isCloseTo(3_500.0 / 4_000, within(1e-12));
+        assertThat(p.hedgeSignals()).isEqualTo(1);
+        assertThat(p.hedgeFills()).isEqualTo(1);
+        assertThat(p.hedgeCost()).isCloseTo(0.1, within(1e-12));
+        assertThat(p.underlyings().get(0).finalDelta()).isEqualTo(0.2);
+        assertThat(p.underlyings().get(0).maxAbsDelta()).isEqualTo(2.5);
+    }
+
+    @Test
+    void providerShareWeighsItsUnderlyingsByObservedTime() {
+        RunData.LimitsInfo limits = new RunData.LimitsInfo(0, 2, "FIXED", null, null);
+        RunData.KeySeries inside = new RunData.KeySeries("mm1", "BTC", limits, List.of(point(0, 0)), List.of(), List.of());
+        RunData.KeySeries outside = new RunData.KeySeries("mm1", "ETH", limits, List.of(point(3_000, 5)), List.of(), List.of());
+        RunSummary s = RunSummary.of(data(List.of(inside, outside), 4_000));
+        // 4000 ms inside, 1000 ms outside.
+        assertThat(s.providers().get(0).insideShare()).isCloseTo(0.8, within(1e-12));
+    }
+
+    @Test
+    void noRecordsNoShare() {
+        RunData.KeySeries k = new RunData.KeySeries("mm2", "BTC", null, List.of(), List.of(), List.of());
+        RunSummary s = RunSummary.of(new RunData(0, 1_000, new RunData.Counts(0, 0, 0, 0, 0, 0, 0, 0, 0), Map.of(), Map.of(),
+                List.of(k), List.of()));
+        assertThat(s.providers().get(0).insideShare()).isNull();
+        assertThat(s.lines(true)).anyMatch(l -> l.contains("no inventory-risk output"));
+        assertThat(s.lines(true)).anyMatch(l -> l.contains("mm2") && l.contains("n/a"));
+    }
+}

@@ -1,0 +1,184 @@
+package io.ballast.sandbox.router;
+
+import io.ballast.avro.InstrumentKind;
+import io.ballast.avro.RebalanceSignal;
+import io.ballast.avro.Side;
+import io.ballast.avro.SignalStatus;
+import io.ballast.avro.SignalType;
+import io.ballast.avro.Trade;
+import io.ballast.avro.Urgency;
+import io.ballast.registry.ConfluentAvroDecoder;
+import io.ballast.registry.ConfluentRegistryClient;
+import io.ballast.registry.RegistryConfig;
+import io.ballast.sandbox.infra.AvroWriter;
+import io.ballast.sandbox.infra.KafkaBroker;
+import io.ballast.sandbox.infra.Ports;
+import io.ballast.sandbox.infra.RegistryServer;
+import io.ballast.sandbox.market.MarketSimulator;
+import io.ballast.sandbox.market.MarketView;
+import io.ballast.sandbox.market.UnderlyingSpec;
+import io.ballast.sandbox.monitor.OutputMonitor;
+import io.ballast.sandbox.monitor.RunRecorder;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.Producer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * The router against a real broker and registry: DELTA_HEDGE actions become fills carrying their signal
+ * id, after the latency, at the mid plus slippage, with the fee; everything else, and repeats, do not.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RouterSimulatorITCase {
+
+    private static final long LATENCY_MS = 300;
+    private static final double FEE_BPS = 2;
+
+    private Path scratch;
+    private RegistryServer registry;
+    private KafkaBroker broker;
+    private RegistryConfig registryConfig;
+
+    @BeforeAll
+    void startKafkaAndRegistry() throws Exception {
+        scratch = Files.createTempDirectory("ballast-router-it");
+        registry = RegistryServer.start(RegistryServer.locate(Path.of("target").toAbsolutePath()), Ports.free(),
+                scratch, Path.of("target", "router-it-registry.log"), List.of());
+        broker = KafkaBroker.start(scratch.resolve("kafka"), Ports.free(), Ports.free());
+        broker.createTopics(List.of(new NewTopic("rebalance-signals", 1, (short) 1), new NewTopic("trades", 2, (short) 1)));
+        registry.awaitReady(Duration.ofSeconds(120));
+        registryConfig = RegistryConfig.builder(registry.confluentUrl()).build();
+    }
+
+    @AfterAll
+    void stop() {
+        if (broker != null) {
+            broker.close();
+        }
+        if (registry != null) {
+            registry.close();
+        }
+        deleteQuietly(scratch);
+    }
+
+    @Test
+    void executesEachHedgeOnceAndNothingElse() throws Exception {
+        MarketSimulator market = new MarketSimulator(UnderlyingSpec.DEFAULTS, List.of(), 0, 1, 1.0, Instant.now(),
+                new MarketSimulator.Output() {
+                    @Override
+                    public void quote(io.ballast.avro.Quote quote) {
+                    }
+
+                    @Override
+                    public void trade(Trade trade) {
+                    }
+                });
+        market.tick(System.currentTimeMillis());
+        MarketView view = market.view();
+        RunRecorder recorder = new RunRecorder(System.currentTimeMillis());
+        try (Producer<byte[], byte[]> producer = AvroWriter.producer(broker.bootstrap(), "router-it");
+             RouterSimulator router = new RouterSimulator(broker.bootstrap(), registryConfig, "rebalance-signals", producer,
+                     "trades", view, new RouterSimulator.Settings(LATENCY_MS, 1.0, FEE_BPS, 5), recorder)) {
+            AvroWriter<RebalanceSignal> signals = new AvroWriter<>(producer, "rebalance-signals", RebalanceSignal.class,
+                    registryConfig);
+            long sentAt = System.currentTimeMillis();
+            RebalanceSignal buy = hedge("mm1/BTC/DELTA_HEDGE/1", "mm1", "BTC", "BTC-PERP", Side.BUY, 2.5);
+            signals.send("mm1/BTC", buy);
+            signals.send("mm1/BTC", buy); // at-least-once delivery repeats it
+            signals.send("mm2/ETH", hedge("mm2/ETH/DELTA_HEDGE/7", "mm2", "ETH", "ETH-PERP", Side.SELL, 50));
+            signals.send("mm1/BTC", other("mm1/BTC/GAMMA_LIMIT/2", SignalType.GAMMA_LIMIT, SignalStatus.BREACH));
+            signals.send("mm1/BTC", other("mm1/BTC/QUOTE_SKEW/3", SignalType.QUOTE_SKEW, SignalStatus.ACTION));
+            signals.send("mm3/BTC", hedge("mm3/BTC/DELTA_HEDGE/1", "mm3", "BTC", "NOPE-PERP", Side.BUY, 1));
+            producer.flush();
+
+            // Both hedges, then long enough for anything that should not come.
+            List<Trade> fills = readTrades(2, Duration.ofSeconds(30), Duration.ofMillis(LATENCY_MS + 1_000));
+
+            assertThat(fills).hasSize(2);
+            Map<String, Trade> bySignal = fills.stream().collect(Collectors.toMap(Trade::getSignalId, t -> t));
+            assertThat(bySignal).containsOnlyKeys("mm1/BTC/DELTA_HEDGE/1", "mm2/ETH/DELTA_HEDGE/7");
+
+            Trade b = bySignal.get("mm1/BTC/DELTA_HEDGE/1");
+            assertThat(b.getProviderId()).isEqualTo("mm1");
+            assertThat(b.getSide()).isEqualTo(Side.BUY);
+            assertThat(b.getQuantity()).isEqualTo(2.5);
+            assertThat(b.getInstrument().getSymbol()).isEqualTo("BTC-PERP");
+            assertThat(b.getInstrument().getKind()).isEqualTo(InstrumentKind.PERPETUAL);
+            double btcMid = view.top("BTC-PERP").mid();
+            assertThat(b.getPrice()).isGreaterThanOrEqualTo(btcMid - 0.01).isLessThan(btcMid * 1.001);
+            assertThat(b.getFee()).isCloseTo(b.getPrice() * 2.5 * FEE_BPS / 10_000, within(0.01));
+            assertThat(b.getEventTime().toEpochMilli() - sentAt).isGreaterThanOrEqualTo(LATENCY_MS);
+
+            Trade s = bySignal.get("mm2/ETH/DELTA_HEDGE/7");
+            assertThat(s.getSide()).isEqualTo(Side.SELL);
+            assertThat(s.getPrice()).isLessThanOrEqualTo(view.top("ETH-PERP").mid() + 0.01);
+            assertThat(b.getTradeId()).isNotEqualTo(s.getTradeId());
+
+            assertThat(recorder.live().counts().duplicateSignals()).isEqualTo(1);
+            assertThat(recorder.live().counts().hedgeFillsSent()).isEqualTo(2);
+            assertThat(router.unroutable()).isEqualTo(1);
+        }
+    }
+
+    /** Every trade written, read until {@code expected} have come and then for {@code settle} more. */
+    private List<Trade> readTrades(int expected, Duration timeout, Duration settle) throws Exception {
+        ConfluentAvroDecoder<Trade> decoder = new ConfluentAvroDecoder<>(Trade.class,
+                ConfluentRegistryClient.shared(registryConfig));
+        List<Trade> trades = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = OutputMonitor.consumer(broker.bootstrap(), "router-it-reader")) {
+            OutputMonitor.assignFromBeginning(consumer, List.of("trades"));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            long settled = Long.MAX_VALUE;
+            while (System.nanoTime() < Math.min(deadline, settled)) {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                    trades.add(decoder.decode(r.value()));
+                }
+                if (trades.size() >= expected && settled == Long.MAX_VALUE) {
+                    settled = System.nanoTime() + settle.toNanos();
+                }
+            }
+        }
+        return trades;
+    }
+
+    private static RebalanceSignal hedge(String id, String provider, String underlying, String instrument, Side side,
+                                         double quantity) {
+        return RebalanceSignal.newBuilder().setSignalId(id).setProviderId(provider).setUnderlying(underlying)
+                .setType(SignalType.DELTA_HEDGE).setStatus(SignalStatus.ACTION).setInstrument(instrument).setSide(side)
+                .setQuantity(quantity).setNetDelta(side == Side.BUY ? -quantity : quantity).setGamma(0).setVega(0)
+                .setThreshold(3).setUrgency(Urgency.NORMAL).setReason("test").setEventTime(Instant.now()).build();
+    }
+
+    private static RebalanceSignal other(String id, SignalType type, SignalStatus status) {
+        return RebalanceSignal.newBuilder().setSignalId(id).setProviderId("mm1").setUnderlying("BTC").setType(type)
+                .setStatus(status).setNetDelta(0).setGamma(0).setVega(0).setThreshold(1).setUrgency(Urgency.LOW)
+                .setReason("test").setEventTime(Instant.now()).build();
+    }
+
+    private static void deleteQuietly(Path root) {
+        if (root == null) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException e) {
+            // Temporary files: left to the OS.
+        }
+    }
+}
