@@ -7,9 +7,11 @@ import io.ballast.config.JobOptions;
 import io.ballast.kafka.KafkaIo;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -23,6 +25,8 @@ import java.util.List;
 public final class BallastJob {
 
     public static final String JOB_NAME = "Ballast";
+
+    private static final String LOOPBACK = "127.0.0.1";
 
     private BallastJob() {
     }
@@ -59,9 +63,14 @@ public final class BallastJob {
         Configuration flink = flinkConfiguration(config);
         StreamExecutionEnvironment env;
         if (config.get(JobOptions.LOCAL)) {
-            flink.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
-            flink.set(RestOptions.ADDRESS, "127.0.0.1");
+            // Everything of the embedded cluster on the loopback: web UI, RPC, blob server, data exchange.
+            flink.set(RestOptions.BIND_ADDRESS, LOOPBACK);
+            flink.set(RestOptions.ADDRESS, LOOPBACK);
             flink.set(RestOptions.PORT, config.get(JobOptions.WEB_PORT));
+            flink.set(JobManagerOptions.BIND_HOST, LOOPBACK);
+            flink.set(JobManagerOptions.ADDRESS, LOOPBACK);
+            flink.set(TaskManagerOptions.BIND_HOST, LOOPBACK);
+            flink.set(TaskManagerOptions.HOST, LOOPBACK);
             env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(flink);
         } else {
             env = StreamExecutionEnvironment.getExecutionEnvironment(flink);

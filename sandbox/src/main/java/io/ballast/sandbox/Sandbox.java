@@ -251,8 +251,9 @@ public final class Sandbox {
         liveClock.scheduleAtFixedRate(() -> {
             try {
                 JobStatus status = job.status();
+                // While stopping, the job's status is unknown for a moment (null): not worth a word.
                 say(LiveLine.format(recorder.live(), System.currentTimeMillis() - readyAt, settings.simulator(),
-                        status == JobStatus.RUNNING ? null : String.valueOf(status)));
+                        status == null || status == JobStatus.RUNNING ? null : String.valueOf(status)));
             } catch (RuntimeException e) {
                 log.warn("Live line failed", e); // and the next one is tried all the same
             }

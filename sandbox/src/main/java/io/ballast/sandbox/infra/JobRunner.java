@@ -10,9 +10,6 @@ import io.ballast.kafka.KafkaIo;
 import io.ballast.sandbox.SandboxException;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.JobManagerOptions;
-import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -88,8 +85,7 @@ public final class JobRunner implements AutoCloseable {
         } catch (ConfigException e) {
             throw new SandboxException("The job's configuration: " + e.getMessage(), e);
         }
-        StreamExecutionEnvironment env = BallastJob.environment(config);
-        env.configure(loopbackOnly());
+        StreamExecutionEnvironment env = BallastJob.environment(config); // --local: all on the loopback
         BallastJob.build(env, config);
         JobClient client;
         try {
@@ -100,19 +96,6 @@ public final class JobRunner implements AutoCloseable {
         JobRunner runner = new JobRunner(client, config.get(JobOptions.WEB_PORT));
         runner.awaitRunning(timeout);
         return runner;
-    }
-
-    /**
-     * The job's local environment binds its web UI to 127.0.0.1; this binds the rest of the MiniCluster
-     * (blob server, RPC, data exchange) there too.
-     */
-    static Configuration loopbackOnly() {
-        Configuration c = new Configuration();
-        c.set(JobManagerOptions.BIND_HOST, Ports.HOST);
-        c.set(JobManagerOptions.ADDRESS, Ports.HOST);
-        c.set(TaskManagerOptions.BIND_HOST, Ports.HOST);
-        c.set(TaskManagerOptions.HOST, Ports.HOST);
-        return c;
     }
 
     /** Waits until the job and every one of its tasks run (sources are reading). */

@@ -38,7 +38,7 @@ public final class LiveLine {
             line.append(String.format(Locale.ROOT, " in %,d quotes %,d fills %,d hedges |",
                     c.quotesSent(), c.fillsSent(), c.hedgeFillsSent()));
         }
-        line.append(String.format(Locale.ROOT, " out %,d risk %,d skew %,d rejected | signals %s",
+        line.append(String.format(Locale.ROOT, " out risk %,d skew %,d rejected %,d | signals %s",
                 c.riskRecords(), c.skewRecords(), c.rejectedRecords(), signals(live.signalsByType())));
         if (jobStatus != null) {
             line.append(" | job ").append(jobStatus);

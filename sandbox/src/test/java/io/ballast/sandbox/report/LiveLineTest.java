@@ -29,11 +29,11 @@ class LiveLineTest {
         }
         String line = LiveLine.format(r.live(), 12_300, true, null);
         assertThat(line).doesNotContain("\n")
-                .startsWith("[  12s] in 1,234 quotes 0 fills 0 hedges | out 2 risk 0 skew 0 rejected")
+                .startsWith("[  12s] in 1,234 quotes 0 fills 0 hedges | out risk 2 skew 0 rejected 0")
                 .contains("signals hedge 0 gamma 0 vega 0 skew 0")
                 .contains("| mm1 BTC +1.23/3 ETH -80/75*[+80]")
                 .endsWith("| mm2 BTC -/?");
-        assertThat(LiveLine.format(r.live(), 1_000, false, "RESTARTING")).startsWith("[   1s] out 2 risk")
+        assertThat(LiveLine.format(r.live(), 1_000, false, "RESTARTING")).startsWith("[   1s] out risk 2")
                 .contains("| job RESTARTING | mm1");
     }
 
