@@ -90,6 +90,8 @@ public final class InventoryFunction extends KeyedBroadcastProcessFunction<Strin
     static final String STATE_META = "meta";
 
     private static final char ID_SEPARATOR = '\u001f';
+    /** A hedge whose remainder is this small a fraction of what was left is filled. */
+    private static final double FILLED_TOLERANCE = 1e-9;
 
     private final PipelineSettings settings;
 
@@ -158,7 +160,7 @@ public final class InventoryFunction extends KeyedBroadcastProcessFunction<Strin
         tradeIds.put(id, time);
         fills.inc();
 
-        InventoryMeta m = metaOf(ctx.getCurrentKey(), t);
+        InventoryMeta m = metaOf(t);
         double signed = t.getSide() == Side.BUY ? t.getQuantity() : -t.getQuantity();
         Instrument instrument = t.getInstrument();
         Position p = positions.get(instrument.getSymbol());
@@ -183,7 +185,9 @@ public final class InventoryFunction extends KeyedBroadcastProcessFunction<Strin
             PendingHedge h = pending.get(t.getSignalId());
             if (h != null) {
                 double remaining = h.getRemaining() - signed;
-                if (remaining == 0 || Math.signum(remaining) != Math.signum(h.getRemaining())) {
+                // Filled (or overfilled), up to the rounding of the router's quantities.
+                if (Math.abs(remaining) <= FILLED_TOLERANCE * Math.abs(h.getRemaining())
+                        || Math.signum(remaining) != Math.signum(h.getRemaining())) {
                     pending.remove(t.getSignalId());
                 } else {
                     h.setRemaining(remaining);
@@ -491,7 +495,7 @@ public final class InventoryFunction extends KeyedBroadcastProcessFunction<Strin
         m.setNextTimer(next);
     }
 
-    private InventoryMeta metaOf(String key, Trade t) throws Exception {
+    private InventoryMeta metaOf(Trade t) throws Exception {
         InventoryMeta m = meta.value();
         if (m == null) {
             m = InventoryMeta.newBuilder()

@@ -180,6 +180,20 @@ class InventoryFunctionTest {
     }
 
     @Test
+    void aHedgeFilledToWithinRoundingIsNoLongerPending() throws Exception {
+        harness.processElement(fill("t1", TestRecords.perp("BTC"), Side.SELL, 0.3, T0, null), T0);
+        harness.processElement(fill("t2", TestRecords.perp("BTC"), Side.SELL, 0.6, T0 + 1, null), T0 + 1);
+        harness.processElement(fill("t3", TestRecords.perp("BTC"), Side.SELL, 0.2, T0 + 2, null), T0 + 2);
+        RebalanceSignal hedge = signals().get(0);
+        assertThat(hedge.getQuantity()).isEqualTo(1.1); // the exact sum, rounded once (0.3 + 0.6 + 0.2 in doubles is 1.0999999999999999)
+        double routersSum = 0.3 + 0.6 + 0.2; // a router adding in doubles
+        harness.processElement(fill("h", TestRecords.perp("BTC"), Side.BUY, routersSum, T0 + 3, hedge.getSignalId()), T0 + 3);
+        List<RiskSnapshot> out = harness.extractOutputValues();
+        assertThat(out.get(out.size() - 1).getPendingHedge()).isZero();
+        assertThat(out.get(out.size() - 1).getNetDelta()).isCloseTo(0, within(1e-15)); // the true, exact residual
+    }
+
+    @Test
     void aRepeatedTradeIdIsAppliedOnceAndRejectedWithItsBytes() throws Exception {
         harness.processElement(fill("t1", TestRecords.perp("BTC"), Side.BUY, 0.5, T0, null), T0);
         harness.processElement(fill("t1", TestRecords.perp("BTC"), Side.BUY, 0.5, T0 + 1, null), T0 + 1);
