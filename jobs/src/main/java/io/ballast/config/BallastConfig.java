@@ -3,6 +3,7 @@ package io.ballast.config;
 import io.ballast.registry.RegistryConfig;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.description.HtmlFormatter;
 
 import java.net.URI;
 import java.nio.file.Files;
@@ -115,7 +116,7 @@ public final class BallastConfig {
                 values.put(o, conf.get(o));
             } catch (RuntimeException e) {
                 throw new ConfigException("Invalid value '" + raw.get(o.key()) + "' for option --" + o.key()
-                        + ": expected " + expected(o) + " (" + o.description() + ")", e);
+                        + ": expected " + expected(o) + " (" + describe(o) + ")", e);
             }
         }
         BallastConfig config = new BallastConfig(conf, kafka, values);
@@ -152,6 +153,11 @@ public final class BallastConfig {
             }
         }
         return value;
+    }
+
+    /** The option's one-line description as plain text. */
+    public static String describe(ConfigOption<?> o) {
+        return new HtmlFormatter().format(o.description()).replace("&lt;", "<").replace("&gt;", ">");
     }
 
     private static String expected(ConfigOption<?> o) {
@@ -288,7 +294,7 @@ public final class BallastConfig {
     public <T> T require(ConfigOption<T> option) {
         T v = get(option);
         if (v == null || (v instanceof String && ((String) v).isBlank())) {
-            throw new ConfigException("Option --" + option.key() + " is required: " + option.description());
+            throw new ConfigException("Option --" + option.key() + " is required: " + describe(option));
         }
         return v;
     }

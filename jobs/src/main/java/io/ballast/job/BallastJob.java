@@ -31,6 +31,11 @@ public final class BallastJob {
     private BallastJob() {
     }
 
+    /**
+     * Bad configuration ends {@code main} with a {@link ConfigException} naming the option and value,
+     * never with {@code System.exit}: submitted to a session cluster, {@code main} runs inside the
+     * JobManager, and an exit would take it down with every job on it.
+     */
     public static void main(String[] args) throws Exception {
         BallastConfig config;
         try {
@@ -38,8 +43,7 @@ public final class BallastJob {
             KafkaIo.checkCluster(config, topics(config));
         } catch (ConfigException e) {
             System.err.println("ballast: " + e.getMessage());
-            System.exit(2);
-            return;
+            throw e;
         }
         StreamExecutionEnvironment env = environment(config);
         build(env, config);

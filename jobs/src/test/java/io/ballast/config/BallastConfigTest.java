@@ -116,9 +116,13 @@ class BallastConfigTest {
     }
 
     @Test
-    void everyOptionHasADescription() {
-        for (var o : BallastOptions.ALL) {
-            assertThat(o.description().toString()).as(o.key()).isNotBlank();
+    void everyOptionHasAReadableDescription() {
+        for (var o : JobOptions.all()) {
+            assertThat(BallastConfig.describe(o)).as(o.key()).isNotBlank().doesNotContain("Description@");
         }
+        assertThatThrownBy(() -> parse("--checkpoint.interval", "soon"))
+                .hasMessageEndingWith("(Checkpoint interval; with exactly-once it is also the output latency.)");
+        assertThatThrownBy(() -> BallastConfig.fromArgs("--registry", "http://r"))
+                .hasMessage("Option --bootstrap is required: Kafka bootstrap servers, host:port[,host:port...].");
     }
 }
