@@ -60,7 +60,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the job restarts from its last completed checkpoint on the survivor and the newcomer, which has no
  * local state and restores its key groups from the checkpoint directory. The time measured is the
  * time a real outage of that kind takes: failure detection, the restart, a fresh TaskManager, the
- * restore.
+ * restore. (The JobManager may restart twice: a first attempt can be deployed to the dead
+ * TaskManager's slots before its loss is declared; hence numRestarts &gt;= 1, not == 1.)
  *
  * <p>Exactly-once ({@code read_committed} readers) means, and this test checks, over everything the
  * job ever committed: no signal id twice; per provider and underlying the sequence numbers of the
