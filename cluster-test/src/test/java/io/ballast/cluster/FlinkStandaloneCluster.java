@@ -42,10 +42,10 @@ import org.slf4j.LoggerFactory;
  * Everything binds to 127.0.0.1; the REST and JobManager RPC ports are free ports chosen at start, the
  * rest are ephemeral. Each JVM logs to {@code logs/<name>.log} under its run directory.
  *
- * <p>No cluster JVM outlives the test JVM: each is started through a small shell that holds a pipe
- * from this JVM and kills the JVM when the pipe closes -- on {@link #close()}, at this JVM's exit, or
- * when this JVM is killed. The shell then {@code exec}s the JVM, so {@link ClusterProcess#pid()} is the
- * JVM itself and {@link #kill} is a real SIGKILL of it.
+ * <p>No cluster JVM outlives the test JVM: each is started by a small shell that holds a pipe from
+ * this JVM and stops the cluster JVM when the pipe closes -- on {@link #close()}, at this JVM's exit,
+ * or when this JVM is killed. {@link ClusterProcess#jvm()} is the cluster JVM itself, so {@link #kill}
+ * is a real SIGKILL of it.
  */
 public final class FlinkStandaloneCluster implements AutoCloseable {
 
@@ -87,15 +87,26 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
             "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED");
 
     /**
-     * Holds this JVM's pipe on descriptor 3 in a background watcher, then becomes the cluster JVM
-     * ({@code exec}, same pid: {@code $$}). When the pipe closes the watcher stops the JVM: SIGTERM
-     * (Flink shuts down cleanly), SIGKILL if it is still there after ten seconds.
+     * Runs the cluster JVM (its arguments) as a child, writes the child's pid to
+     * {@code $BALLAST_PID_FILE}, and keeps a watcher on this JVM's pipe (a copy of stdin on descriptor
+     * 3; an asynchronous command's own stdin is /dev/null): when the pipe closes, the watcher stops the
+     * child, SIGTERM first (Flink shuts down cleanly), SIGKILL if it is still there ten seconds later.
+     * Once the child has exited the shell kills the watcher, so that no signal is ever sent to a pid the
+     * system may have given to another process since.
      */
     private static final String WATCHDOG = String.join("\n",
             "exec 3<&0",
-            "{ cat <&3 >/dev/null; kill -TERM $$ 2>/dev/null; sleep 10; kill -KILL $$ 2>/dev/null; } </dev/null >/dev/null 2>&1 &",
+            "\"$@\" </dev/null 3<&- &",
+            "child=$!",
+            "echo \"$child\" > \"$BALLAST_PID_FILE\"",
+            "{ cat <&3 >/dev/null; kill -TERM \"$child\" 2>/dev/null; sleep 10; kill -KILL \"$child\" 2>/dev/null; } </dev/null >/dev/null 2>&1 &",
+            "watcher=$!",
             "exec 3<&-",
-            "exec \"$@\" </dev/null");
+            "wait \"$child\"",
+            "status=$?",
+            "kill \"$watcher\" 2>/dev/null",
+            "exit \"$status\"");
+    private static final Duration PID_TIMEOUT = Duration.ofSeconds(30);
 
     /** Sizes of one TaskManager; the JVM flags are derived from them as Flink's scripts would. */
     private static final int TM_FRAMEWORK_HEAP_MB = 64;
@@ -193,11 +204,12 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
 
     /** Kills the process with SIGKILL (no shutdown hooks, no goodbye to the JobManager) and waits until it is gone. */
     public void kill(ClusterProcess process) {
-        process.process().destroyForcibly(); // SIGKILL on Linux: the JVM itself, as the shell exec'ed it
-        if (!awaitExit(process.process().toHandle(), STOP_TIMEOUT)) {
+        process.jvm().destroyForcibly(); // SIGKILL on Linux
+        if (!awaitExit(process.jvm(), STOP_TIMEOUT)) {
             throw new IllegalStateException(process.name() + " (pid " + process.pid() + ") did not die of SIGKILL");
         }
         closeQuietly(process);
+        awaitExit(process.shell().toHandle(), STOP_TIMEOUT);
         LOG.info("Killed {} (pid {}) with SIGKILL", process.name(), process.pid());
     }
 
@@ -205,9 +217,8 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
     public void awaitTaskManagers(int count, Duration timeout) {
         Poll.until(timeout, "the JobManager at " + rest.base() + " to have " + count + " TaskManagers registered (log: "
                 + jobManager.log() + ")", () -> {
-            if (!jobManager.process().isAlive()) {
-                throw new IllegalStateException("The JobManager exited with " + jobManager.process().exitValue()
-                        + "; see " + jobManager.log());
+            if (!jobManager.jvm().isAlive()) {
+                throw new IllegalStateException("The JobManager exited; see " + jobManager.log() + " and its .out file");
             }
             JsonNode overview = rest.getOrNull("/overview");
             return overview != null && overview.path("taskmanagers").asInt() == count;
@@ -306,20 +317,47 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
         }
         List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", WATCHDOG, "flink-" + name));
         command.addAll(java);
+        Path pidFile = workDir.resolve(name + ".pid");
+        Process shell;
         try {
             Files.createDirectories(tmp);
-            Process p = new ProcessBuilder(command)
+            Files.deleteIfExists(pidFile);
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .directory(workDir.toFile())
                     .redirectErrorStream(true)
-                    .redirectOutput(out.toFile())
-                    .start();
-            ClusterProcess process = new ClusterProcess(name, p, log);
-            processes.add(process);
-            LOG.info("Started {} (pid {}), log {}", name, p.pid(), log);
-            return process;
+                    .redirectOutput(out.toFile());
+            builder.environment().put("BALLAST_PID_FILE", pidFile.toString());
+            shell = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start " + name + ": " + command, e);
         }
+        ProcessHandle jvm = awaitPid(name, shell, pidFile);
+        ClusterProcess process = new ClusterProcess(name, shell, jvm, log);
+        processes.add(process);
+        LOG.info("Started {} (pid {}), log {}", name, jvm.pid(), log);
+        return process;
+    }
+
+    /** The cluster JVM, once the watchdog shell has written its pid. */
+    private static ProcessHandle awaitPid(String name, Process shell, Path pidFile) {
+        long[] pid = {-1};
+        Poll.until(PID_TIMEOUT, "the pid of " + name + " in " + pidFile, () -> {
+            if (!shell.isAlive() && !Files.exists(pidFile)) {
+                throw new IllegalStateException("The launcher of " + name + " exited with " + shell.exitValue());
+            }
+            try {
+                String text = Files.exists(pidFile) ? Files.readString(pidFile).trim() : "";
+                if (!text.isEmpty()) {
+                    pid[0] = Long.parseLong(text);
+                    return true;
+                }
+                return false;
+            } catch (IOException | NumberFormatException partlyWritten) {
+                return false;
+            }
+        });
+        return ProcessHandle.of(pid[0]).orElseThrow(() -> new IllegalStateException(
+                name + " (pid " + pid[0] + ") exited at once; see its .out and .log files"));
     }
 
     /** Stops every cluster JVM still running: SIGTERM, then SIGKILL after a grace period. Idempotent. */
@@ -341,28 +379,31 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
         // TaskManagers first: the JobManager would otherwise see them fail.
         all.sort((a, b) -> Boolean.compare(a == jobManager, b == jobManager));
         for (ClusterProcess p : all) {
-            if (p.process().isAlive()) {
-                p.process().destroy(); // SIGTERM
+            if (p.jvm().isAlive()) {
+                p.jvm().destroy(); // SIGTERM
             }
         }
         for (ClusterProcess p : all) {
-            if (!awaitExit(p.process().toHandle(), STOP_TIMEOUT)) {
+            if (!awaitExit(p.jvm(), STOP_TIMEOUT)) {
                 LOG.warn("{} (pid {}) did not stop within {}; killing it", p.name(), p.pid(), STOP_TIMEOUT);
-                p.process().destroyForcibly();
-                awaitExit(p.process().toHandle(), STOP_TIMEOUT);
+                p.jvm().destroyForcibly();
+                awaitExit(p.jvm(), STOP_TIMEOUT);
             }
             closeQuietly(p);
+            if (!awaitExit(p.shell().toHandle(), STOP_TIMEOUT)) {
+                p.shell().destroyForcibly();
+            }
         }
     }
 
-    /** The cluster JVMs still alive (none after {@link #close()}). */
+    /** The cluster JVMs (or their launchers) still alive: none after {@link #close()}. */
     public List<ClusterProcess> alive() {
-        return processes.stream().filter(p -> p.process().isAlive()).toList();
+        return processes.stream().filter(p -> p.jvm().isAlive() || p.shell().isAlive()).toList();
     }
 
     private static void closeQuietly(ClusterProcess p) {
         try {
-            p.process().getOutputStream().close(); // the watchdog's pipe
+            p.shell().getOutputStream().close(); // the watchdog's pipe
         } catch (IOException ignored) {
             // Gone already.
         }
@@ -431,10 +472,10 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
         }
     }
 
-    /** One cluster JVM: {@link #pid()} is the JVM's own (the watchdog shell exec'ed it). */
-    public record ClusterProcess(String name, Process process, Path log) {
+    /** One cluster JVM ({@code jvm}) and the watchdog shell that started it. */
+    public record ClusterProcess(String name, Process shell, ProcessHandle jvm, Path log) {
         public long pid() {
-            return process.pid();
+            return jvm.pid();
         }
     }
 }
