@@ -684,13 +684,22 @@ public final class Harness {
             r.put("error", "metric " + metric + " not listed");
             return r;
         }
-        for (String suffix : List.of("count", "p50", "p95", "p99", "max")) {
-            JsonNode v = get(webPort, "/jobs/" + jobId + "/vertices/" + vid + "/subtasks/metrics?get=" + prefix + "_"
-                    + suffix + "&agg=max,sum");
-            if (v != null && v.size() > 0) {
-                r.put(suffix.equals("count") ? "count" : suffix + "Micros (max over subtasks)",
-                        suffix.equals("count") ? v.get(0).path("sum").asDouble() : v.get(0).path("max").asDouble());
+        // Per subtask (an aggregate over subtasks turns into NaN when one of them has no sample yet).
+        JsonNode job = get(webPort, "/jobs/" + jobId + "/vertices/" + vid);
+        int subtasks = job == null ? 0 : job.path("parallelism").asInt();
+        for (String suffix : List.of("median", "p95", "p99", "max")) {
+            double worst = Double.NaN;
+            for (int i = 0; i < subtasks; i++) {
+                JsonNode v = get(webPort, "/jobs/" + jobId + "/vertices/" + vid + "/subtasks/" + i + "/metrics?get="
+                        + prefix + "_" + suffix);
+                if (v != null && v.size() > 0) {
+                    double x = v.get(0).path("value").asDouble(Double.NaN);
+                    if (!Double.isNaN(x) && (Double.isNaN(worst) || x > worst)) {
+                        worst = x;
+                    }
+                }
             }
+            r.put((suffix.equals("median") ? "p50" : suffix) + "Micros", worst);
         }
         return r;
     }
