@@ -49,66 +49,9 @@ public final class Exact {
         return of(value(d).add(new BigDecimal(x).multiply(new BigDecimal(y))));
     }
 
-    /**
-     * The double nearest to the exact value (ties to even), as {@code BigDecimal.doubleValue()} but
-     * without its detour through a decimal string (Java 17), which dominated marking a book to market.
-     */
+    /** The double nearest to the exact value. */
     public static double toDouble(ExactDecimal d) {
-        ByteBuffer b = d.getUnscaled().duplicate();
-        byte[] bytes = new byte[b.remaining()];
-        b.get(bytes);
-        return toDouble(new BigInteger(bytes), d.getScale());
-    }
-
-    private static final int POW10_CACHE = 400;
-    private static final BigInteger[] POW10 = new BigInteger[POW10_CACHE];
-
-    private static BigInteger pow10(int n) {
-        if (n >= POW10_CACHE) {
-            return BigInteger.TEN.pow(n);
-        }
-        BigInteger p = POW10[n];
-        if (p == null) {
-            p = BigInteger.TEN.pow(n);
-            POW10[n] = p; // benign race: every thread computes the same value
-        }
-        return p;
-    }
-
-    /** unscaled × 10^-scale, correctly rounded. */
-    static double toDouble(BigInteger unscaled, int scale) {
-        int sign = unscaled.signum();
-        if (sign == 0) {
-            return 0.0;
-        }
-        if (scale <= 0 || scale >= POW10_CACHE) {
-            return new BigDecimal(unscaled, scale).doubleValue(); // integers and the far-fetched: the JDK
-        }
-        BigInteger n = unscaled.abs();
-        BigInteger den = pow10(scale);
-        // n·2^shift / den has 64 to 66 bits: far more than the 53 of a double, plus a sticky bit below.
-        int shift = 65 - (n.bitLength() - den.bitLength());
-        BigInteger[] qr = shift >= 0 ? n.shiftLeft(shift).divideAndRemainder(den)
-                : n.divideAndRemainder(den.shiftLeft(-shift));
-        BigInteger q = qr[0];
-        boolean sticky = qr[1].signum() != 0;
-        int excess = q.bitLength() - 62; // keep 62 bits: a positive long
-        if (excess > 0) {
-            sticky |= q.getLowestSetBit() < excess;
-            q = q.shiftRight(excess);
-        } else {
-            excess = 0;
-        }
-        long m = q.longValue();
-        if (sticky) {
-            m |= 1; // below the rounding position of (double) m: makes a false tie round the right way
-        }
-        int exponent = excess - shift; // value = m · 2^exponent
-        double r = Math.scalb((double) m, exponent);
-        if (!(Math.abs(r) >= Double.MIN_NORMAL) || Double.isInfinite(r)) {
-            return new BigDecimal(unscaled, scale).doubleValue(); // subnormal or overflow: double rounding
-        }
-        return sign < 0 ? -r : r;
+        return value(d).doubleValue();
     }
 
     public static boolean isZero(ExactDecimal d) {
