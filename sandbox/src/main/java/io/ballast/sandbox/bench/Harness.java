@@ -110,6 +110,7 @@ public final class Harness {
         opts.put("latency-seconds", "60");
         opts.put("checkpoint-interval", "10 s");
         opts.put("checkpoint-wait", "60");
+        opts.put("checkpoint-refresh-interval", "250 ms"); // the job's default inventory.refresh-interval
         opts.put("refresh-interval", "10 ms");
         opts.put("snapshot-interval", "10 ms");
         opts.put("latency-time-scale", "100"); // a stormy market: quote-driven signals often enough to measure
@@ -447,6 +448,7 @@ public final class Harness {
         int providers = (keys + 1) / 2;
         Map<String, String> extra = new LinkedHashMap<>();
         extra.put("checkpoint.interval", opts.get("checkpoint-interval"));
+        extra.put("inventory.refresh-interval", opts.get("checkpoint-refresh-interval"));
         BallastConfig config = config(t, extra);
         // One perpetual fill per provider and underlying; a trickle of market quotes so snapshots flow.
         AvroWriter<Trade> trades = new AvroWriter<>(producer, t.trades, Trade.class, registryConfig);
@@ -505,6 +507,7 @@ public final class Harness {
         r.put("keys", keys);
         r.put("fillsApplied", applied);
         r.put("interval", opts.get("checkpoint-interval"));
+        r.put("refreshInterval", opts.get("checkpoint-refresh-interval"));
         long intervalMs = config.get(io.ballast.config.BallastOptions.CHECKPOINT_INTERVAL).toMillis();
         if (ck != null) {
             JsonNode latest = ck.path("latest").path("completed");
@@ -667,17 +670,19 @@ public final class Harness {
         String jobId = client.getJobID().toString();
         String vid = vertexId(webPort, jobId, vertexName);
         Map<String, Object> r = new LinkedHashMap<>();
-        JsonNode names = vid == null ? null : get(webPort, "/jobs/" + jobId + "/vertices/" + vid + "/subtasks/metrics");
-        if (names == null) {
-            r.put("error", "metrics not found");
-            return r;
-        }
         String prefix = null;
-        for (JsonNode n : names) {
-            String id = n.path("id").asText();
-            if (id.contains(metric + "_")) {
-                prefix = id.substring(0, id.lastIndexOf('_'));
-                break;
+        // The REST API's metric store fills on demand: the first answers may not list the metric yet.
+        for (int attempt = 0; attempt < 10 && prefix == null && vid != null; attempt++) {
+            JsonNode names = get(webPort, "/jobs/" + jobId + "/vertices/" + vid + "/subtasks/metrics");
+            for (JsonNode n : names == null ? JSON.createArrayNode() : names) {
+                String id = n.path("id").asText();
+                if (id.contains(metric + "_")) {
+                    prefix = id.substring(0, id.lastIndexOf('_'));
+                    break;
+                }
+            }
+            if (prefix == null) {
+                sleepQuietly(1000);
             }
         }
         if (prefix == null) {
@@ -702,6 +707,14 @@ public final class Harness {
             r.put((suffix.equals("median") ? "p50" : suffix) + "Micros", worst);
         }
         return r;
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static JsonNode get(int port, String path) {
