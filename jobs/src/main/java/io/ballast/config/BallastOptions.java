@@ -107,6 +107,10 @@ public final class BallastOptions {
             .stringType().defaultValue("committed")
             .withDescription("Where a job without state starts reading: committed (the group's offsets, else earliest), earliest or latest.");
 
+    public static final ConfigOption<Boolean> SOURCE_BOUNDED = ConfigOptions.key("source.bounded")
+            .booleanType().defaultValue(false)
+            .withDescription("Benchmarks only: read each input up to its latest offsets at start, then finish the job (bounded sources).");
+
     public static final ConfigOption<Duration> MAX_OUT_OF_ORDERNESS = ConfigOptions.key("source.max-out-of-orderness")
             .durationType().defaultValue(Duration.ofSeconds(2))
             .withDescription("Watermark bound on event-time disorder of the inputs.");
@@ -143,6 +147,6 @@ public final class BallastOptions {
             REGISTRY_RETRY_BACKOFF_MAX,
             TOPIC_QUOTES, TOPIC_TRADES, TOPIC_RISK_LIMITS, TOPIC_SIGNALS, TOPIC_RISK, TOPIC_VOL_SKEW, TOPIC_REJECTED,
             DELIVERY, TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT, CHECKPOINT_INTERVAL, CHECKPOINT_DIR,
-            GROUP_ID, STARTING_OFFSETS, MAX_OUT_OF_ORDERNESS, IDLENESS, MAX_RECORD_BYTES, MAX_CLOCK_SKEW,
+            GROUP_ID, STARTING_OFFSETS, SOURCE_BOUNDED, MAX_OUT_OF_ORDERNESS, IDLENESS, MAX_RECORD_BYTES, MAX_CLOCK_SKEW,
             PARALLELISM, MAX_PARALLELISM);
 }

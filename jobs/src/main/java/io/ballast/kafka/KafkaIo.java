@@ -54,7 +54,7 @@ public final class KafkaIo {
         props.putIfAbsent("isolation.level", "read_committed");
         props.putIfAbsent("partition.discovery.interval.ms", "60000");
         props.putIfAbsent("commit.offsets.on.checkpoint", "true");
-        return KafkaSource.<Either<Rejection, R>>builder()
+        var builder = KafkaSource.<Either<Rejection, R>>builder()
                 .setBootstrapServers(config.require(BallastOptions.BOOTSTRAP))
                 .setTopics(topic)
                 .setGroupId(config.get(BallastOptions.GROUP_ID))
@@ -62,8 +62,12 @@ public final class KafkaIo {
                 .setStartingOffsets(startingOffsets(config))
                 .setProperties(props)
                 .setDeserializer(new ValidatingDeserializer<>(recordClass, config.registry(), validator, mapper,
-                        producedType, config.get(BallastOptions.MAX_RECORD_BYTES)))
-                .build();
+                        producedType, config.get(BallastOptions.MAX_RECORD_BYTES)));
+        if (config.get(BallastOptions.SOURCE_BOUNDED)) {
+            // The throughput harness: read what is there at start, then end, so that the job finishes.
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        return builder.build();
     }
 
     // The connector's committedOffsets takes the OffsetResetStrategy that kafka-clients 4 deprecates.

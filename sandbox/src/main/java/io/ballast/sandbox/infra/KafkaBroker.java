@@ -143,8 +143,17 @@ public final class KafkaBroker implements AutoCloseable {
             List<String> names = topics.stream().map(NewTopic::name).toList();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (true) {
-                boolean led = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
-                        .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+                boolean led;
+                try {
+                    led = admin.describeTopics(names).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
+                            .allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+                } catch (ExecutionException e) {
+                    // Just created: the metadata may not name the topic yet.
+                    if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)) {
+                        throw e;
+                    }
+                    led = false;
+                }
                 if (led) {
                     return;
                 }

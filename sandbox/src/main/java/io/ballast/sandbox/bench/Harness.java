@@ -1,0 +1,767 @@
+package io.ballast.sandbox.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ballast.avro.Instrument;
+import io.ballast.avro.Quote;
+import io.ballast.avro.RebalanceSignal;
+import io.ballast.avro.RiskLimits;
+import io.ballast.avro.Side;
+import io.ballast.avro.Trade;
+import io.ballast.config.BallastConfig;
+import io.ballast.config.JobOptions;
+import io.ballast.job.BallastJob;
+import io.ballast.job.Inputs;
+import io.ballast.registry.ConfluentAvroDecoder;
+import io.ballast.registry.ConfluentRegistryClient;
+import io.ballast.registry.RegistryConfig;
+import io.ballast.sandbox.infra.AvroWriter;
+import io.ballast.sandbox.infra.KafkaBroker;
+import io.ballast.sandbox.infra.Ports;
+import io.ballast.sandbox.infra.RegistryServer;
+import io.ballast.sandbox.market.Listing;
+import io.ballast.sandbox.market.MarketSimulator;
+import io.ballast.sandbox.market.RiskLimitsPlan;
+import io.ballast.sandbox.market.UnderlyingSpec;
+import io.ballast.sandbox.monitor.OutputMonitor;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.logging.log4j.core.config.Configurator;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * Throughput and latency harness (issue 7 item 4), one command, outside the unit tests. Starts a Kafka
+ * broker (in this JVM) and the registry (a child JVM) once, then:
+ * <ol>
+ *   <li><b>throughput</b>: preloads {@code --events} simulated records (quotes, some fills, the limits)
+ *   and runs, each in its own MiniCluster, (a) a job that only reads, decodes and validates them
+ *   ({@link Inputs#fromKafka} into discarding sinks) and (b) the full Ballast job with its Kafka sinks,
+ *   both with bounded sources ({@code --source.bounded}); records/s, CPU seconds of this JVM, ratio b/a;</li>
+ *   <li><b>latency</b>: the full job (unbounded, at-least-once) while the simulator sends quotes at a fixed
+ *   rate; the job's own {@code quoteToSignalLatencyMicros} histogram, and end to end (input event time to
+ *   the signal read back from Kafka);</li>
+ *   <li><b>checkpoint</b>: one fill for each of {@code --keys} provider/underlying keys, then the size and
+ *   duration of the job's checkpoints (RocksDB, incremental) from the REST API.</li>
+ * </ol>
+ * Results on the console and in {@code results.json} in the output directory.
+ */
+public final class Harness {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final int PROVIDERS = 20;
+
+    private final Map<String, String> opts;
+    private final Path out;
+    private final Path scratch;
+    private final Map<String, Object> results = new LinkedHashMap<>();
+    private KafkaBroker broker;
+    private RegistryServer registry;
+    private String bootstrap;
+    private String registryUrl;
+    private RegistryConfig registryConfig;
+    private Producer<byte[], byte[]> producer;
+    private int runs;
+
+    private Harness(Map<String, String> opts, Path out, Path scratch) {
+        this.opts = opts;
+        this.out = out;
+        this.scratch = scratch;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opts = new LinkedHashMap<>();
+        opts.put("events", "300000");
+        opts.put("rate", "0");          // quotes/s for the latency run; 0: half the measured maximum, capped
+        opts.put("rate-cap", "2000");
+        opts.put("keys", "100000");
+        opts.put("parallelism", "2");
+        opts.put("latency-seconds", "60");
+        opts.put("checkpoint-interval", "10 s");
+        opts.put("checkpoint-wait", "60");
+        opts.put("checkpoint-refresh-interval", "250 ms"); // the job's default inventory.refresh-interval
+        opts.put("refresh-interval", "10 ms");
+        opts.put("snapshot-interval", "10 ms");
+        opts.put("latency-time-scale", "100"); // a stormy market: quote-driven signals often enough to measure
+        opts.put("phases", "throughput,latency,checkpoint");
+        opts.put("out", "");
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--help") || a.equals("-h")) {
+                System.out.println("java -cp sandbox/target/ballast-sandbox.jar io.ballast.sandbox.bench.Harness [--name value]...");
+                opts.forEach((k, v) -> System.out.println("  --" + k + " (default " + (v.isEmpty() ? "target/bench-runs/<time>" : v) + ")"));
+                return;
+            }
+            if (!a.startsWith("--") || i + 1 >= args.length || !opts.containsKey(a.substring(2))) {
+                System.err.println("harness: unknown option or missing value: " + a + " (--help)");
+                System.exit(2);
+            }
+            opts.put(a.substring(2), args[++i]);
+        }
+        Path jarDir = Path.of(Harness.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getParent();
+        Path out = opts.get("out").isEmpty()
+                ? jarDir.resolve("bench-runs").resolve(ZonedDateTime.now(ZoneOffset.UTC).toLocalDateTime()
+                .withNano(0).toString().replace(":", ""))
+                : Path.of(opts.get("out")).toAbsolutePath();
+        Files.createDirectories(out);
+        Path scratch = Files.createTempDirectory("ballast-bench-");
+        System.setProperty("ballast.sandbox.log", out.resolve("bench.log").toString());
+        System.setProperty("log.file", out.resolve("bench.log").toString());
+        System.setProperty("java.io.tmpdir", Files.createDirectories(scratch.resolve("tmp")).toString());
+        System.setProperty("log4j2.configurationFile", "ballast-sandbox-log4j2.xml");
+        Configurator.reconfigure(Harness.class.getClassLoader().getResource("ballast-sandbox-log4j2.xml").toURI());
+        Harness h = new Harness(opts, out, scratch);
+        int code = 0;
+        try {
+            h.run(jarDir);
+        } catch (Throwable e) {
+            e.printStackTrace();
+            code = 1;
+        } finally {
+            h.close();
+            deleteTree(scratch);
+        }
+        System.exit(code);
+    }
+
+    private void run(Path jarDir) throws Exception {
+        say("Ballast harness " + Instant.now() + ", " + Runtime.getRuntime().availableProcessors() + " cores, load "
+                + String.format(Locale.ROOT, "%.1f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage())
+                + ", options " + opts + "; output in " + out);
+        results.put("date", Instant.now().toString());
+        results.put("cores", Runtime.getRuntime().availableProcessors());
+        results.put("loadAverageAtStart", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        results.put("options", opts);
+        int registryPort = Ports.free();
+        registry = RegistryServer.start(RegistryServer.locate(jarDir), registryPort, scratch, out.resolve("registry.log"), List.of());
+        broker = KafkaBroker.start(scratch.resolve("kafka"), Ports.free(), Ports.free());
+        bootstrap = broker.bootstrap();
+        registry.awaitReady(Duration.ofSeconds(180));
+        registry.setCompatibility("BACKWARD");
+        registryUrl = registry.confluentUrl();
+        registryConfig = RegistryConfig.builder(registryUrl).build();
+        producer = AvroWriter.producer(bootstrap, "ballast-bench");
+        say("kafka " + bootstrap + ", registry " + registryUrl);
+
+        List<String> phases = Arrays.asList(opts.get("phases").split(","));
+        double maxQuoteRate = 0;
+        if (phases.contains("throughput")) {
+            maxQuoteRate = throughput();
+        }
+        if (phases.contains("latency")) {
+            latency(maxQuoteRate);
+        }
+        if (phases.contains("checkpoint")) {
+            checkpoint();
+        }
+        JSON.writerWithDefaultPrettyPrinter().writeValue(out.resolve("results.json").toFile(), results);
+        say("RESULTS " + out.resolve("results.json"));
+    }
+
+    // ------------------------------------------------------------------------------ throughput
+
+    /** @return the full job's quote rate (quotes/s) */
+    private double throughput() throws Exception {
+        Topics t = createTopics("tp");
+        long events = Long.parseLong(opts.get("events"));
+        long t0 = System.nanoTime();
+        long[] counts = preload(t, events);
+        say(String.format(Locale.ROOT, "preloaded %,d quotes, %,d fills, %,d limits in %.1f s", counts[0], counts[1],
+                counts[2], (System.nanoTime() - t0) / 1e9));
+        long total = counts[0] + counts[1] + counts[2];
+
+        Map<String, Object> a = bounded("a-read-decode", t, true, total);
+        Map<String, Object> b = bounded("b-full-job", t, false, total);
+        double ratio = (double) b.get("recordsPerSecond") / (double) a.get("recordsPerSecond");
+        double cpuRatio = (double) b.get("cpuSeconds") / (double) a.get("cpuSeconds");
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("quotes", counts[0]);
+        r.put("fills", counts[1]);
+        r.put("limits", counts[2]);
+        r.put("a", a);
+        r.put("b", b);
+        r.put("ratioRecordsPerSecondBoverA", ratio);
+        r.put("ratioCpuSecondsBoverA", cpuRatio);
+        results.put("throughput", r);
+        say(String.format(Locale.ROOT, "THROUGHPUT ratio b/a %.2f (records/s), CPU b/a %.2f", ratio, cpuRatio));
+        return (double) b.get("recordsPerSecond") * counts[0] / total;
+    }
+
+    private Map<String, Object> bounded(String name, Topics t, boolean readOnly, long total) throws Exception {
+        Map<String, String> extra = new LinkedHashMap<>();
+        extra.put("source.bounded", "true");
+        BallastConfig config = config(t, extra);
+        StreamExecutionEnvironment env = BallastJob.environment(config);
+        if (readOnly) {
+            Inputs in = Inputs.fromKafka(env, config);
+            in.quotes().sinkTo(new DiscardingSink<>()).name("discard quotes");
+            in.trades().sinkTo(new DiscardingSink<>()).name("discard trades");
+            in.limits().sinkTo(new DiscardingSink<>()).name("discard limits");
+            in.rejected().sinkTo(new DiscardingSink<>()).name("discard rejected");
+        } else {
+            BallastJob.build(env, config);
+        }
+        long cpu0 = processCpuNanos();
+        long wall0 = System.nanoTime();
+        JobClient client = env.executeAsync("bench " + name);
+        JobExecutionResult result = client.getJobExecutionResult().get(30, TimeUnit.MINUTES);
+        long wall = System.nanoTime() - wall0;
+        long cpu = processCpuNanos() - cpu0;
+        long net = result.getNetRuntime(TimeUnit.MILLISECONDS);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("records", total);
+        r.put("jobRuntimeSeconds", net / 1000.0);
+        r.put("wallSecondsWithClusterStart", wall / 1e9);
+        r.put("recordsPerSecond", total / (net / 1000.0));
+        r.put("cpuSeconds", cpu / 1e9);
+        r.put("cpuMicrosPerRecord", cpu / 1e3 / total);
+        say(String.format(Locale.ROOT, "  %-14s %,d records in %.1f s (job), %.1f s with cluster start: %,.0f records/s, CPU %.1f s (%.1f µs/record)",
+                name, total, net / 1000.0, wall / 1e9, total / (net / 1000.0), cpu / 1e9, cpu / 1e3 / total));
+        return r;
+    }
+
+    /** Quotes and fills of the simulated market, event times ending now; the limits first. */
+    private long[] preload(Topics t, long events) {
+        List<String> providers = RiskLimitsPlan.providers(PROVIDERS);
+        long[] counts = new long[3];
+        AvroWriter<RiskLimits> limits = new AvroWriter<>(producer, t.limits, RiskLimits.class, registryConfig);
+        for (RiskLimits l : RiskLimitsPlan.limits(providers, UnderlyingSpec.DEFAULTS, 3, Instant.now())) {
+            limits.send(RiskLimitsPlan.key(l), l);
+            counts[2]++;
+        }
+        AvroWriter<Quote> quotes = new AvroWriter<>(producer, t.quotes, Quote.class, registryConfig);
+        AvroWriter<Trade> trades = new AvroWriter<>(producer, t.trades, Trade.class, registryConfig);
+        // About 22 quotes per 100 ms tick (2 underlyings: perp, spot, a tenth of 88 options); 10 fills/s: ~4% fills.
+        long ticks = events / 22 + 1;
+        long start = System.currentTimeMillis() - ticks * MarketSimulator.TICK_MILLIS;
+        MarketSimulator market = new MarketSimulator(UnderlyingSpec.DEFAULTS, providers, 10, 42, 1,
+                Instant.ofEpochMilli(start), new MarketSimulator.Output() {
+                    @Override
+                    public void quote(Quote q) {
+                        quotes.send(q.getInstrument().getSymbol(), q);
+                        counts[0]++;
+                    }
+
+                    @Override
+                    public void trade(Trade tr) {
+                        trades.send(tr.getProviderId(), tr);
+                        counts[1]++;
+                    }
+                });
+        long now = start;
+        while (counts[0] + counts[1] + counts[2] < events) {
+            now += MarketSimulator.TICK_MILLIS;
+            market.tick(now);
+        }
+        producer.flush();
+        checkSent(quotes.failed() + trades.failed() + limits.failed());
+        return counts;
+    }
+
+    // --------------------------------------------------------------------------------- latency
+
+    private void latency(double maxQuoteRate) throws Exception {
+        Topics t = createTopics("lat");
+        double rate = Double.parseDouble(opts.get("rate"));
+        double cap = Double.parseDouble(opts.get("rate-cap"));
+        if (rate <= 0) {
+            rate = maxQuoteRate > 0 ? Math.min(maxQuoteRate / 2, cap) : cap;
+        }
+        List<String> providers = RiskLimitsPlan.providers(PROVIDERS);
+        AvroWriter<RiskLimits> limits = new AvroWriter<>(producer, t.limits, RiskLimits.class, registryConfig);
+        for (RiskLimits l : RiskLimitsPlan.limits(providers, UnderlyingSpec.DEFAULTS, 3, Instant.now())) {
+            limits.send(RiskLimitsPlan.key(l), l);
+        }
+        producer.flush();
+        Map<String, String> extra = new LinkedHashMap<>();
+        extra.put("inventory.refresh-interval", opts.get("refresh-interval"));
+        extra.put("market.snapshot-interval", opts.get("snapshot-interval"));
+        BallastConfig config = config(t, extra);
+        StreamExecutionEnvironment env = BallastJob.environment(config);
+        BallastJob.build(env, config);
+        JobClient client = env.executeAsync("bench latency");
+        int webPort = config.get(JobOptions.WEB_PORT);
+        awaitRunning(client, webPort);
+
+        // The simulator in real time: ticks as often as the rate needs (~22 quotes a tick), 20 fills/s of
+        // wall time in all, so that the providers' books drift out of their bands and signals are decided.
+        double ticksPerSecond = rate / 22.0;
+        double fillRate = 20 / (ticksPerSecond * MarketSimulator.TICK_MILLIS / 1000.0);
+        AvroWriter<Quote> quotes = new AvroWriter<>(producer, t.quotes, Quote.class, registryConfig);
+        AvroWriter<Trade> trades = new AvroWriter<>(producer, t.trades, Trade.class, registryConfig);
+        AtomicLong sentQuotes = new AtomicLong();
+        MarketSimulator market = new MarketSimulator(UnderlyingSpec.DEFAULTS, providers, fillRate, 43,
+                Double.parseDouble(opts.get("latency-time-scale")),
+                Instant.now(), new MarketSimulator.Output() {
+                    @Override
+                    public void quote(Quote q) {
+                        quotes.send(q.getInstrument().getSymbol(), q);
+                        sentQuotes.incrementAndGet();
+                    }
+
+                    @Override
+                    public void trade(Trade tr) {
+                        trades.send(tr.getProviderId(), tr);
+                    }
+                });
+        SignalWatch watch = new SignalWatch(bootstrap, registryConfig, t.signals);
+        ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
+        long periodMicros = Math.round(1e6 / ticksPerSecond);
+        long lastMillis[] = {0};
+        clock.scheduleAtFixedRate(() -> {
+            long now = Math.max(System.currentTimeMillis(), lastMillis[0] + 1); // event times strictly increase
+            lastMillis[0] = now;
+            market.tick(now);
+        }, 0, periodMicros, TimeUnit.MICROSECONDS);
+        long seconds = Long.parseLong(opts.get("latency-seconds"));
+        long t0 = System.nanoTime();
+        long q0 = sentQuotes.get();
+        // A third of the run warms up; the end-to-end sample is the rest.
+        Thread.sleep(seconds * 1000 / 3);
+        watch.startMeasuring();
+        Thread.sleep(seconds * 1000 * 2 / 3);
+        clock.shutdownNow();
+        double achieved = (sentQuotes.get() - q0) / ((System.nanoTime() - t0) / 1e9);
+        Map<String, Object> metric = histogram(client, webPort, "inventory", "quoteToSignalLatencyMicros");
+        Thread.sleep(1000);
+        watch.close();
+        client.cancel().get(60, TimeUnit.SECONDS);
+        awaitTerminal(client);
+
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("quoteRateTarget", rate);
+        r.put("quoteRateAchieved", achieved);
+        r.put("fillsPerSecond", 20);
+        r.put("providers", PROVIDERS);
+        r.put("delivery", "at-least-once");
+        r.put("refreshInterval", opts.get("refresh-interval"));
+        r.put("snapshotInterval", opts.get("snapshot-interval"));
+        r.put("seconds", seconds);
+        r.put("timeScale", opts.get("latency-time-scale"));
+        r.put("inJobQuoteToSignalMicros", metric);
+        r.put("endToEndInputToSignalMillis", watch.summary());
+        results.put("latency", r);
+        say(String.format(Locale.ROOT, "LATENCY at %.0f quotes/s (target %.0f): in-job %s; end to end (ms) %s", achieved,
+                rate, metric, watch.summary()));
+    }
+
+    /** Reads {@code rebalance-signals} back: wall time of arrival minus the signal's event time. */
+    private static final class SignalWatch implements AutoCloseable {
+        private final KafkaConsumer<byte[], byte[]> consumer;
+        private final ConfluentAvroDecoder<RebalanceSignal> decoder;
+        private final Thread thread;
+        private final List<Long> millis = new ArrayList<>();
+        private volatile boolean measuring;
+        private volatile boolean running = true;
+
+        SignalWatch(String bootstrap, RegistryConfig registry, String topic) {
+            consumer = OutputMonitor.consumer(bootstrap, "ballast-bench-signals");
+            OutputMonitor.assignFromBeginning(consumer, List.of(topic));
+            decoder = new ConfluentAvroDecoder<>(RebalanceSignal.class, ConfluentRegistryClient.shared(registry));
+            thread = new Thread(this::loop, "bench-signal-watch");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void startMeasuring() {
+            measuring = true;
+        }
+
+        private void loop() {
+            while (running) {
+                for (ConsumerRecord<byte[], byte[]> rec : consumer.poll(Duration.ofMillis(20))) {
+                    long arrived = System.currentTimeMillis();
+                    if (!measuring) {
+                        continue;
+                    }
+                    try {
+                        RebalanceSignal s = decoder.decode(rec.value());
+                        synchronized (millis) {
+                            millis.add(arrived - s.getEventTime().toEpochMilli());
+                        }
+                    } catch (IOException e) {
+                        // not a signal of ours
+                    }
+                }
+            }
+            consumer.close();
+        }
+
+        Map<String, Object> summary() {
+            long[] v;
+            synchronized (millis) {
+                v = millis.stream().mapToLong(Long::longValue).sorted().toArray();
+            }
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("count", v.length);
+            if (v.length > 0) {
+                r.put("p50", v[(int) Math.floor(0.50 * (v.length - 1))]);
+                r.put("p99", v[(int) Math.floor(0.99 * (v.length - 1))]);
+                r.put("max", v[v.length - 1]);
+            }
+            return r;
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running = false;
+            thread.join(5000);
+        }
+    }
+
+    // ------------------------------------------------------------------------------ checkpoint
+
+    private void checkpoint() throws Exception {
+        Topics t = createTopics("ck");
+        int keys = Integer.parseInt(opts.get("keys"));
+        int providers = (keys + 1) / 2;
+        Map<String, String> extra = new LinkedHashMap<>();
+        extra.put("checkpoint.interval", opts.get("checkpoint-interval"));
+        extra.put("inventory.refresh-interval", opts.get("checkpoint-refresh-interval"));
+        BallastConfig config = config(t, extra);
+        // One perpetual fill per provider and underlying; a trickle of market quotes so snapshots flow.
+        AvroWriter<Trade> trades = new AvroWriter<>(producer, t.trades, Trade.class, registryConfig);
+        long now = System.currentTimeMillis();
+        int sent = 0;
+        for (int p = 0; p < providers && sent < keys; p++) {
+            for (UnderlyingSpec u : UnderlyingSpec.DEFAULTS) {
+                if (sent++ >= keys) {
+                    break;
+                }
+                Instrument perp = Listing.of(u, Instant.ofEpochMilli(now)).perpetual();
+                trades.send("p" + p, Trade.newBuilder().setTradeId("K" + sent).setProviderId("p" + p)
+                        .setVenue("BENCH").setInstrument(perp).setSide(p % 2 == 0 ? Side.BUY : Side.SELL)
+                        .setQuantity(0.01 * u.lot()).setPrice(u.spot()).setFee(0.0).setSignalId(null)
+                        .setEventTime(Instant.ofEpochMilli(now + sent / 1000)).build());
+            }
+        }
+        producer.flush();
+        checkSent(trades.failed());
+        say(String.format(Locale.ROOT, "checkpoint: %,d fills for %,d provider/underlying keys sent", sent, keys));
+
+        StreamExecutionEnvironment env = BallastJob.environment(config);
+        BallastJob.build(env, config);
+        JobClient client = env.executeAsync("bench checkpoints");
+        int webPort = config.get(JobOptions.WEB_PORT);
+        awaitRunning(client, webPort);
+        AvroWriter<Quote> quotes = new AvroWriter<>(producer, t.quotes, Quote.class, registryConfig);
+        MarketSimulator market = new MarketSimulator(UnderlyingSpec.DEFAULTS, List.of("mm1"), 0.01, 44, 1,
+                Instant.now(), new MarketSimulator.Output() {
+                    @Override
+                    public void quote(Quote q) {
+                        quotes.send(q.getInstrument().getSymbol(), q);
+                    }
+
+                    @Override
+                    public void trade(Trade tr) {
+                    }
+                });
+        ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
+        clock.scheduleAtFixedRate(() -> market.tick(System.currentTimeMillis()), 0, 100, TimeUnit.MILLISECONDS);
+        String jobId = client.getJobID().toString();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Long.parseLong(opts.get("checkpoint-wait")));
+        long applied = 0;
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(2000);
+            applied = (long) sumMetric(webPort, jobId, "inventory", "fillsApplied");
+            JsonNode ck = get(webPort, "/jobs/" + jobId + "/checkpoints");
+            say(String.format(Locale.ROOT, "  fills applied %,d / %,d; checkpoints completed %s", applied, keys,
+                    ck == null ? "?" : ck.path("counts").path("completed").asText()));
+        }
+        JsonNode ck = get(webPort, "/jobs/" + jobId + "/checkpoints");
+        clock.shutdownNow();
+        client.cancel().get(60, TimeUnit.SECONDS);
+        awaitTerminal(client);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("keys", keys);
+        r.put("fillsApplied", applied);
+        r.put("interval", opts.get("checkpoint-interval"));
+        r.put("refreshInterval", opts.get("checkpoint-refresh-interval"));
+        long intervalMs = config.get(io.ballast.config.BallastOptions.CHECKPOINT_INTERVAL).toMillis();
+        if (ck != null) {
+            JsonNode latest = ck.path("latest").path("completed");
+            r.put("completed", ck.path("counts").path("completed").asLong());
+            r.put("failed", ck.path("counts").path("failed").asLong());
+            r.put("latestStateSizeBytes", latest.path("state_size").asLong());
+            r.put("latestCheckpointedSizeBytes", latest.path("checkpointed_size").asLong());
+            r.put("latestEndToEndDurationMs", latest.path("end_to_end_duration").asLong());
+            JsonNode summary = ck.path("summary").path("end_to_end_duration");
+            r.put("durationMsMinAvgMax", List.of(summary.path("min").asLong(), summary.path("avg").asLong(),
+                    summary.path("max").asLong()));
+            r.put("latestDurationShareOfInterval", latest.path("end_to_end_duration").asDouble() / intervalMs);
+            List<Map<String, Object>> history = new ArrayList<>();
+            for (JsonNode h : ck.path("history")) {
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("id", h.path("id").asLong());
+                e.put("status", h.path("status").asText());
+                e.put("stateSize", h.path("state_size").asLong());
+                e.put("checkpointedSize", h.path("checkpointed_size").asLong());
+                e.put("durationMs", h.path("end_to_end_duration").asLong());
+                history.add(e);
+            }
+            r.put("history", history);
+        }
+        results.put("checkpoint", r);
+        say("CHECKPOINT " + r);
+    }
+
+    // ---------------------------------------------------------------------------------- common
+
+    private record Topics(String quotes, String trades, String limits, String signals, String risk, String skew,
+                          String rejected) {
+    }
+
+    private Topics createTopics(String prefix) {
+        Topics t = new Topics(prefix + "-quotes", prefix + "-trades", prefix + "-risk-limits",
+                prefix + "-rebalance-signals", prefix + "-inventory-risk", prefix + "-vol-skew", prefix + "-rejected");
+        List<NewTopic> topics = new ArrayList<>();
+        topics.add(new NewTopic(t.quotes, 2, (short) 1));
+        topics.add(new NewTopic(t.trades, 2, (short) 1));
+        topics.add(new NewTopic(t.limits, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")));
+        for (String o : List.of(t.signals, t.risk, t.skew, t.rejected)) {
+            topics.add(new NewTopic(o, 1, (short) 1));
+        }
+        broker.createTopics(topics);
+        return t;
+    }
+
+    /** The sandbox's job options (at-least-once, earliest, RocksDB incremental) on the topics {@code t}. */
+    private BallastConfig config(Topics t, Map<String, String> extra) {
+        Map<String, String> o = new LinkedHashMap<>();
+        o.put("bootstrap", bootstrap);
+        o.put("registry", registryUrl);
+        o.put("local", "true");
+        o.put("web-port", Integer.toString(Ports.free()));
+        o.put("parallelism", opts.get("parallelism"));
+        o.put("delivery.guarantee", "at-least-once");
+        o.put("checkpoint.interval", "10 s");
+        o.put("checkpoint.dir", scratch.resolve("checkpoints-" + (++runs)).toUri().toString());
+        o.put("source.starting-offsets", "earliest");
+        o.put("source.group-id", "bench-" + runs);
+        o.put("source.max-out-of-orderness", "500 ms");
+        o.put("source.idleness", "2 s");
+        o.put("topic.quotes", t.quotes);
+        o.put("topic.trades", t.trades);
+        o.put("topic.risk-limits", t.limits);
+        o.put("topic.rebalance-signals", t.signals);
+        o.put("topic.inventory-risk", t.risk);
+        o.put("topic.vol-skew", t.skew);
+        o.put("topic.rejected", t.rejected);
+        o.putAll(extra);
+        List<String> args = new ArrayList<>();
+        o.forEach((k, v) -> {
+            args.add("--" + k);
+            args.add(v);
+        });
+        return BallastConfig.fromArgs(args, JobOptions.all(), JobOptions.FLAGS);
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private static void checkSent(long failed) {
+        if (failed > 0) {
+            throw new IllegalStateException(failed + " records could not be written to Kafka");
+        }
+    }
+
+    private static void awaitRunning(JobClient client, int webPort) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        String id = client.getJobID().toString();
+        while (System.nanoTime() < deadline) {
+            JsonNode job = get(webPort, "/jobs/" + id);
+            if (job != null && job.path("vertices").size() > 0) {
+                boolean all = true;
+                for (JsonNode v : job.path("vertices")) {
+                    all &= "RUNNING".equals(v.path("status").asText());
+                }
+                if (all) {
+                    return;
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("job " + id + " not running after 180 s");
+    }
+
+    private static void awaitTerminal(JobClient client) throws Exception {
+        for (int i = 0; i < 300; i++) {
+            try {
+                JobStatus s = client.getJobStatus().get(5, TimeUnit.SECONDS);
+                if (s.isGloballyTerminalState()) {
+                    return;
+                }
+            } catch (Exception e) {
+                return; // the per-job MiniCluster is gone
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /** The vertex whose name contains {@code vertexName}. */
+    private static String vertexId(int webPort, String jobId, String vertexName) {
+        JsonNode job = get(webPort, "/jobs/" + jobId);
+        if (job == null) {
+            return null;
+        }
+        for (JsonNode v : job.path("vertices")) {
+            if (v.path("name").asText().contains(vertexName)) {
+                return v.path("id").asText();
+            }
+        }
+        return null;
+    }
+
+    private static double sumMetric(int webPort, String jobId, String vertexName, String metric) {
+        String vid = vertexId(webPort, jobId, vertexName);
+        if (vid == null) {
+            return 0;
+        }
+        JsonNode names = get(webPort, "/jobs/" + jobId + "/vertices/" + vid + "/subtasks/metrics");
+        if (names == null) {
+            return 0;
+        }
+        for (JsonNode n : names) {
+            String id = n.path("id").asText();
+            if (id.endsWith("." + metric) || id.equals(metric)) {
+                JsonNode v = get(webPort, "/jobs/" + jobId + "/vertices/" + vid + "/subtasks/metrics?get=" + id + "&agg=sum");
+                if (v != null && v.size() > 0) {
+                    return v.get(0).path("sum").asDouble();
+                }
+            }
+        }
+        return 0;
+    }
+
+    /** p50, p99, max (max over subtasks) and count (sum) of a histogram metric of an operator. */
+    private static Map<String, Object> histogram(JobClient client, int webPort, String vertexName, String metric) {
+        String jobId = client.getJobID().toString();
+        String vid = vertexId(webPort, jobId, vertexName);
+        Map<String, Object> r = new LinkedHashMap<>();
+        String prefix = null;
+        // The REST API's metric store fills on demand: the first answers may not list the metric yet.
+        for (int attempt = 0; attempt < 10 && prefix == null && vid != null; attempt++) {
+            JsonNode names = get(webPort, "/jobs/" + jobId + "/vertices/" + vid + "/subtasks/metrics");
+            for (JsonNode n : names == null ? JSON.createArrayNode() : names) {
+                String id = n.path("id").asText();
+                if (id.contains(metric + "_")) {
+                    prefix = id.substring(0, id.lastIndexOf('_'));
+                    break;
+                }
+            }
+            if (prefix == null) {
+                sleepQuietly(1000);
+            }
+        }
+        if (prefix == null) {
+            r.put("error", "metric " + metric + " not listed");
+            return r;
+        }
+        // Per subtask (an aggregate over subtasks turns into NaN when one of them has no sample yet).
+        JsonNode job = get(webPort, "/jobs/" + jobId + "/vertices/" + vid);
+        int subtasks = job == null ? 0 : job.path("parallelism").asInt();
+        for (String suffix : List.of("median", "p95", "p99", "max")) {
+            double worst = Double.NaN;
+            for (int i = 0; i < subtasks; i++) {
+                JsonNode v = get(webPort, "/jobs/" + jobId + "/vertices/" + vid + "/subtasks/" + i + "/metrics?get="
+                        + prefix + "_" + suffix);
+                if (v != null && v.size() > 0) {
+                    double x = v.get(0).path("value").asDouble(Double.NaN);
+                    if (!Double.isNaN(x) && (Double.isNaN(worst) || x > worst)) {
+                        worst = x;
+                    }
+                }
+            }
+            r.put((suffix.equals("median") ? "p50" : suffix) + "Micros", worst);
+        }
+        return r;
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static JsonNode get(int port, String path) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + Ports.HOST + ":" + port + path))
+                .timeout(Duration.ofSeconds(10)).GET().build();
+        try {
+            HttpResponse<String> answer = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            return answer.statusCode() == 200 ? JSON.readTree(answer.body()) : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    private void close() {
+        try {
+            if (producer != null) {
+                producer.close(Duration.ofSeconds(5));
+            }
+        } catch (RuntimeException e) {
+            // best effort
+        }
+        if (broker != null) {
+            broker.close();
+        }
+        if (registry != null) {
+            registry.close();
+        }
+    }
+
+    private static void say(String line) {
+        System.out.println(line);
+        System.out.flush();
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted((x, y) -> y.compareTo(x)).forEach(p -> p.toFile().delete());
+        } catch (IOException | RuntimeException e) {
+            // best effort
+        }
+    }
+
+    @SuppressWarnings("unused")
+    private static void forEach(JsonNode n, Consumer<JsonNode> f) {
+        n.forEach(f);
+    }
+}
