@@ -100,6 +100,8 @@ public final class InventoryFunction extends KeyedBroadcastProcessFunction<Strin
     private transient MapState<String, Long> tradeIds;
     private transient ValueState<InventoryMeta> meta;
 
+    /** The job-level default limits, built once (read only). */
+    private transient RiskLimits defaultLimits;
     private transient RiskCalculator calculator;
     private transient BookRisk risk;
 
@@ -128,6 +130,7 @@ public final class InventoryFunction extends KeyedBroadcastProcessFunction<Strin
         tradeIds = getRuntimeContext().getMapState(ids);
         meta = getRuntimeContext().getState(new ValueStateDescriptor<>(STATE_META, new AvroTypeInfo<>(InventoryMeta.class)));
 
+        defaultLimits = settings.defaultLimits();
         calculator = new RiskCalculator();
         risk = new BookRisk();
 
@@ -420,7 +423,7 @@ public final class InventoryFunction extends KeyedBroadcastProcessFunction<Strin
         if (l == null) {
             l = all.get(m.getProviderId());
         }
-        return l != null ? l : settings.defaultLimits();
+        return l != null ? l : defaultLimits;
     }
 
     private static String limitsStamp(RiskLimits l) {
