@@ -30,6 +30,13 @@ final class TradeFlow {
     static final String[] DETERMINISTIC = {"--defaults.delta-band", "5", "--defaults.hedge-timeout", "1 h",
             "--defaults.min-hedge-quantity", "0.001"};
 
+    /** {@link #DETERMINISTIC}, then {@code extra}. */
+    static String[] options(String... extra) {
+        String[] all = java.util.Arrays.copyOf(DETERMINISTIC, DETERMINISTIC.length + extra.length);
+        System.arraycopy(extra, 0, all, DETERMINISTIC.length, extra.length);
+        return all;
+    }
+
     private final Random random;
     private final Instant t0;
     private final String idPrefix;
