@@ -71,10 +71,13 @@ class ExpiredTransactionalIdsITCase {
             throws Exception {
         BallastRig rig = new BallastRig(KAFKA, REGISTRY.url(), dir, 2);
         TradeFlow flow = new TradeFlow(11, TestRecords.now().minusSeconds(120));
-        rig.send(TradeFlow.records(rig, flow.next(100, 5)));
         BallastConfig config = rig.config(TradeFlow.DETERMINISTIC);
 
         JobClient first = rig.start(config, 2, null);
+        // Input only once a checkpoint has given every sink a fresh transactional id (one per checkpoint):
+        // no id of the running job sits idle longer than the broker's short expiration.
+        awaitCheckpoint(cluster, first);
+        rig.send(TradeFlow.records(rig, flow.next(100, 5)));
         rig.until(rig.risk, RiskSnapshot.class, r -> r.size() >= 20);
         // Trades keep coming while the savepoint is taken, so its transactions have records: the
         // savepoint holds committables, which a restore commits again.
@@ -101,7 +104,6 @@ class ExpiredTransactionalIdsITCase {
                 () -> transactionalIds(rig.txPrefix).isEmpty());
         long forgotMs = (System.nanoTime() - forgetting) / 1_000_000;
 
-        rig.send(TradeFlow.records(rig, flow.next(150, 10)));
         Configuration flink = new Configuration();
         flink.setString("restart-strategy.type", "fixed-delay");
         flink.setString("restart-strategy.fixed-delay.attempts", "3");
@@ -110,6 +112,10 @@ class ExpiredTransactionalIdsITCase {
             long restoring = System.nanoTime();
             JobClient second = rig.start(config, 2, savepoint, flink, UnaryOperator.identity());
             try {
+                // The restore commits the savepoint's transactions again, before the first checkpoint.
+                BallastRig.await(Duration.ofSeconds(60), "a checkpoint of the restored job, or its end",
+                        () -> BallastRig.completedCheckpoints(cluster, second.getJobID()) > 0 || isTerminal(second));
+                rig.send(TradeFlow.records(rig, flow.next(150, 10)));
                 List<RiskSnapshot> risk = rig.until(rig.risk, RiskSnapshot.class,
                         r -> Semantics.complete(r, flow) || isTerminal(second), Duration.ofSeconds(60));
                 long caughtUpMs = (System.nanoTime() - restoring) / 1_000_000;
@@ -129,6 +135,11 @@ class ExpiredTransactionalIdsITCase {
                 BallastRig.cancel(second);
             }
         }
+    }
+
+    private static void awaitCheckpoint(MiniCluster cluster, JobClient job) {
+        BallastRig.await(Duration.ofSeconds(60), "a completed checkpoint",
+                () -> BallastRig.completedCheckpoints(cluster, job.getJobID()) > 0);
     }
 
     private static boolean isTerminal(JobClient job) {

@@ -178,6 +178,16 @@ public final class BallastRig {
         return max;
     }
 
+    /** How many checkpoints of the job have completed. */
+    public static long completedCheckpoints(MiniCluster cluster, JobID job) {
+        try {
+            return cluster.getExecutionGraph(job).get(30, TimeUnit.SECONDS).getCheckpointStatsSnapshot().getCounts()
+                    .getNumberOfCompletedCheckpoints();
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
     /** Waits for {@code condition}, polling; fails with {@code what} at the deadline. */
     public static void await(Duration timeout, String what, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
