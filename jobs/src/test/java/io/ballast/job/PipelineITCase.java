@@ -14,6 +14,7 @@ import io.ballast.avro.SignalType;
 import io.ballast.avro.Trade;
 import io.ballast.avro.VolSkew;
 import io.ballast.inventory.RiskCalculator;
+import io.ballast.testing.BallastRig;
 import io.ballast.testing.KafkaBrokerExtension;
 import io.ballast.testing.SchemaRegistryExtension;
 import org.apache.flink.api.common.JobStatus;
@@ -149,7 +150,7 @@ class PipelineITCase {
             assertThat(ofType(rig.all(rig.signals, RebalanceSignal.class), SignalType.DELTA_HEDGE)).hasSize(1);
             assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
         } finally {
-            job.cancel().get();
+            BallastRig.cancel(job);
         }
     }
 
@@ -181,7 +182,7 @@ class PipelineITCase {
             assertThat(gamma).extracting(RebalanceSignal::getStatus).containsExactly(SignalStatus.BREACH, SignalStatus.CLEARED);
             assertThat(gamma.get(0).getThreshold()).isEqualTo(l.getGammaLimit());
         } finally {
-            job.cancel().get();
+            BallastRig.cancel(job);
         }
     }
 
@@ -225,7 +226,7 @@ class PipelineITCase {
             assertThat(skew.getAskOffset()).isCloseTo(reservation + half - s, within(1e-9 * s));
             assertThat(skew.getStatus()).isEqualTo(SignalStatus.ACTION);
         } finally {
-            job.cancel().get();
+            BallastRig.cancel(job);
         }
     }
 
@@ -280,7 +281,7 @@ class PipelineITCase {
             assertThat(after).extracting(RebalanceSignal::getSignalId).doesNotHaveDuplicates();
             assertThat(ofType(after, SignalType.DELTA_HEDGE)).hasSize(4);
         } finally {
-            resumed.cancel().get();
+            BallastRig.cancel(resumed);
         }
     }
 
@@ -326,7 +327,7 @@ class PipelineITCase {
             assertThat(rig.all(rig.rejected, io.ballast.avro.RejectedRecord.class))
                     .hasSize(60).allMatch(r -> r.getReason().equals("DUPLICATE_TRADE"));
         } finally {
-            job.cancel().get();
+            BallastRig.cancel(job);
         }
     }
 }
