@@ -41,13 +41,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <pre>
  * ./mvnw -B verify -pl jobs -am -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
  *     -Dit.test=WriteStateFixtureITCase \
- *     -Dballast.write-state-fixture=$PWD/jobs/src/test/resources/savepoints/ballast-v1
+ *     -Dballast.write-state-fixture=$PWD/jobs/src/test/resources/savepoints/ballast-vN
  * </pre>
  *
  * The job of the current code runs on the fixed input of {@link StateFixture} (exactly-once, parallelism
  * 2, RocksDB) until it has processed all of it, then stops with a canonical savepoint, which is copied
- * into the directory named by the property (replacing what is there), with {@code fixture.properties}:
- * what the committed output said at the stop (last snapshot and signal sequence per key, positions).
+ * into the directory named by the property (replacing what is there; see savepoints/README.md), with
+ * {@code fixture.properties}: what the committed output said at the stop (last snapshot and signal
+ * sequence per key, positions).
  */
 class WriteStateFixtureITCase {
 
