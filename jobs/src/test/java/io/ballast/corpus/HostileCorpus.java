@@ -40,6 +40,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -431,7 +432,7 @@ final class HostileCorpus {
 
         // Sent in a shuffled order (out of order in event time), the probe first, repeats mixed in.
         List<Trade> order = new ArrayList<>(good);
-        java.util.Collections.shuffle(order, random);
+        Collections.shuffle(order, random);
         order.add(0, first);
         List<Trade> withRepeats = new ArrayList<>(order);
         for (int i = 0; i < 80; i++) {
