@@ -22,6 +22,7 @@ import io.ballast.job.LimitsUpdate;
 import io.ballast.kafka.RejectReason;
 import io.ballast.kafka.Rejection;
 import io.ballast.market.QuoteIvFunction;
+import io.ballast.state.AvroStateType;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapState;
@@ -80,9 +81,9 @@ public final class InventoryFunction extends KeyedBroadcastProcessFunction<Strin
 
     /** Broadcast state. Names are part of savepoints: never rename. */
     public static final MapStateDescriptor<String, MarketSnapshot> MARKET =
-            new MapStateDescriptor<>("market", Types.STRING, new AvroTypeInfo<>(MarketSnapshot.class));
+            new MapStateDescriptor<>("market", Types.STRING, AvroStateType.of(MarketSnapshot.class, "inventory/market"));
     public static final MapStateDescriptor<String, RiskLimits> LIMITS =
-            new MapStateDescriptor<>("limits", Types.STRING, new AvroTypeInfo<>(RiskLimits.class));
+            new MapStateDescriptor<>("limits", Types.STRING, AvroStateType.of(RiskLimits.class, "inventory/limits"));
 
     static final String STATE_POSITIONS = "positions";
     static final String STATE_PENDING = "pending-hedges";
@@ -119,16 +120,16 @@ public final class InventoryFunction extends KeyedBroadcastProcessFunction<Strin
     @Override
     public void open(OpenContext openContext) {
         positions = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>(STATE_POSITIONS, Types.STRING, new AvroTypeInfo<>(Position.class)));
+                new MapStateDescriptor<>(STATE_POSITIONS, Types.STRING, AvroStateType.of(Position.class, "inventory/" + STATE_POSITIONS)));
         pending = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>(STATE_PENDING, Types.STRING, new AvroTypeInfo<>(PendingHedge.class)));
+                new MapStateDescriptor<>(STATE_PENDING, Types.STRING, AvroStateType.of(PendingHedge.class, "inventory/" + STATE_PENDING)));
         MapStateDescriptor<String, Long> ids = new MapStateDescriptor<>(STATE_TRADE_IDS, Types.STRING, Types.LONG);
         ids.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofMillis(settings.dedupeTtlMs()))
                 .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
                 .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
                 .build());
         tradeIds = getRuntimeContext().getMapState(ids);
-        meta = getRuntimeContext().getState(new ValueStateDescriptor<>(STATE_META, new AvroTypeInfo<>(InventoryMeta.class)));
+        meta = getRuntimeContext().getState(new ValueStateDescriptor<>(STATE_META, AvroStateType.of(InventoryMeta.class, "inventory/" + STATE_META)));
 
         defaultLimits = settings.defaultLimits();
         calculator = new RiskCalculator();

@@ -6,6 +6,7 @@ import io.ballast.config.BallastOptions;
 import io.ballast.config.ConfigException;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -86,21 +87,23 @@ public final class KafkaIo {
 
     /**
      * A sink writing Avro values to {@code topic}, with the configured delivery guarantee. With
-     * exactly-once, each sink gets its own transactional id prefix ({@code <prefix>-<topic>}).
+     * exactly-once, each sink gets its own transactional id prefix ({@code <prefix>-<topic>}), and is a
+     * {@link TolerantKafkaSink}: a restore whose transactions the broker has forgotten does not fail the
+     * job in a loop.
      */
-    public static <IN, V extends SpecificRecord> KafkaSink<IN> sink(
+    public static <IN, V extends SpecificRecord> Sink<IN> sink(
             BallastConfig config, String topic, Class<V> valueClass,
             SerializableFunction<IN, byte[]> key, SerializableFunction<IN, V> value) {
         return sink(config, new AvroKafkaSerializer<>(topic, valueClass, config.registry(), key, value));
     }
 
     /** The sink of the {@code rejected} topic: the input's key bytes, as received, and the record. */
-    public static KafkaSink<Rejection> rejectedSink(BallastConfig config) {
+    public static Sink<Rejection> rejectedSink(BallastConfig config) {
         return sink(config, config.get(BallastOptions.TOPIC_REJECTED), RejectedRecord.class,
                 Rejection::getKey, Rejection::getRecord);
     }
 
-    private static <IN> KafkaSink<IN> sink(BallastConfig config, AvroKafkaSerializer<IN, ?> serializer) {
+    private static <IN> Sink<IN> sink(BallastConfig config, AvroKafkaSerializer<IN, ?> serializer) {
         Properties props = config.kafkaProperties();
         props.putIfAbsent("transaction.timeout.ms",
                 Long.toString(config.get(BallastOptions.TRANSACTION_TIMEOUT).toMillis()));
@@ -113,10 +116,11 @@ public final class KafkaIo {
                 .setKafkaProducerConfig(props)
                 .setRecordSerializer(serializer)
                 .setDeliveryGuarantee(exactlyOnce ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE);
-        if (exactlyOnce) {
-            builder.setTransactionalIdPrefix(config.get(BallastOptions.TRANSACTIONAL_ID_PREFIX) + "-" + serializer.topic());
+        if (!exactlyOnce) {
+            return builder.build();
         }
-        return builder.build();
+        builder.setTransactionalIdPrefix(config.get(BallastOptions.TRANSACTIONAL_ID_PREFIX) + "-" + serializer.topic());
+        return new TolerantKafkaSink<>(builder.build());
     }
 
     /** Key bytes of a UTF-8 string key. */

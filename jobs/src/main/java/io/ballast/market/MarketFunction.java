@@ -11,6 +11,7 @@ import io.ballast.avro.internal.OptionMark;
 import io.ballast.avro.internal.SmileParams;
 import io.ballast.config.PipelineSettings;
 import io.ballast.inventory.RiskCalculator;
+import io.ballast.state.AvroStateType;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -75,13 +76,13 @@ public final class MarketFunction extends KeyedProcessFunction<String, MarketTic
 
     @Override
     public void open(OpenContext openContext) {
-        market = getRuntimeContext().getState(new ValueStateDescriptor<>(STATE_MARKET, new AvroTypeInfo<>(MarketState.class)));
+        market = getRuntimeContext().getState(new ValueStateDescriptor<>(STATE_MARKET, AvroStateType.of(MarketState.class, "market/" + STATE_MARKET)));
         options = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>(STATE_OPTIONS, Types.STRING, new AvroTypeInfo<>(OptionMark.class)));
+                new MapStateDescriptor<>(STATE_OPTIONS, Types.STRING, AvroStateType.of(OptionMark.class, "market/" + STATE_OPTIONS)));
         linear = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>(STATE_LINEAR, Types.STRING, new AvroTypeInfo<>(LinearMark.class)));
+                new MapStateDescriptor<>(STATE_LINEAR, Types.STRING, AvroStateType.of(LinearMark.class, "market/" + STATE_LINEAR)));
         smiles = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>(STATE_SMILES, Types.LONG, new AvroTypeInfo<>(SmileParams.class)));
+                new MapStateDescriptor<>(STATE_SMILES, Types.LONG, AvroStateType.of(SmileParams.class, "market/" + STATE_SMILES)));
         changed = getRuntimeContext().getMapState(new MapStateDescriptor<>(STATE_CHANGED, Types.LONG, Types.BOOLEAN));
         stale = getRuntimeContext().getMetricGroup().counter("staleQuotesIgnored");
         fits = getRuntimeContext().getMetricGroup().counter("smileFits");

@@ -14,6 +14,7 @@ import io.ballast.avro.SignalType;
 import io.ballast.avro.Trade;
 import io.ballast.avro.VolSkew;
 import io.ballast.inventory.RiskCalculator;
+import io.ballast.testing.BallastRig;
 import io.ballast.testing.KafkaBrokerExtension;
 import io.ballast.testing.SchemaRegistryExtension;
 import org.apache.flink.api.common.JobStatus;
@@ -155,7 +156,7 @@ class PipelineITCase {
             assertThat(ofType(rig.all(rig.signals, RebalanceSignal.class), SignalType.DELTA_HEDGE)).hasSize(1);
             assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
         } finally {
-            job.cancel().get();
+            BallastRig.cancel(job);
         }
     }
 
@@ -189,7 +190,7 @@ class PipelineITCase {
             System.out.println("rebalance-signals (breach): " + gamma.get(0));
             System.out.println("rebalance-signals (cleared): " + gamma.get(1));
         } finally {
-            job.cancel().get();
+            BallastRig.cancel(job);
         }
     }
 
@@ -236,7 +237,7 @@ class PipelineITCase {
             System.out.println("rebalance-signals (quote skew): " + skew);
             System.out.println("inventory-risk: " + risk);
         } finally {
-            job.cancel().get();
+            BallastRig.cancel(job);
         }
     }
 
@@ -291,7 +292,7 @@ class PipelineITCase {
             assertThat(after).extracting(RebalanceSignal::getSignalId).doesNotHaveDuplicates();
             assertThat(ofType(after, SignalType.DELTA_HEDGE)).hasSize(4);
         } finally {
-            resumed.cancel().get();
+            BallastRig.cancel(resumed);
         }
     }
 
@@ -337,7 +338,7 @@ class PipelineITCase {
             assertThat(rig.all(rig.rejected, io.ballast.avro.RejectedRecord.class))
                     .hasSize(60).allMatch(r -> r.getReason().equals("DUPLICATE_TRADE"));
         } finally {
-            job.cancel().get();
+            BallastRig.cancel(job);
         }
     }
 }

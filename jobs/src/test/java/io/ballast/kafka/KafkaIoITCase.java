@@ -17,6 +17,7 @@ import io.ballast.job.LimitsUpdate;
 import io.ballast.registry.ConfluentAvroDecoder;
 import io.ballast.registry.ConfluentRegistryClient;
 import io.ballast.testing.ContractSchemas;
+import io.ballast.testing.BallastRig;
 import io.ballast.testing.KafkaBrokerExtension;
 import io.ballast.testing.PythonInterop;
 import io.ballast.testing.SchemaRegistryExtension;
@@ -190,7 +191,7 @@ class KafkaIoITCase {
             assertThat(KAFKA.consumeToEnd(t.rejected, Duration.ofSeconds(5))).isEmpty();
             assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
         } finally {
-            job.cancel().get();
+            BallastRig.cancel(job);
         }
     }
 
@@ -317,7 +318,7 @@ class KafkaIoITCase {
                     goodQuotes, goodTrades, rejected.size(),
                     actualReason.values().stream().collect(Collectors.groupingBy(r -> r, Collectors.counting())));
         } finally {
-            job.cancel().get();
+            BallastRig.cancel(job);
         }
     }
 
