@@ -46,6 +46,9 @@ public final class ImpliedVol {
 
   private static final double INV_SQRT_2PI = NormalDistribution.INV_SQRT_2PI;
   private static final double SQRT3 = 1.7320508075688772;
+  private static final double INV_SQRT2 = 0.7071067811865476;
+  private static final double INV_SQRT3 = 0.5773502691896257;
+  private static final double LN_HALF = -0.6931471805599453;
   /** 2π/√27, so that 2π|x|/(3√3) = TWO_PI_OVER_SQRT27·|x|. */
   private static final double TWO_PI_OVER_SQRT27 = 1.2091995761561452;
   private static final double TWO_PI_OVER_3 = 2.0943951023931957;
@@ -173,34 +176,38 @@ public final class ImpliedVol {
   }
 
   private static double lowerGuess(double x, double beta, double sl, double bl, double vl) {
+    // Written to keep divisions off the chain of dependent operations.
     double ax = -x;
-    double z = -ax / (SQRT3 * sl);
-    double cdf = NormalDistribution.cdf(z);
-    double pdf = NormalDistribution.pdf(z);
-    double k = TWO_PI_OVER_SQRT27 * ax;
-    double fl = k * cdf * cdf * cdf;
-    double a = TWO_PI_OVER_3 * x * x / (sl * sl);
-    double fp = a * cdf * cdf * pdf; // df/ds
-    double fpp = a * cdf * pdf / sl * (z * z * cdf - 2.0 * cdf - 2.0 * z * pdf); // d²f/ds²
-    double h = x / sl;
+    double invSl = 1.0 / sl;
+    double invVl = 1.0 / vl;
+    double h = x * invSl;
     double t = 0.5 * sl;
-    double d = (h - t) * (h + t) / sl; // b''/b'
-    double slope = fp / vl; // df/dβ
-    double curvature = (fpp - fp * d) / (vl * vl); // d²f/dβ²
+    double z = h * INV_SQRT3; // −|x|/(√3 s_l)
+    double cdf = 0.5 * ErrorFunction.erfc(-z * INV_SQRT2); // Φ(z), z < 0; a guess needs no more
+    double pdf = NormalDistribution.pdf(z);
+    double logK = Math.log(TWO_PI_OVER_SQRT27 * ax);
+    double fl = TWO_PI_OVER_SQRT27 * ax * cdf * cdf * cdf;
+    double a = TWO_PI_OVER_3 * h * h; // (2π/3)·x²/s²
+    double fp = a * cdf * cdf * pdf; // df/ds
+    double fpp = a * cdf * pdf * invSl * (z * z * cdf - 2.0 * cdf - 2.0 * z * pdf); // d²f/ds²
+    double d = (h - t) * (h + t) * invSl; // b''/b'
+    double slope = fp * invVl; // df/dβ
+    double curvature = (fpp - fp * d) * invVl * invVl; // d²f/dβ²
     double r = RationalCubic.controlForRightCurvature(0.0, bl, 0.0, fl, 1.0, slope, curvature);
     double f = RationalCubic.value(beta, 0.0, bl, 0.0, fl, 1.0, slope, r);
     if (!(f > 0)) {
       f = beta; // f ~ β as β → 0
     }
-    double u = Math.cbrt(f / k);
-    double zGuess = NormalDistribution.inverseCdfUnchecked(Math.min(u, 0.5));
-    double s = -ax / (SQRT3 * zGuess);
+    // Φ(z) = (f/k)^{1/3}, via logarithms: the quantile's tail formula wants −ln Φ anyway.
+    double zGuess = NormalDistribution.inverseCdfFromLog(Math.min((Math.log(f) - logK) / 3.0,
+        LN_HALF));
+    double s = ax * INV_SQRT3 / -zGuess;
     return s > 0 && s < Double.POSITIVE_INFINITY ? s : sl * beta / bl;
   }
 
   private static double upperGuess(double x, double beta, double bMax, double su, double bu,
       double vu) {
-    double fu = NormalDistribution.cdf(-0.5 * su);
+    double fu = 0.5 * ErrorFunction.erfc(0.5 * su * INV_SQRT2); // Φ(−s_u/2)
     double pdf = NormalDistribution.pdf(0.5 * su);
     double fp = -0.5 * pdf; // df/ds
     double fpp = 0.125 * su * pdf; // d²f/ds²
@@ -255,14 +262,16 @@ public final class ImpliedVol {
       double t = 0.5 * s;
       double q; // b'/b
       double ln; // ln b
+      double scaled; // b/b' = 1/q
       if (h + t < 0) {
-        double scaled = NormalisedBlack.scaled(h, t); // b/b'
+        scaled = NormalisedBlack.scaled(h, t);
         q = 1.0 / scaled;
         ln = -0.5 * (h * h + t * t) + Math.log(scaled * INV_SQRT_2PI);
       } else {
         double v = NormalisedBlack.vega(h, t);
         double b = NormalisedBlack.otmCall(h, t, v, bMax);
         q = v / b;
+        scaled = b / v;
         ln = Math.log(b);
       }
       if (!(q > 0 && q < Double.POSITIVE_INFINITY && ln < 0)) {
@@ -272,7 +281,7 @@ public final class ImpliedVol {
       double hs = h * inv;
       double dPrime = -3.0 * hs * hs - 0.25;
       double invLn = 1.0 / ln;
-      double newton = (lnBeta - ln) * ln * invLnBeta / q;
+      double newton = (lnBeta - ln) * ln * invLnBeta * scaled;
       double h2 = d - q - 2.0 * q * invLn;
       double h3 = d * d + dPrime - 3.0 * q * d + 2.0 * q * q
           - 6.0 * (q * d - q * q) * invLn + 6.0 * q * q * invLn * invLn;
