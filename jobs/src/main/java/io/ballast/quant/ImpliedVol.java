@@ -140,7 +140,9 @@ public final class ImpliedVol {
       double hl = x / sl;
       double tl = 0.5 * sl;
       double vl = NormalisedBlack.vega(hl, tl);
-      double bl = NormalisedBlack.otmCall(hl, tl, vl, bMax);
+      double bl = hl + tl < 0 // always, since s_l < s_c; the node only shapes the guess
+          ? vl * NormalisedBlack.scaledForSolver(hl, tl)
+          : NormalisedBlack.otmCall(hl, tl, vl, bMax);
       if (beta < bl) {
         return refineLower(x, beta, bMax, lowerGuess(x, beta, sl, bl, vl));
       }
@@ -264,7 +266,7 @@ public final class ImpliedVol {
       double ln; // ln b
       double scaled; // b/b' = 1/q
       if (h + t < 0) {
-        scaled = NormalisedBlack.scaled(h, t);
+        scaled = NormalisedBlack.scaledForSolver(h, t);
         q = 1.0 / scaled;
         ln = -0.5 * (h * h + t * t) + Math.log(scaled * INV_SQRT_2PI);
       } else {

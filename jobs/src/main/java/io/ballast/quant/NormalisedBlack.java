@@ -92,6 +92,27 @@ final class NormalisedBlack {
     return SQRT_PI_OVER_2 * ErrorFunction.erfcx(-z * INV_SQRT2);
   }
 
+  /** |x| below which {@link #scaledForSolver} still uses the Taylor series. */
+  private static final double SOLVER_SMALL_T_MAX_X = 0.5;
+
+  /**
+   * {@link #scaled} for the implied-volatility solver's lowest branch, where b is tiny and its
+   * elasticity E = s b'/b ≈ h² large: between |x| = 0.5 and 3 it uses the erfcx difference (two
+   * independent rational functions) instead of the longer Taylor recurrence. Its extra rounding,
+   * about 8ε/|x| relative in b, is divided by E ≥ 4 on the way to σ, so the solver stays at a few
+   * ulp; {@link Black76} keeps the more accurate {@link #scaled}.
+   */
+  static double scaledForSolver(double h, double t) {
+    double u1 = -(h + t);
+    if (u1 > ASYMPTOTIC_LIMIT) {
+      return asymptotic(u1, t - h, -h, t);
+    }
+    if (t < SMALL_T && -2.0 * h * t < SOLVER_SMALL_T_MAX_X) {
+      return smallT(h, t);
+    }
+    return millsY(h + t) - millsY(h - t);
+  }
+
   /**
    * S(h, t) = Y(h + t) − Y(h − t) = b/b', for h ≤ 0 and t > 0 (regions 1 to 3; region 4 also
    * works but is slower and overflows for h + t above ~37).
