@@ -46,7 +46,6 @@ public final class ImpliedVol {
 
   private static final double INV_SQRT_2PI = NormalDistribution.INV_SQRT_2PI;
   private static final double SQRT3 = 1.7320508075688772;
-  private static final double INV_SQRT2 = 0.7071067811865476;
   private static final double INV_SQRT3 = 0.5773502691896257;
   private static final double LN_HALF = -0.6931471805599453;
   /** 2π/√27, so that 2π|x|/(3√3) = TWO_PI_OVER_SQRT27·|x|. */
@@ -185,8 +184,9 @@ public final class ImpliedVol {
     double h = x * invSl;
     double t = 0.5 * sl;
     double z = h * INV_SQRT3; // −|x|/(√3 s_l)
-    double cdf = 0.5 * ErrorFunction.erfc(-z * INV_SQRT2); // Φ(z), z < 0; a guess needs no more
-    double pdf = NormalDistribution.pdf(z);
+    // φ(z) and Φ(z) = φ(z)·√(π/2)·erfcx(−z/√2) share one exponential (z < 0).
+    double pdf = INV_SQRT_2PI * Math.exp(-0.5 * z * z);
+    double cdf = pdf * NormalisedBlack.millsY(z);
     double logK = Math.log(TWO_PI_OVER_SQRT27 * ax);
     double fl = TWO_PI_OVER_SQRT27 * ax * cdf * cdf * cdf;
     double a = TWO_PI_OVER_3 * h * h; // (2π/3)·x²/s²
@@ -209,8 +209,8 @@ public final class ImpliedVol {
 
   private static double upperGuess(double x, double beta, double bMax, double su, double bu,
       double vu) {
-    double fu = 0.5 * ErrorFunction.erfc(0.5 * su * INV_SQRT2); // Φ(−s_u/2)
-    double pdf = NormalDistribution.pdf(0.5 * su);
+    double pdf = INV_SQRT_2PI * Math.exp(-0.125 * su * su); // φ(s_u/2)
+    double fu = pdf * NormalisedBlack.millsY(-0.5 * su); // Φ(−s_u/2)
     double fp = -0.5 * pdf; // df/ds
     double fpp = 0.125 * su * pdf; // d²f/ds²
     double hu = x / su;
