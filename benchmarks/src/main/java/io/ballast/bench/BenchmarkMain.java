@@ -13,8 +13,9 @@ import org.openjdk.jmh.runner.options.CommandLineOptions;
 /**
  * Entry point of {@code benchmarks.jar}: prints the {@link AccuracyReport}, runs the JMH benchmarks
  * (all of them, or those selected by the usual {@code org.openjdk.jmh.Main} arguments), then prints
- * Ballast and Strata side by side from that same run. Listing and help options go straight to
- * {@code org.openjdk.jmh.Main}.
+ * Ballast and Strata side by side from that same run, followed by the load-robust
+ * {@link PairedRatios} cross-check (skip it with {@code -Dballast.noPaired=true}). Listing and help
+ * options go straight to {@code org.openjdk.jmh.Main}.
  */
 public final class BenchmarkMain {
 
@@ -60,6 +61,14 @@ public final class BenchmarkMain {
         String.format(Locale.ROOT, "Δ ≤ %.0e rel.", max(accuracy.greekDifference)));
     row(scores, "price", "GreeksBenchmark.ballastPrice", "GreeksBenchmark.strataPrice", "");
     row(scores, "SVI fit, 20 strikes", "SviFitBenchmark.ballastSviFit20", null, "");
+    if (!Boolean.getBoolean("ballast.noPaired")) {
+      System.out.println();
+      PairedRatios paired = new PairedRatios();
+      double[] vol = paired.impliedVol();
+      double[] greeks = paired.greeks();
+      double[] price = paired.price();
+      paired.print(System.out, vol, greeks, price);
+    }
   }
 
   private static double max(double[] values) {
