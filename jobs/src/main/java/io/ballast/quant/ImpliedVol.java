@@ -121,6 +121,7 @@ public final class ImpliedVol {
   static double totalVolatility(double x, double beta, double bMax) {
     double sc = Math.sqrt(-2.0 * x);
     double vc = bMax * INV_SQRT_2PI; // b'(s_c) = e^{x/2} φ(0)
+    double invVc = 1.0 / vc; // off the chain: b_c takes longer
     double bc;
     if (!(sc > 0)) {
       bc = 0.0; // at the money: s_c = b_c = 0 and only the upper two branches exist
@@ -131,7 +132,7 @@ public final class ImpliedVol {
       bc = NormalisedBlack.otmCall(x / sc, 0.5 * sc, vc, bMax);
     }
     if (beta < bc) {
-      double sl = sc - bc / vc;
+      double sl = sc - bc * invVc;
       if (!(sl > 0)) {
         // Only for |x| far below one ulp of ln(F/K); a plain linear guess and the price objective.
         return refineMiddle(x, beta, bMax, sc * beta / bc);
@@ -149,7 +150,7 @@ public final class ImpliedVol {
       double guess = RationalCubic.value(beta, bl, bc, sl, sc, 1.0 / vl, 1.0 / vc, r);
       return refineMiddle(x, beta, bMax, guess);
     }
-    double su = sc + (bMax - bc) / vc;
+    double su = sc + (bMax - bc) * invVc;
     double hu = x / su;
     double tu = 0.5 * su;
     double vu = NormalisedBlack.vega(hu, tu);
