@@ -46,6 +46,8 @@ public final class ImpliedVol {
 
   private static final double INV_SQRT_2PI = NormalDistribution.INV_SQRT_2PI;
   private static final double SQRT3 = 1.7320508075688772;
+  private static final double INV_SQRT3 = 0.5773502691896257;
+  private static final double LN_HALF = -0.6931471805599453;
   /** 2π/√27, so that 2π|x|/(3√3) = TWO_PI_OVER_SQRT27·|x|. */
   private static final double TWO_PI_OVER_SQRT27 = 1.2091995761561452;
   private static final double TWO_PI_OVER_3 = 2.0943951023931957;
@@ -119,6 +121,7 @@ public final class ImpliedVol {
   static double totalVolatility(double x, double beta, double bMax) {
     double sc = Math.sqrt(-2.0 * x);
     double vc = bMax * INV_SQRT_2PI; // b'(s_c) = e^{x/2} φ(0)
+    double invVc = 1.0 / vc; // off the chain: b_c takes longer
     double bc;
     if (!(sc > 0)) {
       bc = 0.0; // at the money: s_c = b_c = 0 and only the upper two branches exist
@@ -129,7 +132,7 @@ public final class ImpliedVol {
       bc = NormalisedBlack.otmCall(x / sc, 0.5 * sc, vc, bMax);
     }
     if (beta < bc) {
-      double sl = sc - bc / vc;
+      double sl = sc - bc * invVc;
       if (!(sl > 0)) {
         // Only for |x| far below one ulp of ln(F/K); a plain linear guess and the price objective.
         return refineMiddle(x, beta, bMax, sc * beta / bc);
@@ -137,7 +140,9 @@ public final class ImpliedVol {
       double hl = x / sl;
       double tl = 0.5 * sl;
       double vl = NormalisedBlack.vega(hl, tl);
-      double bl = NormalisedBlack.otmCall(hl, tl, vl, bMax);
+      double bl = hl + tl < 0 // always, since s_l < s_c; the node only shapes the guess
+          ? vl * NormalisedBlack.scaledForSolver(hl, tl)
+          : NormalisedBlack.otmCall(hl, tl, vl, bMax);
       if (beta < bl) {
         return refineLower(x, beta, bMax, lowerGuess(x, beta, sl, bl, vl));
       }
@@ -145,7 +150,7 @@ public final class ImpliedVol {
       double guess = RationalCubic.value(beta, bl, bc, sl, sc, 1.0 / vl, 1.0 / vc, r);
       return refineMiddle(x, beta, bMax, guess);
     }
-    double su = sc + (bMax - bc) / vc;
+    double su = sc + (bMax - bc) * invVc;
     double hu = x / su;
     double tu = 0.5 * su;
     double vu = NormalisedBlack.vega(hu, tu);
@@ -173,35 +178,40 @@ public final class ImpliedVol {
   }
 
   private static double lowerGuess(double x, double beta, double sl, double bl, double vl) {
+    // Written to keep divisions off the chain of dependent operations.
     double ax = -x;
-    double z = -ax / (SQRT3 * sl);
-    double cdf = NormalDistribution.cdf(z);
-    double pdf = NormalDistribution.pdf(z);
-    double k = TWO_PI_OVER_SQRT27 * ax;
-    double fl = k * cdf * cdf * cdf;
-    double a = TWO_PI_OVER_3 * x * x / (sl * sl);
-    double fp = a * cdf * cdf * pdf; // df/ds
-    double fpp = a * cdf * pdf / sl * (z * z * cdf - 2.0 * cdf - 2.0 * z * pdf); // d²f/ds²
-    double h = x / sl;
+    double invSl = 1.0 / sl;
+    double invVl = 1.0 / vl;
+    double h = x * invSl;
     double t = 0.5 * sl;
-    double d = (h - t) * (h + t) / sl; // b''/b'
-    double slope = fp / vl; // df/dβ
-    double curvature = (fpp - fp * d) / (vl * vl); // d²f/dβ²
+    double z = h * INV_SQRT3; // −|x|/(√3 s_l)
+    // φ(z) and Φ(z) = φ(z)·√(π/2)·erfcx(−z/√2) share one exponential (z < 0).
+    double pdf = INV_SQRT_2PI * Math.exp(-0.5 * z * z);
+    double cdf = pdf * NormalisedBlack.millsY(z);
+    double logK = Math.log(TWO_PI_OVER_SQRT27 * ax);
+    double fl = TWO_PI_OVER_SQRT27 * ax * cdf * cdf * cdf;
+    double a = TWO_PI_OVER_3 * h * h; // (2π/3)·x²/s²
+    double fp = a * cdf * cdf * pdf; // df/ds
+    double fpp = a * cdf * pdf * invSl * (z * z * cdf - 2.0 * cdf - 2.0 * z * pdf); // d²f/ds²
+    double d = (h - t) * (h + t) * invSl; // b''/b'
+    double slope = fp * invVl; // df/dβ
+    double curvature = (fpp - fp * d) * invVl * invVl; // d²f/dβ²
     double r = RationalCubic.controlForRightCurvature(0.0, bl, 0.0, fl, 1.0, slope, curvature);
     double f = RationalCubic.value(beta, 0.0, bl, 0.0, fl, 1.0, slope, r);
     if (!(f > 0)) {
       f = beta; // f ~ β as β → 0
     }
-    double u = Math.cbrt(f / k);
-    double zGuess = NormalDistribution.inverseCdfUnchecked(Math.min(u, 0.5));
-    double s = -ax / (SQRT3 * zGuess);
+    // Φ(z) = (f/k)^{1/3}, via logarithms: the quantile's tail formula wants −ln Φ anyway.
+    double zGuess = NormalDistribution.inverseCdfFromLog(Math.min((Math.log(f) - logK) / 3.0,
+        LN_HALF));
+    double s = ax * INV_SQRT3 / -zGuess;
     return s > 0 && s < Double.POSITIVE_INFINITY ? s : sl * beta / bl;
   }
 
   private static double upperGuess(double x, double beta, double bMax, double su, double bu,
       double vu) {
-    double fu = NormalDistribution.cdf(-0.5 * su);
-    double pdf = NormalDistribution.pdf(0.5 * su);
+    double pdf = INV_SQRT_2PI * Math.exp(-0.125 * su * su); // φ(s_u/2)
+    double fu = pdf * NormalisedBlack.millsY(-0.5 * su); // Φ(−s_u/2)
     double fp = -0.5 * pdf; // df/ds
     double fpp = 0.125 * su * pdf; // d²f/ds²
     double hu = x / su;
@@ -255,14 +265,16 @@ public final class ImpliedVol {
       double t = 0.5 * s;
       double q; // b'/b
       double ln; // ln b
+      double scaled; // b/b' = 1/q
       if (h + t < 0) {
-        double scaled = NormalisedBlack.scaled(h, t); // b/b'
+        scaled = NormalisedBlack.scaledForSolver(h, t);
         q = 1.0 / scaled;
         ln = -0.5 * (h * h + t * t) + Math.log(scaled * INV_SQRT_2PI);
       } else {
         double v = NormalisedBlack.vega(h, t);
         double b = NormalisedBlack.otmCall(h, t, v, bMax);
         q = v / b;
+        scaled = b / v;
         ln = Math.log(b);
       }
       if (!(q > 0 && q < Double.POSITIVE_INFINITY && ln < 0)) {
@@ -272,7 +284,7 @@ public final class ImpliedVol {
       double hs = h * inv;
       double dPrime = -3.0 * hs * hs - 0.25;
       double invLn = 1.0 / ln;
-      double newton = (lnBeta - ln) * ln * invLnBeta / q;
+      double newton = (lnBeta - ln) * ln * invLnBeta * scaled;
       double h2 = d - q - 2.0 * q * invLn;
       double h3 = d * d + dPrime - 3.0 * q * d + 2.0 * q * q
           - 6.0 * (q * d - q * q) * invLn + 6.0 * q * q * invLn * invLn;

@@ -54,10 +54,10 @@ final class RationalCubic {
   }
 
   private static double clamp(double r, double h, double dy, double dl, double dr) {
-    double slope = dy / h;
     double minimum = 0.0;
-    if (slope != 0 && dl * slope >= 0 && dr * slope >= 0) {
-      minimum = (dl + dr) / slope; // monotonicity (Delbourgo–Gregory)
+    double sign = dy * h; // sign of the secant slope
+    if (sign != 0 && dl * sign >= 0 && dr * sign >= 0) {
+      minimum = (dl + dr) * h / dy; // monotonicity (Delbourgo–Gregory): r ≥ (dl + dr)/Δ
     }
     if (!(minimum < MAX_CONTROL)) {
       minimum = MAX_CONTROL;

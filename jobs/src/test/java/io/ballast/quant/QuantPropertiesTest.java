@@ -118,13 +118,15 @@ class QuantPropertiesTest {
     assertThat(solved).isNotNaN();
     if (solved >= 0) {
       double again = Black76.price(call, 1.0, k, 1.0, solved, 1.0);
-      // It reprices to a few ulp of the price, times the elasticity E = σ·vega/V of the price in σ
-      // (or of intrinsic value when that dominates): the σ found is exact to a few ulp.
+      // It reprices to the price's own evaluation noise (tens of ulp at worst) plus σ̂'s error
+      // times the elasticity E = σ·vega/V (or of intrinsic value when that dominates). σ̂ is within
+      // about 20 ulp: the solver's lowest branch evaluates b with the erfcx difference from
+      // |ln F/K| = 0.5 on, whose rounding (≈ 8ε/|x| in σ) it accepts for speed (see NormalisedBlack).
       Greeks g = new Greeks();
       Black76.greeks(call, 1.0, k, 1.0, totalVol, 1.0, g);
       double elasticity = price > 0 ? totalVol * g.vega() * 100 / price : 0;
       assertThat(Math.abs(again - price)).isLessThanOrEqualTo(
-          8 * 0x1p-53 * (1 + elasticity) * Math.max(price, Math.max(call ? 1 - k : k - 1, 0))
+          0x1p-53 * (32 + 24 * elasticity) * Math.max(price, Math.max(call ? 1 - k : k - 1, 0))
               + Double.MIN_NORMAL);
     } else {
       assertThat(solved).isEqualTo(ImpliedVol.ABOVE_MAXIMUM); // only at the rounding of the limit
