@@ -16,6 +16,7 @@ import io.ballast.registry.ConfluentAvroDecoder;
 import io.ballast.registry.ConfluentRegistryClient;
 import io.ballast.registry.RegistryConfig;
 import io.ballast.sandbox.infra.AvroWriter;
+import io.ballast.sandbox.infra.JobRunner;
 import io.ballast.sandbox.infra.KafkaBroker;
 import io.ballast.sandbox.infra.Ports;
 import io.ballast.sandbox.infra.RegistryServer;
@@ -37,10 +38,10 @@ import org.apache.logging.log4j.core.config.Configurator;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+
+
+
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -79,7 +80,6 @@ import java.util.stream.Stream;
 public final class Harness {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final int PROVIDERS = 20;
 
     private final Map<String, String> opts;
@@ -718,17 +718,7 @@ public final class Harness {
     }
 
     private static JsonNode get(int port, String path) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + Ports.HOST + ":" + port + path))
-                .timeout(Duration.ofSeconds(10)).GET().build();
-        try {
-            HttpResponse<String> answer = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-            return answer.statusCode() == 200 ? JSON.readTree(answer.body()) : null;
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
+        return JobRunner.getJson("http://" + Ports.HOST + ":" + port + path, Duration.ofSeconds(10));
     }
 
     private void close() {

@@ -37,7 +37,7 @@ public final class JobRunner implements AutoCloseable {
 
     private final JobClient client;
     private final int webPort;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private JobRunner(JobClient client, int webPort) {
         this.client = client;
@@ -145,10 +145,14 @@ public final class JobRunner implements AutoCloseable {
 
     /** A JSON answer of the web UI's REST API, or null. */
     public JsonNode get(String path) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(webUrl() + path))
-                .timeout(Duration.ofSeconds(5)).GET().build();
+        return getJson(webUrl() + path, Duration.ofSeconds(5));
+    }
+
+    /** A JSON answer of a Flink REST API on the loopback, or null when it does not answer 200. */
+    public static JsonNode getJson(String url, Duration timeout) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET().build();
         try {
-            HttpResponse<String> answer = http.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> answer = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
             return answer.statusCode() == 200 ? JSON.readTree(answer.body()) : null;
         } catch (IOException e) {
             return null;
