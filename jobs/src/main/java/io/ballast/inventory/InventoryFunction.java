@@ -205,7 +205,7 @@ public final class InventoryFunction extends KeyedBroadcastProcessFunction<Strin
         // of the fill's old time; the signals it triggers carry the fill's time.
         MarketSnapshot market = ctx.getBroadcastState(MARKET).get(m.getUnderlying());
         long markTime = market == null ? m.getLastEventTime() : Math.max(m.getLastEventTime(), market.getAsOf());
-        evaluate(ctx, m, markTime, time, 0, out);
+        evaluate(ctx, m, market, markTime, time, 0, out);
         schedule(ctx.timerService(), m);
         meta.update(m);
     }
@@ -252,7 +252,7 @@ public final class InventoryFunction extends KeyedBroadcastProcessFunction<Strin
             changed = true;
         }
         if (changed) {
-            evaluate(ctx, m, now, now, market == null ? 0 : market.getIngestMicros(), out);
+            evaluate(ctx, m, market, now, now, market == null ? 0 : market.getIngestMicros(), out);
         }
         if (!positions.isEmpty() || !pending.isEmpty()) {
             schedule(ctx.timerService(), m);
@@ -263,13 +263,11 @@ public final class InventoryFunction extends KeyedBroadcastProcessFunction<Strin
     // ------------------------------------------------------------------------------ decisions
 
     /**
-     * Marks the book as of {@code asOf}, emits its {@code RiskSnapshot} and decides the signals, which
+     * Marks the book as of {@code asOf} against {@code market} (the underlying's snapshot, or null), emits its {@code RiskSnapshot} and decides the signals, which
      * carry {@code triggerTime}, the event time of the input that caused the evaluation.
      */
-    private void evaluate(ReadOnlyContext ctx, InventoryMeta m, long asOf, long triggerTime, long ingestMicros,
-                          Collector<RiskSnapshot> out) throws Exception {
-        ReadOnlyBroadcastState<String, MarketSnapshot> markets = ctx.getBroadcastState(MARKET);
-        MarketSnapshot market = markets.get(m.getUnderlying());
+    private void evaluate(ReadOnlyContext ctx, InventoryMeta m, MarketSnapshot market, long asOf, long triggerTime,
+                          long ingestMicros, Collector<RiskSnapshot> out) throws Exception {
         RiskLimits limits = effectiveLimits(ctx, m);
         m.setMarketVersion(market == null ? -1 : market.getVersion());
         m.setLimitsStamp(limitsStamp(limits));

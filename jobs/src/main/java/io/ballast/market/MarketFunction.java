@@ -162,7 +162,11 @@ public final class MarketFunction extends KeyedProcessFunction<String, MarketTic
                 .setMultiplier(tick.getMultiplier())
                 .setEventTime(tick.getEventTime())
                 .build());
-        if (tick.getKind() == referenceKind(tick.getUnderlying())) {
+        // A quote of the preferred kind is the reference; one of the other kind only while none of the
+        // preferred kind is quoted (which takes a look at the linear instruments).
+        InstrumentKind kind = tick.getKind();
+        if (kind == preferredKind(tick.getUnderlying())
+                || (kind == fallbackKind(tick.getUnderlying()) && kind == referenceKind(tick.getUnderlying()))) {
             updateRealizedVol(st, tick.getMid() / tick.getMultiplier(), tick.getEventTime());
         }
         return true;
@@ -170,14 +174,21 @@ public final class MarketFunction extends KeyedProcessFunction<String, MarketTic
 
     /** The kind whose mid is the reference price: the configured one if quoted, else the other. */
     private InstrumentKind referenceKind(String underlying) throws Exception {
-        InstrumentKind preferred = settings.spotReferenced(underlying) ? InstrumentKind.SPOT : InstrumentKind.PERPETUAL;
-        InstrumentKind fallback = preferred == InstrumentKind.SPOT ? InstrumentKind.PERPETUAL : InstrumentKind.SPOT;
+        InstrumentKind preferred = preferredKind(underlying);
         for (LinearMark m : linear.values()) {
             if (m.getKind() == preferred) {
                 return preferred;
             }
         }
-        return fallback;
+        return fallbackKind(underlying);
+    }
+
+    private InstrumentKind preferredKind(String underlying) {
+        return settings.spotReferenced(underlying) ? InstrumentKind.SPOT : InstrumentKind.PERPETUAL;
+    }
+
+    private InstrumentKind fallbackKind(String underlying) {
+        return settings.spotReferenced(underlying) ? InstrumentKind.PERPETUAL : InstrumentKind.SPOT;
     }
 
     /** S: the latest mid (per unit of underlying) of the reference kind; NaN when none is quoted. */
