@@ -39,6 +39,14 @@ public final class PipelineOptions {
             .durationType().defaultValue(Duration.ofMillis(250))
             .withDescription("How often (wall clock) a book with positions is re-marked on market moves and its pending hedges timed out; also bounds quote-to-signal latency.");
 
+    public static final ConfigOption<Integer> REFRESH_BUDGET = ConfigOptions.key("inventory.refresh-budget")
+            .intType().defaultValue(2_000)
+            .withDescription("Refresh timers per second per inventory subtask at most: with more books than the budget allows at inventory.refresh-interval, each book is refreshed less often (every keys/budget seconds, the effective interval is the refreshIntervalMs gauge), spread over the interval, so that refreshes never starve fills and checkpoints.");
+
+    public static final ConfigOption<Integer> BOOK_CACHE = ConfigOptions.key("inventory.book-cache")
+            .intType().defaultValue(50_000)
+            .withDescription("Books (provider/underlying keys) kept decoded on the heap per inventory subtask, least recently used first out; writes go through to the state backend, so the cache only saves reads.");
+
     public static final ConfigOption<Duration> DEDUPE_TTL = ConfigOptions.key("inventory.dedupe-ttl")
             .durationType().defaultValue(Duration.ofDays(7))
             .withDescription("How long trade ids are remembered to apply a repeated trade once.");
@@ -88,7 +96,7 @@ public final class PipelineOptions {
             .withDescription("Default horizon tau of the quote skew.");
 
     public static final List<ConfigOption<?>> ALL = List.of(SNAPSHOT_INTERVAL, RV_HALF_LIFE, RV_MIN_INTERVAL, RATES, REFERENCE,
-            REFRESH_INTERVAL, DEDUPE_TTL, QUOTE_SKEW_BPS, DEFAULT_DELTA_BAND, DEFAULT_BAND_MODE,
+            REFRESH_INTERVAL, REFRESH_BUDGET, BOOK_CACHE, DEDUPE_TTL, QUOTE_SKEW_BPS, DEFAULT_DELTA_BAND, DEFAULT_BAND_MODE,
             DEFAULT_HEDGE_COST_BPS, DEFAULT_MIN_HEDGE, DEFAULT_HEDGE_TIMEOUT, DEFAULT_GAMMA_LIMIT,
             DEFAULT_VEGA_LIMIT, DEFAULT_RISK_AVERSION, DEFAULT_FILL_INTENSITY, DEFAULT_QUOTE_HORIZON);
 }

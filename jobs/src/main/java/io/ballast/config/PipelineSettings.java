@@ -29,6 +29,8 @@ public final class PipelineSettings implements Serializable {
     private final Set<String> spotReferenced;
     private final long refreshIntervalMs;
     private final long dedupeTtlMs;
+    private final int refreshBudget;
+    private final int bookCache;
     private final double quoteSkewBps;
     private final RiskLimits defaultLimits;
 
@@ -42,6 +44,8 @@ public final class PipelineSettings implements Serializable {
         rvMinIntervalMs = minInterval.toMillis();
         refreshIntervalMs = positive(c, PipelineOptions.REFRESH_INTERVAL);
         dedupeTtlMs = positive(c, PipelineOptions.DEDUPE_TTL);
+        refreshBudget = atLeast(c, PipelineOptions.REFRESH_BUDGET, 1);
+        bookCache = atLeast(c, PipelineOptions.BOOK_CACHE, 0);
         quoteSkewBps = nonNegative(c, PipelineOptions.QUOTE_SKEW_BPS);
         rates = Collections.unmodifiableMap(new HashMap<>(parseMap(c, PipelineOptions.RATES)));
         Set<String> spot = new HashSet<>();
@@ -91,6 +95,8 @@ public final class PipelineSettings implements Serializable {
     public long rvMinIntervalMs() { return rvMinIntervalMs; }
     public long refreshIntervalMs() { return refreshIntervalMs; }
     public long dedupeTtlMs() { return dedupeTtlMs; }
+    public int refreshBudget() { return refreshBudget; }
+    public int bookCache() { return bookCache; }
     public double quoteSkewBps() { return quoteSkewBps; }
 
     /** The rate of an underlying, 0 when not configured. */
@@ -114,6 +120,14 @@ public final class PipelineSettings implements Serializable {
             throw BallastConfig.bad(o, d, "must be positive");
         }
         return d.toMillis();
+    }
+
+    private static int atLeast(BallastConfig c, ConfigOption<Integer> o, int min) {
+        int v = c.get(o);
+        if (v < min) {
+            throw BallastConfig.bad(o, v, "must be >= " + min);
+        }
+        return v;
     }
 
     private static double nonNegative(BallastConfig c, ConfigOption<Double> o) {

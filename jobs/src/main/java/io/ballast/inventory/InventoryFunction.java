@@ -1,7 +1,6 @@
 package io.ballast.inventory;
 
 import io.ballast.avro.Instrument;
-import io.ballast.avro.InstrumentKind;
 import io.ballast.avro.RebalanceSignal;
 import io.ballast.avro.RejectedRecord;
 import io.ballast.avro.RiskLimits;
@@ -47,7 +46,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -103,6 +104,10 @@ public final class InventoryFunction extends KeyedBroadcastProcessFunction<Strin
 
     /** The job-level default limits, built once (read only). */
     private transient RiskLimits defaultLimits;
+    /** Decoded books of recently used keys, least recently used first; see {@link Book}. */
+    private transient LinkedHashMap<String, Book> books;
+    /** {@link #limitsStamp} of the limits objects in use; cleared whenever limits change. */
+    private transient IdentityHashMap<RiskLimits, String> stamps;
     private transient RiskCalculator calculator;
     private transient BookRisk risk;
 
@@ -132,6 +137,16 @@ public final class InventoryFunction extends KeyedBroadcastProcessFunction<Strin
         meta = getRuntimeContext().getState(new ValueStateDescriptor<>(STATE_META, AvroStateType.of(InventoryMeta.class, "inventory/" + STATE_META)));
 
         defaultLimits = settings.defaultLimits();
+        int cached = settings.bookCache();
+        books = new LinkedHashMap<>(16, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Book> eldest) {
+                return size() > cached;
+            }
+        };
+        stamps = new IdentityHashMap<>();
         calculator = new RiskCalculator();
         risk = new BookRisk();
 
@@ -147,6 +162,7 @@ public final class InventoryFunction extends KeyedBroadcastProcessFunction<Strin
         metrics.gauge("providersTracked", () -> tracked.size());
         bandWatch = new BandWatch();
         metrics.gauge("maxDeltaToBand", bandWatch::max);
+        metrics.gauge("refreshIntervalMs", this::refreshIntervalMs);
     }
 
     // ------------------------------------------------------------------------------------ fills
@@ -164,10 +180,20 @@ public final class InventoryFunction extends KeyedBroadcastProcessFunction<Strin
         tradeIds.put(id, time);
         fills.inc();
 
-        InventoryMeta m = metaOf(t);
+        String key = ctx.getCurrentKey();
+        Book b = book(key);
+        if (b.meta == null) {
+            b.meta = InventoryMeta.newBuilder()
+                    .setProviderId(t.getProviderId())
+                    .setUnderlying(t.getInstrument().getUnderlying())
+                    .build();
+        }
+        InventoryMeta m = b.meta;
         double signed = t.getSide() == Side.BUY ? t.getQuantity() : -t.getQuantity();
         Instrument instrument = t.getInstrument();
-        Position p = positions.get(instrument.getSymbol());
+        String symbol = instrument.getSymbol();
+        Book.Held held = b.positions.get(symbol);
+        Position p = held == null ? null : held.position();
         if (p == null) {
             p = Position.newBuilder().setInstrument(instrument).setQuantity(Exact.ZERO).setCashFlow(Exact.ZERO)
                     .setFees(Exact.ZERO).setFills(0).setLastEventTime(time).build();
@@ -180,19 +206,22 @@ public final class InventoryFunction extends KeyedBroadcastProcessFunction<Strin
         p.setFills(p.getFills() + 1);
         p.setLastEventTime(Math.max(p.getLastEventTime(), time));
         if (Exact.isZero(p.getQuantity())) {
-            positions.remove(instrument.getSymbol()); // flat: no risk left to carry
+            positions.remove(symbol); // flat: no risk left to carry
+            b.remove(symbol);
         } else {
-            positions.put(instrument.getSymbol(), p);
+            positions.put(symbol, p);
+            b.put(symbol, p);
         }
 
         if (t.getSignalId() != null) {
-            PendingHedge h = pending.get(t.getSignalId());
+            PendingHedge h = b.pending.get(t.getSignalId());
             if (h != null) {
                 double remaining = h.getRemaining() - signed;
                 // Filled (or overfilled), up to the rounding of the router's quantities.
                 if (Math.abs(remaining) <= FILLED_TOLERANCE * Math.abs(h.getRemaining())
                         || Math.signum(remaining) != Math.signum(h.getRemaining())) {
                     pending.remove(t.getSignalId());
+                    b.pending.remove(t.getSignalId());
                 } else {
                     h.setRemaining(remaining);
                     pending.put(t.getSignalId(), h);
@@ -200,13 +229,13 @@ public final class InventoryFunction extends KeyedBroadcastProcessFunction<Strin
             }
         }
         m.setLastEventTime(Math.max(m.getLastEventTime(), time));
-        tracked.add(ctx.getCurrentKey());
+        tracked.add(key);
         // A late fill is applied, but the book is marked as of now (its latest fill, or the market), not as
         // of the fill's old time; the signals it triggers carry the fill's time.
         MarketSnapshot market = ctx.getBroadcastState(MARKET).get(m.getUnderlying());
         long markTime = market == null ? m.getLastEventTime() : Math.max(m.getLastEventTime(), market.getAsOf());
-        evaluate(ctx, m, market, markTime, time, 0, out);
-        schedule(ctx.timerService(), m);
+        evaluate(ctx, b, market, markTime, time, 0, out);
+        schedule(ctx.timerService(), key, m);
         meta.update(m);
     }
 
@@ -225,6 +254,7 @@ public final class InventoryFunction extends KeyedBroadcastProcessFunction<Strin
         LimitsUpdate limits = event.getLimits();
         if (limits != null) {
             BroadcastState<String, RiskLimits> state = ctx.getBroadcastState(LIMITS);
+            stamps.clear();
             if (limits.isDeletion()) {
                 state.remove(limits.getKey());
             } else {
@@ -237,27 +267,37 @@ public final class InventoryFunction extends KeyedBroadcastProcessFunction<Strin
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<RiskSnapshot> out) throws Exception {
-        InventoryMeta m = meta.value();
+        String key = ctx.getCurrentKey();
+        Book b = book(key);
+        InventoryMeta m = b.meta;
         if (m == null) {
             return;
         }
         m.setNextTimer(Long.MIN_VALUE);
         MarketSnapshot market = ctx.getBroadcastState(MARKET).get(m.getUnderlying());
         long now = eventTimeNow(ctx.timerService().currentWatermark(), m, market);
-        boolean changed = expirePending(now) | purgeExpiredOptions(now);
+        boolean changed = expirePending(b, now) | purgeExpiredOptions(b, now);
         if (market != null && market.getVersion() != m.getMarketVersion()) {
             changed = true;
         }
-        if (!limitsStamp(effectiveLimits(ctx, m)).equals(m.getLimitsStamp())) {
+        if (!limitsStamp(effectiveLimits(ctx, key, m)).equals(m.getLimitsStamp())) {
             changed = true;
         }
         if (changed) {
-            evaluate(ctx, m, market, now, now, market == null ? 0 : market.getIngestMicros(), out);
+            evaluate(ctx, b, market, now, now, market == null ? 0 : market.getIngestMicros(), out);
         }
-        if (!positions.isEmpty() || !pending.isEmpty()) {
-            schedule(ctx.timerService(), m);
+        if (b.idle()) {
+            tracked.remove(key); // flat, nothing pending: no more refreshes until the next fill
+        } else {
+            tracked.add(key);
+            schedule(ctx.timerService(), key, m);
         }
-        meta.update(m);
+        // A refresh that changed nothing only moved the timer: not written back. After a restore the
+        // stored nextTimer is in the past, so the next fill arms a timer again (the restored one still
+        // fires; one more refresh at most).
+        if (changed) {
+            meta.update(m);
+        }
     }
 
     // ------------------------------------------------------------------------------ decisions
@@ -266,14 +306,15 @@ public final class InventoryFunction extends KeyedBroadcastProcessFunction<Strin
      * Marks the book as of {@code asOf} against {@code market} (the underlying's snapshot, or null), emits its {@code RiskSnapshot} and decides the signals, which
      * carry {@code triggerTime}, the event time of the input that caused the evaluation.
      */
-    private void evaluate(ReadOnlyContext ctx, InventoryMeta m, MarketSnapshot market, long asOf, long triggerTime,
+    private void evaluate(ReadOnlyContext ctx, Book b, MarketSnapshot market, long asOf, long triggerTime,
                           long ingestMicros, Collector<RiskSnapshot> out) throws Exception {
-        RiskLimits limits = effectiveLimits(ctx, m);
+        InventoryMeta m = b.meta;
+        RiskLimits limits = effectiveLimits(ctx, ctx.getCurrentKey(), m);
         m.setMarketVersion(market == null ? -1 : market.getVersion());
         m.setLimitsStamp(limitsStamp(limits));
 
-        calculator.compute(positions.values(), market, asOf, risk);
-        double pendingDelta = pendingDelta(asOf);
+        calculator.compute(b.positions.values(), market, asOf, risk);
+        double pendingDelta = pendingDelta(b, asOf);
         Instant markedAt = Instant.ofEpochMilli(asOf);
         Instant at = Instant.ofEpochMilli(triggerTime);
         m.setSnapshotSequence(m.getSnapshotSequence() + 1);
@@ -299,15 +340,16 @@ public final class InventoryFunction extends KeyedBroadcastProcessFunction<Strin
         long before = m.getSignalSequence();
         limitSignal(ctx, m, SignalType.GAMMA_LIMIT, risk.dollarGamma(), limits.getGammaLimit(), at);
         limitSignal(ctx, m, SignalType.VEGA_LIMIT, risk.vega, limits.getVegaLimit(), at);
-        deltaHedge(ctx, m, market, limits, pendingDelta, at);
+        deltaHedge(ctx, b, market, limits, pendingDelta, at);
         quoteSkew(ctx, m, market, limits, at);
         if (ingestMicros > 0 && m.getSignalSequence() > before) {
             quoteToSignalMicros.update(QuoteIvFunction.nowMicros() - ingestMicros);
         }
     }
 
-    private void deltaHedge(ReadOnlyContext ctx, InventoryMeta m, MarketSnapshot market, RiskLimits limits,
+    private void deltaHedge(ReadOnlyContext ctx, Book b, MarketSnapshot market, RiskLimits limits,
                             double pendingDelta, Instant at) throws Exception {
+        InventoryMeta m = b.meta;
         double band = SignalRules.band(limits, risk);
         double effective = risk.netDelta + pendingDelta;
         bandWatch.observe(Math.abs(effective - limits.getDeltaTarget()) / band);
@@ -320,13 +362,16 @@ public final class InventoryFunction extends KeyedBroadcastProcessFunction<Strin
         }
         double deviation = effective - limits.getDeltaTarget();
         String id = nextSignalId(m, SignalType.DELTA_HEDGE);
-        pending.put(id, PendingHedge.newBuilder().setInstrument(instrument).setRemaining(contracts)
-                .setDeltaPerContract(deltaPerContract).setExpiresAt(m.getLastEventTime() + limits.getHedgeTimeoutMs()).build());
+        PendingHedge hedge = PendingHedge.newBuilder().setInstrument(instrument).setRemaining(contracts)
+                .setDeltaPerContract(deltaPerContract).setExpiresAt(m.getLastEventTime() + limits.getHedgeTimeoutMs()).build();
+        pending.put(id, hedge);
+        b.pending.put(id, hedge);
         emit(ctx, signal(m, id, SignalType.DELTA_HEDGE, SignalStatus.ACTION, band,
                 Math.abs(deviation) > 2 * band ? Urgency.HIGH : Urgency.NORMAL,
-                String.format("effective delta %.6g (net %.6g, pending %.6g) is %.6g from target %.6g, outside band %.6g: %s %.6g %s",
-                        effective, risk.netDelta, pendingDelta, deviation, limits.getDeltaTarget(), band,
-                        contracts > 0 ? "BUY" : "SELL", Math.abs(contracts), instrument), at)
+                new Reason().text("effective delta ").num(effective, 6).text(" (net ").num(risk.netDelta, 6)
+                        .text(", pending ").num(pendingDelta, 6).text(") is ").num(deviation, 6)
+                        .text(" from target ").num(limits.getDeltaTarget(), 6).text(", outside band ").num(band, 6)
+                        .text(contracts > 0 ? ": BUY " : ": SELL ").num(Math.abs(contracts), 6).text(" " + instrument).toString(), at)
                 .setInstrument(instrument)
                 .setSide(contracts > 0 ? Side.BUY : Side.SELL)
                 .setQuantity(Math.abs(contracts))
@@ -350,8 +395,9 @@ public final class InventoryFunction extends KeyedBroadcastProcessFunction<Strin
         String what = type == SignalType.GAMMA_LIMIT ? "|dollar gamma|" : "|vega|";
         double threshold = limit == null ? Double.NaN : limit;
         String reason = breached
-                ? String.format("%s %.6g exceeds the limit %.6g", what, Math.abs(value), threshold)
-                : limit == null ? what + " limit removed" : String.format("%s %.6g back within the limit %.6g", what, Math.abs(value), threshold);
+                ? new Reason().text(what + " ").num(Math.abs(value), 6).text(" exceeds the limit ").num(threshold, 6).toString()
+                : limit == null ? what + " limit removed"
+                : new Reason().text(what + " ").num(Math.abs(value), 6).text(" back within the limit ").num(threshold, 6).toString();
         emit(ctx, signal(m, nextSignalId(m, type), type, breached ? SignalStatus.BREACH : SignalStatus.CLEARED, threshold,
                 breached ? (Math.abs(value) > 1.5 * threshold ? Urgency.HIGH : Urgency.NORMAL) : Urgency.LOW, reason, at).build());
     }
@@ -373,8 +419,10 @@ public final class InventoryFunction extends KeyedBroadcastProcessFunction<Strin
         m.setLastReservationPrice(reservation);
         emit(ctx, signal(m, nextSignalId(m, SignalType.QUOTE_SKEW), SignalType.QUOTE_SKEW, SignalStatus.ACTION,
                 settings.quoteSkewBps(), Urgency.LOW,
-                last == null ? String.format("reservation price %.8g (S %.8g, inventory %.6g)", reservation, risk.referencePrice, risk.netDelta - limits.getDeltaTarget())
-                        : String.format("reservation price moved %.3g bps to %.8g (S %.8g, inventory %.6g)", moveBps, reservation, risk.referencePrice, risk.netDelta - limits.getDeltaTarget()),
+                (last == null ? new Reason().text("reservation price ")
+                        : new Reason().text("reservation price moved ").num(moveBps, 3).text(" bps to "))
+                        .num(reservation, 8).text(" (S ").num(risk.referencePrice, 8)
+                        .text(", inventory ").num(risk.netDelta - limits.getDeltaTarget(), 6).text(")").toString(),
                 at)
                 .setReservationPrice(reservation)
                 .setBidOffset(skew[1])
@@ -416,22 +464,24 @@ public final class InventoryFunction extends KeyedBroadcastProcessFunction<Strin
     // -------------------------------------------------------------------------------- helpers
 
     /** The limits of this key: {@code provider/UNDERLYING}, else {@code provider}, else the job defaults. */
-    private RiskLimits effectiveLimits(ReadOnlyContext ctx, InventoryMeta m) throws Exception {
+    private RiskLimits effectiveLimits(ReadOnlyContext ctx, String key, InventoryMeta m) throws Exception {
         ReadOnlyBroadcastState<String, RiskLimits> all = ctx.getBroadcastState(LIMITS);
-        RiskLimits l = all.get(m.getProviderId() + "/" + m.getUnderlying());
+        RiskLimits l = all.get(key); // the key is provider/UNDERLYING
         if (l == null) {
             l = all.get(m.getProviderId());
         }
         return l != null ? l : defaultLimits;
     }
 
-    private static String limitsStamp(RiskLimits l) {
-        return l.getProviderId() + "/" + l.getUnderlying() + "@" + l.getUpdatedAt().toEpochMilli() + "#" + l.hashCode();
+    /** Which limits are applied, to notice a change: who, when and a hash of every field. */
+    private String limitsStamp(RiskLimits l) {
+        return stamps.computeIfAbsent(l, x ->
+                x.getProviderId() + "/" + x.getUnderlying() + "@" + x.getUpdatedAt().toEpochMilli() + "#" + x.hashCode());
     }
 
-    private double pendingDelta(long asOf) throws Exception {
+    private static double pendingDelta(Book b, long asOf) {
         double sum = 0;
-        for (PendingHedge h : pending.values()) {
+        for (PendingHedge h : b.pending.values()) {
             if (h.getExpiresAt() > asOf) {
                 sum += h.getRemaining() * h.getDeltaPerContract();
             }
@@ -440,11 +490,13 @@ public final class InventoryFunction extends KeyedBroadcastProcessFunction<Strin
     }
 
     /** Removes pending hedges whose timeout has passed; true when any was removed. */
-    private boolean expirePending(long now) throws Exception {
+    private boolean expirePending(Book b, long now) throws Exception {
         boolean any = false;
-        Iterator<Map.Entry<String, PendingHedge>> it = pending.iterator();
+        Iterator<Map.Entry<String, PendingHedge>> it = b.pending.entrySet().iterator();
         while (it.hasNext()) {
-            if (it.next().getValue().getExpiresAt() <= now) {
+            Map.Entry<String, PendingHedge> e = it.next();
+            if (e.getValue().getExpiresAt() <= now) {
+                pending.remove(e.getKey());
                 it.remove();
                 any = true;
             }
@@ -453,16 +505,19 @@ public final class InventoryFunction extends KeyedBroadcastProcessFunction<Strin
     }
 
     /** Removes option positions past their expiry; true when any was removed. */
-    private boolean purgeExpiredOptions(long now) throws Exception {
+    private boolean purgeExpiredOptions(Book b, long now) throws Exception {
+        if (b.firstExpiry() > now) {
+            return false;
+        }
         List<String> expired = new ArrayList<>();
-        for (Map.Entry<String, Position> e : positions.entries()) {
-            Instrument ins = e.getValue().getInstrument();
-            if (ins.getKind() == InstrumentKind.OPTION && ins.getExpiry().toEpochMilli() <= now) {
+        for (Map.Entry<String, Book.Held> e : b.positions.entrySet()) {
+            if (Book.Held.optionExpiry(e.getValue().instrument()) <= now) {
                 expired.add(e.getKey());
             }
         }
         for (String symbol : expired) {
             positions.remove(symbol);
+            b.remove(symbol);
         }
         return !expired.isEmpty();
     }
@@ -483,29 +538,49 @@ public final class InventoryFunction extends KeyedBroadcastProcessFunction<Strin
     }
 
     /**
-     * Keeps one refresh timer armed at the next multiple of the refresh interval (processing time;
-     * aligned, so that the keys of a subtask wake together).
+     * Keeps one refresh timer armed (processing time), at most one {@link #refreshIntervalMs} ahead.
+     * Each key has its own phase within the interval (from a hash of the key), so the books of a
+     * subtask are refreshed evenly over the interval, not all at once in front of a fill or a
+     * checkpoint barrier.
      */
-    private void schedule(TimerService timers, InventoryMeta m) {
+    private void schedule(TimerService timers, String key, InventoryMeta m) {
         long now = timers.currentProcessingTime();
         if (m.getNextTimer() > now) {
             return;
         }
-        long interval = settings.refreshIntervalMs();
-        long next = (Math.floorDiv(now, interval) + 1) * interval;
+        long interval = refreshIntervalMs();
+        long phase = Math.floorMod(key.hashCode() * 0x9E3779B9L, interval);
+        long next = Math.floorDiv(now - phase, interval) * interval + phase + interval;
         timers.registerProcessingTimeTimer(next);
         m.setNextTimer(next);
     }
 
-    private InventoryMeta metaOf(Trade t) throws Exception {
-        InventoryMeta m = meta.value();
-        if (m == null) {
-            m = InventoryMeta.newBuilder()
-                    .setProviderId(t.getProviderId())
-                    .setUnderlying(t.getInstrument().getUnderlying())
-                    .build();
+    /**
+     * {@code inventory.refresh-interval}, or longer when this subtask holds more books than
+     * {@code inventory.refresh-budget} refreshes per second allow at that interval (a whole multiple of
+     * it).
+     */
+    long refreshIntervalMs() {
+        long base = settings.refreshIntervalMs();
+        long needed = (tracked.size() * 1000L + settings.refreshBudget() - 1) / settings.refreshBudget();
+        return needed <= base ? base : (needed + base - 1) / base * base;
+    }
+
+    /** The key's book: from the cache, else read from keyed state (and then cached). */
+    private Book book(String key) throws Exception {
+        Book b = books.get(key);
+        if (b == null) {
+            b = new Book();
+            b.meta = meta.value();
+            for (Map.Entry<String, Position> e : positions.entries()) {
+                b.put(e.getKey(), e.getValue());
+            }
+            for (Map.Entry<String, PendingHedge> e : pending.entries()) {
+                b.pending.put(e.getKey(), e.getValue());
+            }
+            books.put(key, b);
         }
-        return m;
+        return b;
     }
 
     private static Rejection duplicate(SourcedTrade s, Long firstSeen) {

@@ -6,11 +6,11 @@ import io.ballast.avro.OptionRight;
 import io.ballast.avro.internal.LinearMark;
 import io.ballast.avro.internal.MarketSnapshot;
 import io.ballast.avro.internal.OptionIv;
-import io.ballast.avro.internal.Position;
 import io.ballast.avro.internal.SmileParams;
 import io.ballast.market.QuantAdapter;
 import io.ballast.quant.Greeks;
 
+import java.util.Collection;
 import java.util.List;
 
 /**
@@ -28,63 +28,69 @@ public final class RiskCalculator {
     private final Greeks greeks = new Greeks();
 
     /**
+     * @param book positions with their quantities as doubles, in a fixed order (the sums depend on it)
      * @param snapshot the underlying's market, or null when none arrived yet
      * @param asOf event time of the evaluation
      */
-    public void compute(Iterable<Position> book, MarketSnapshot snapshot, long asOf, BookRisk out) {
+    void compute(Collection<Book.Held> book, MarketSnapshot snapshot, long asOf, BookRisk out) {
         out.reset();
-        double s = snapshot == null || snapshot.getReferencePrice() == null ? Double.NaN : snapshot.getReferencePrice();
-        double r = snapshot == null ? 0 : snapshot.getRate();
-        out.referencePrice = s;
-        out.rate = r;
-        double nearest = Double.POSITIVE_INFINITY;
-        for (Position p : book) {
-            double qty = Exact.toDouble(p.getQuantity());
-            if (qty == 0) {
-                continue;
-            }
-            out.positions++;
-            Instrument ins = p.getInstrument();
-            double units = qty * ins.getMultiplier();
-            if (ins.getKind() != InstrumentKind.OPTION) {
-                out.netDelta += units;
-                double mid = linearMid(snapshot, ins, s);
-                if (Double.isNaN(mid)) {
-                    out.unpricedPositions++;
-                } else {
-                    out.markValue += qty * mid;
-                }
-                continue;
-            }
-            double tau = (ins.getExpiry().toEpochMilli() - asOf) / MILLIS_PER_YEAR;
-            OptionIv quoted = snapshot == null ? null : snapshot.getOptions().get(ins.getSymbol());
-            double forward = quoted != null && quoted.getForward() != null ? quoted.getForward() : s;
-            boolean call = ins.getRight() == OptionRight.CALL;
-            double strike = ins.getStrike();
-            if (Double.isNaN(forward)) {
-                out.unpricedPositions++;
-                continue;
-            }
-            if (tau <= 0) {
-                // Expired: intrinsic value, no greeks.
-                out.markValue += units * Math.max(0, call ? forward - strike : strike - forward);
-                continue;
-            }
-            double vol = quoted != null && quoted.getIv() != null ? quoted.getIv() : smileVol(snapshot, ins);
-            if (Double.isNaN(vol)) {
-                out.unpricedPositions++;
-                continue;
-            }
-            double df = Math.exp(-r * tau);
-            QuantAdapter.greeks(call, forward, strike, tau, vol, df, greeks);
-            out.netDelta += units * greeks.delta();
-            out.gamma += units * greeks.gamma();
-            out.vega += units * greeks.vega();
-            out.theta += units * greeks.theta();
-            out.markValue += units * greeks.price();
-            nearest = Math.min(nearest, tau);
+        out.referencePrice = snapshot == null || snapshot.getReferencePrice() == null ? Double.NaN : snapshot.getReferencePrice();
+        out.rate = snapshot == null ? 0 : snapshot.getRate();
+        nearest = Double.POSITIVE_INFINITY;
+        for (Book.Held h : book) {
+            add(h.instrument(), h.quantity(), snapshot, asOf, out);
         }
         out.nearestExpiry = Double.isInfinite(nearest) ? 0 : nearest;
+    }
+
+    /** Scratch of {@link #compute}: the nearest expiry among priced options so far. */
+    private double nearest;
+
+    private void add(Instrument ins, double qty, MarketSnapshot snapshot, long asOf, BookRisk out) {
+        double s = out.referencePrice;
+        double r = out.rate;
+        if (qty == 0) {
+            return;
+        }
+        out.positions++;
+        double units = qty * ins.getMultiplier();
+        if (ins.getKind() != InstrumentKind.OPTION) {
+            out.netDelta += units;
+            double mid = linearMid(snapshot, ins, s);
+            if (Double.isNaN(mid)) {
+                out.unpricedPositions++;
+            } else {
+                out.markValue += qty * mid;
+            }
+            return;
+        }
+        double tau = (ins.getExpiry().toEpochMilli() - asOf) / MILLIS_PER_YEAR;
+        OptionIv quoted = snapshot == null ? null : snapshot.getOptions().get(ins.getSymbol());
+        double forward = quoted != null && quoted.getForward() != null ? quoted.getForward() : s;
+        boolean call = ins.getRight() == OptionRight.CALL;
+        double strike = ins.getStrike();
+        if (Double.isNaN(forward)) {
+            out.unpricedPositions++;
+            return;
+        }
+        if (tau <= 0) {
+            // Expired: intrinsic value, no greeks.
+            out.markValue += units * Math.max(0, call ? forward - strike : strike - forward);
+            return;
+        }
+        double vol = quoted != null && quoted.getIv() != null ? quoted.getIv() : smileVol(snapshot, ins);
+        if (Double.isNaN(vol)) {
+            out.unpricedPositions++;
+            return;
+        }
+        double df = Math.exp(-r * tau);
+        QuantAdapter.greeks(call, forward, strike, tau, vol, df, greeks);
+        out.netDelta += units * greeks.delta();
+        out.gamma += units * greeks.gamma();
+        out.vega += units * greeks.vega();
+        out.theta += units * greeks.theta();
+        out.markValue += units * greeks.price();
+        nearest = Math.min(nearest, tau);
     }
 
     private static double linearMid(MarketSnapshot snapshot, Instrument ins, double s) {

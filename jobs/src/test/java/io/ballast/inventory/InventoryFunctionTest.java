@@ -24,6 +24,7 @@ import io.ballast.kafka.Rejection;
 import org.apache.commons.numbers.gamma.Erfc;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
@@ -69,11 +70,24 @@ class InventoryFunctionTest {
 
     private KeyedBroadcastOperatorTestHarness<String, SourcedTrade, BroadcastEvent, RiskSnapshot> newHarness(
             OperatorSubtaskState restored) throws Exception {
+        return newHarness(restored, settings);
+    }
+
+    private KeyedBroadcastOperatorTestHarness<String, SourcedTrade, BroadcastEvent, RiskSnapshot> newHarness(
+            OperatorSubtaskState restored, PipelineSettings settings) throws Exception {
+        return newHarness(restored, settings, false);
+    }
+
+    private KeyedBroadcastOperatorTestHarness<String, SourcedTrade, BroadcastEvent, RiskSnapshot> newHarness(
+            OperatorSubtaskState restored, PipelineSettings settings, boolean rocksDb) throws Exception {
         KeyedBroadcastOperatorTestHarness<String, SourcedTrade, BroadcastEvent, RiskSnapshot> h =
                 new KeyedBroadcastOperatorTestHarness<>(
                         new CoBroadcastWithKeyedOperator<>(new InventoryFunction(settings),
                                 List.of(InventoryFunction.MARKET, InventoryFunction.LIMITS)),
                         BallastPipeline::inventoryKey, Types.STRING, 128, 1, 0);
+        if (rocksDb) {
+            h.setStateBackend(new EmbeddedRocksDBStateBackend());
+        }
         if (restored != null) {
             h.initializeState(restored);
         }
@@ -338,5 +352,79 @@ class InventoryFunctionTest {
         advance(T0 + 3_000);
         advance(T0 + 4_000);
         assertThat(harness.numProcessingTimeTimers()).isZero();
+    }
+
+    @Test
+    void booksRefreshLessOftenWhenThereAreMoreThanTheBudgetAllowsAndAreSpreadOverTheInterval() throws Exception {
+        harness.close();
+        PipelineSettings budget2 = PipelineSettings.from(BallastConfig.fromArgs(
+                "--bootstrap", "h:1", "--registry", "http://r", "--inventory.refresh-interval", "1 s",
+                "--inventory.refresh-budget", "2", "--defaults.delta-band", "100"));
+        harness = newHarness(null, budget2);
+        harness.processBroadcastElement(BroadcastEvent.of(market(1, T0, S, VOL)), T0);
+        for (int i = 0; i < 6; i++) {
+            harness.processElement(providerFill("mm" + i, "t" + i, T0), T0);
+        }
+        InventoryFunction f = (InventoryFunction) ((CoBroadcastWithKeyedOperator<?, ?, ?, ?>) harness.getOperator()).getUserFunction();
+        assertThat(f.refreshIntervalMs()).isEqualTo(3_000); // 6 books at 2 refreshes/s
+        assertThat(harness.extractOutputValues()).hasSize(6); // one per fill
+
+        // The market moves; every book is re-marked exactly once over the next 3 s, not all at once.
+        harness.processBroadcastElement(BroadcastEvent.of(market(2, T0 + 100, S * 1.01, VOL)), T0 + 100);
+        Map<String, Integer> remarks = new HashMap<>();
+        int firstSecond = -1;
+        for (int second = 1; second <= 6; second++) {
+            int before = harness.extractOutputValues().size();
+            wallClock += 1_000;
+            harness.setProcessingTime(wallClock);
+            List<RiskSnapshot> now = harness.extractOutputValues().subList(before, harness.extractOutputValues().size());
+            for (RiskSnapshot r : now) {
+                remarks.merge(r.getProviderId(), 1, Integer::sum);
+            }
+            if (second == 1) {
+                firstSecond = now.size();
+            }
+        }
+        assertThat(remarks).hasSize(6).allSatisfy((provider, n) -> assertThat(n).isEqualTo(1));
+        assertThat(firstSecond).isLessThan(6);
+    }
+
+    @Test
+    void aBookReadBackFromStateMarksToTheSameBitsAsTheCachedOne() throws Exception {
+        harness.close();
+        PipelineSettings noCache = PipelineSettings.from(BallastConfig.fromArgs(
+                "--bootstrap", "h:1", "--registry", "http://r", "--inventory.refresh-interval", "1 s",
+                "--inventory.book-cache", "0", "--defaults.delta-band", "1.0", "--defaults.hedge-timeout", "10 s"));
+        List<List<RiskSnapshot>> outputs = new ArrayList<>();
+        for (PipelineSettings s : List.of(settings, noCache)) {
+            harness = newHarness(null, s, s == noCache); // read back from RocksDB, in its own iteration order
+            wallClock = 0;
+            Instrument put = TestRecords.option("BTC", 90_000, EXPIRY, OptionRight.PUT);
+            Instrument far = TestRecords.option("BTC", 120_000, Instant.ofEpochMilli(T0 + 90L * 86_400_000), OptionRight.CALL);
+            MarketSnapshot m = market(1, T0, S, VOL);
+            m.getOptions().put(put.getSymbol(), OptionIv.newBuilder().setIv(0.71).setForward(S).setMid(null).build());
+            m.getOptions().put(far.getSymbol(), OptionIv.newBuilder().setIv(0.55).setForward(S * 1.003).setMid(null).build());
+            harness.processBroadcastElement(BroadcastEvent.of(m), T0);
+            harness.processElement(fill("a", atmCall(), Side.SELL, 7.3, T0, null), T0);
+            harness.processElement(fill("b", put, Side.BUY, 2.1, T0 + 1, null), T0 + 1);
+            harness.processElement(fill("c", far, Side.SELL, 0.7, T0 + 2, null), T0 + 2);
+            harness.processElement(fill("d", TestRecords.perp("BTC"), Side.BUY, 1.9, T0 + 3, null), T0 + 3);
+            MarketSnapshot moved = market(2, T0 + 500, S * 0.997, VOL);
+            moved.getOptions().putAll(m.getOptions());
+            harness.processBroadcastElement(BroadcastEvent.of(moved), T0 + 500);
+            advance(T0 + 1_000);
+            harness.processElement(fill("e", put, Side.SELL, 2.1, T0 + 1_500, null), T0 + 1_500);
+            outputs.add(new ArrayList<>(harness.extractOutputValues()));
+            harness.close();
+        }
+        assertThat(outputs.get(0)).hasSize(6).isEqualTo(outputs.get(1));
+        harness = newHarness(null);
+    }
+
+    private SourcedTrade providerFill(String provider, String id, long time) {
+        Trade t = TestRecords.trade(id, provider, TestRecords.perp("BTC"), Side.BUY, 1, 2500, Instant.ofEpochMilli(time));
+        return SourcedTrade.newBuilder().setTrade(t).setTopic("trades").setPartition(0).setOffset(offset++)
+                .setKafkaTimestamp(time).setKey(ByteBuffer.wrap(provider.getBytes(StandardCharsets.UTF_8)))
+                .setPayload(ByteBuffer.wrap(new byte[] {1})).build();
     }
 }
