@@ -95,6 +95,18 @@ public final class BallastOptions {
             .durationType().defaultValue(Duration.ofSeconds(10))
             .withDescription("Checkpoint interval; with exactly-once it is also the output latency.");
 
+    public static final ConfigOption<Duration> BUFFER_TIMEOUT = ConfigOptions.key("network.buffer-timeout")
+            .durationType().defaultValue(Duration.ofMillis(5))
+            .withDescription("Network buffer timeout between the job's operators (Flink's execution.buffer-timeout.interval): a partly filled buffer is sent after at most this long; 0 sends every record at once. Bounds the time a quote, snapshot or signal waits in a buffer (Flink's default, 100 ms, would dominate quote-to-signal latency).");
+
+    public static final ConfigOption<Boolean> CHECKPOINT_UNALIGNED = ConfigOptions.key("checkpoint.unaligned")
+            .booleanType().defaultValue(true)
+            .withDescription("Let a checkpoint whose barriers are held up by back pressure overtake the queued records (stored with the checkpoint) instead of waiting for them, so that checkpoints stay short while the job catches up; false: always aligned.");
+
+    public static final ConfigOption<Duration> CHECKPOINT_ALIGNED_TIMEOUT = ConfigOptions.key("checkpoint.aligned-timeout")
+            .durationType().defaultValue(Duration.ofMillis(100))
+            .withDescription("How long a checkpoint waits aligned for its barriers before it turns unaligned (with checkpoint.unaligned); 0: unaligned from the start.");
+
     public static final ConfigOption<String> CHECKPOINT_DIR = ConfigOptions.key("checkpoint.dir")
             .stringType().defaultValue("file:///tmp/ballast/checkpoints")
             .withDescription("Checkpoint storage URI (file://, s3://, ...).");
@@ -146,7 +158,7 @@ public final class BallastOptions {
             REGISTRY_CONNECT_TIMEOUT, REGISTRY_READ_TIMEOUT, REGISTRY_RETRIES, REGISTRY_RETRY_BACKOFF,
             REGISTRY_RETRY_BACKOFF_MAX,
             TOPIC_QUOTES, TOPIC_TRADES, TOPIC_RISK_LIMITS, TOPIC_SIGNALS, TOPIC_RISK, TOPIC_VOL_SKEW, TOPIC_REJECTED,
-            DELIVERY, TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT, CHECKPOINT_INTERVAL, CHECKPOINT_DIR,
+            DELIVERY, TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT, CHECKPOINT_INTERVAL, CHECKPOINT_UNALIGNED, CHECKPOINT_ALIGNED_TIMEOUT, CHECKPOINT_DIR, BUFFER_TIMEOUT,
             GROUP_ID, STARTING_OFFSETS, SOURCE_BOUNDED, MAX_OUT_OF_ORDERNESS, IDLENESS, MAX_RECORD_BYTES, MAX_CLOCK_SKEW,
             PARALLELISM, MAX_PARALLELISM);
 }

@@ -7,6 +7,7 @@ import io.ballast.config.JobOptions;
 import io.ballast.kafka.KafkaIo;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestOptions;
@@ -86,18 +87,27 @@ public final class BallastJob {
         return env;
     }
 
-    /** Checkpointing (exactly-once mode, RocksDB, incremental), max parallelism, no Kryo fallback. */
+    /** Checkpointing (exactly-once mode, RocksDB, incremental, unaligned under back pressure), max parallelism, no Kryo fallback, buffer timeout. */
     public static Configuration flinkConfiguration(BallastConfig config) {
         Configuration flink = new Configuration();
         flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.get(BallastOptions.CHECKPOINT_INTERVAL));
         flink.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.get(BallastOptions.CHECKPOINT_DIR));
         flink.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
+        boolean unaligned = config.get(BallastOptions.CHECKPOINT_UNALIGNED);
+        flink.set(CheckpointingOptions.ENABLE_UNALIGNED, unaligned);
+        if (unaligned) {
+            flink.set(CheckpointingOptions.ALIGNED_CHECKPOINT_TIMEOUT, config.get(BallastOptions.CHECKPOINT_ALIGNED_TIMEOUT));
+            // A barrier may also interrupt a run of due timers (each book's refresh) rather than wait for all.
+            flink.set(CheckpointingOptions.ENABLE_UNALIGNED_INTERRUPTIBLE_TIMERS, true);
+        }
         flink.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
         flink.set(PipelineOptions.MAX_PARALLELISM, config.get(BallastOptions.MAX_PARALLELISM));
         flink.set(PipelineOptions.GENERIC_TYPES, false);
         flink.set(PipelineOptions.OBJECT_REUSE, true);
         flink.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, java.time.Duration.ofMillis(50));
+        flink.set(ExecutionOptions.BUFFER_TIMEOUT_ENABLED, true);
+        flink.set(ExecutionOptions.BUFFER_TIMEOUT, config.get(BallastOptions.BUFFER_TIMEOUT));
         return flink;
     }
 

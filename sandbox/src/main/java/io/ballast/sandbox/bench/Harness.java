@@ -116,6 +116,7 @@ public final class Harness {
         opts.put("latency-time-scale", "100"); // a stormy market: quote-driven signals often enough to measure
         opts.put("phases", "throughput,latency,checkpoint");
         opts.put("out", "");
+        opts.put("job", ""); // extra job options for every run: name=value[,name=value...]
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--help") || a.equals("-h")) {
@@ -500,6 +501,8 @@ public final class Harness {
                     ck == null ? "?" : ck.path("counts").path("completed").asText()));
         }
         JsonNode ck = get(webPort, "/jobs/" + jobId + "/checkpoints");
+        Map<String, Object> breakdown = ck == null ? Map.of()
+                : checkpointBreakdown(webPort, jobId, ck.path("latest").path("completed").path("id").asLong(-1));
         clock.shutdownNow();
         client.cancel().get(60, TimeUnit.SECONDS);
         awaitTerminal(client);
@@ -531,9 +534,41 @@ public final class Harness {
                 history.add(e);
             }
             r.put("history", history);
+            r.put("latestByOperator", breakdown);
         }
         results.put("checkpoint", r);
         say("CHECKPOINT " + r);
+    }
+
+    /**
+     * Where the time of checkpoint {@code id} went, per operator (worst subtask, ms): start delay (barrier
+     * reaching the task), alignment, synchronous and asynchronous parts, and the in-flight bytes an
+     * unaligned checkpoint stored.
+     */
+    private static Map<String, Object> checkpointBreakdown(int webPort, String jobId, long id) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        JsonNode job = get(webPort, "/jobs/" + jobId);
+        if (id < 0 || job == null) {
+            return out;
+        }
+        for (JsonNode v : job.path("vertices")) {
+            JsonNode d = get(webPort, "/jobs/" + jobId + "/checkpoints/details/" + id + "/subtasks/" + v.path("id").asText());
+            if (d == null) {
+                continue;
+            }
+            JsonNode sum = d.path("summary");
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("endToEndMs", sum.path("end_to_end_duration").path("max").asLong());
+            e.put("startDelayMs", sum.path("start_delay").path("max").asLong());
+            e.put("alignmentMs", sum.path("alignment").path("duration").path("max").asLong());
+            e.put("syncMs", sum.path("checkpoint_duration").path("sync").path("max").asLong());
+            e.put("asyncMs", sum.path("checkpoint_duration").path("async").path("max").asLong());
+            e.put("persistedInFlightBytes", sum.path("alignment").path("persisted").path("max").asLong());
+            e.put("stateBytes", sum.path("state_size").path("max").asLong());
+            String name = v.path("name").asText();
+            out.put(name.length() > 40 ? name.substring(0, 40) : name, e);
+        }
+        return out;
     }
 
     // ---------------------------------------------------------------------------------- common
@@ -579,6 +614,15 @@ public final class Harness {
         o.put("topic.vol-skew", t.skew);
         o.put("topic.rejected", t.rejected);
         o.putAll(extra);
+        for (String kv : opts.get("job").split(",")) {
+            if (!kv.isBlank()) {
+                int eq = kv.indexOf('=');
+                if (eq < 1) {
+                    throw new IllegalArgumentException("--job expects name=value[,name=value...], got '" + kv + "'");
+                }
+                o.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+            }
+        }
         List<String> args = new ArrayList<>();
         o.forEach((k, v) -> {
             args.add("--" + k);
