@@ -60,9 +60,12 @@ import java.util.Set;
  *
  * <p>A fill is applied once per (venue, trade id), whatever its lateness or order, then the book is
  * re-marked, a {@code RiskSnapshot} is emitted and the signals are decided. Market moves reach the key
- * through one processing-time timer per key, aligned to {@code inventory.refresh-interval}: when it
- * fires and the underlying's snapshot (or the key's limits) changed, or a pending hedge timed out, the
- * book is re-marked and the signals decided again. No operation ever visits other keys. Wall-clock
+ * through one processing-time timer per key, every {@code inventory.refresh-interval} (longer when the
+ * subtask holds more books than {@code inventory.refresh-budget} allows; each key at its own phase, so
+ * refreshes are spread evenly): when it fires and the underlying's snapshot (or the key's limits)
+ * changed, or a pending hedge timed out, the book is re-marked and the signals decided again. No
+ * operation ever visits other keys. Books are kept decoded on the heap ({@link Book}, written through
+ * to keyed state), so a refresh that finds nothing changed costs no state access. Wall-clock
  * timers bound how stale a book can be even when the inputs go quiet (a quiet input holds the watermark
  * back); what is computed is still stamped and judged in event time: the book is marked as of the
  * latest of its own last fill, the market snapshot and the watermark, and hedge timeouts are compared
