@@ -53,6 +53,8 @@ final class SviCalibration {
 
   private int evaluations;
   private boolean atBound;
+  /** The active set of the last inner solve that needed one (a hint for the next), or null. */
+  private int[] lastOptimal;
 
   SviCalibration(double[] k, double[] w, double[] omega) {
     this.k = k;
@@ -297,14 +299,37 @@ final class SviCalibration {
         System.arraycopy(candidate, 0, best, 0, 3);
         return residual(candidate);
       }
+      // The optimal active set of the last solve first: along a search the optimum of nearby (m, σ)
+      // usually has the same one. Any order of trying sets is correct, since a set is taken only when
+      // it satisfies the KKT conditions (for this convex problem, only the optimum does).
+      if (lastOptimal != null) {
+        double hinted = tryActiveSet(lastOptimal, tolerance);
+        if (hinted < Double.POSITIVE_INFINITY) {
+          return hinted;
+        }
+      }
       // The optimal active set contains a constraint the unconstrained minimum violates: try those
-      // sets first (any order is correct, since every candidate is checked against the KKT conditions).
+      // sets first.
       double value = activeSets(violated, true, tolerance);
       if (value < Double.POSITIVE_INFINITY) {
         return value;
       }
     }
     return activeSets(0, false, tolerance);
+  }
+
+  /** The objective with the constraints of {@code set} active if that satisfies the KKT conditions, else +∞. */
+  private double tryActiveSet(int[] set, double tolerance) {
+    if (!solveKkt(mat, rhs, set) || violations(tolerance) != 0) {
+      return Double.POSITIVE_INFINITY;
+    }
+    for (int j = 0; j < set.length; j++) {
+      if (!(solution[3 + j] >= -1e-12 * (Math.abs(rhs[0]) + 1e-300))) {
+        return Double.POSITIVE_INFINITY;
+      }
+    }
+    System.arraycopy(candidate, 0, best, 0, 3);
+    return residual(candidate);
   }
 
   /** Bit mask of the constraints that {@link #candidate} violates. */
@@ -345,6 +370,7 @@ final class SviCalibration {
       double value = residual(candidate);
       if (optimal) {
         System.arraycopy(candidate, 0, best, 0, 3);
+        lastOptimal = set;
         return value;
       }
       if (value < bestValue) {
