@@ -47,10 +47,20 @@ public final class QuantAdapter {
      */
     public static FittedSmile fitSmile(long expiry, double forward, double timeToExpiry, double[] strikes,
                                        double[] vols, int n, long asOf) {
+        return fitSmile(expiry, forward, timeToExpiry, strikes, vols, n, asOf, null, null);
+    }
+
+    /**
+     * As {@link #fitSmile(long, double, double, double[], double[], int, long)}, starting the SVI search
+     * from {@code previous} (the last fit of this expiry) when that is an SVI fit; see
+     * {@link SmileFitter.WarmStart}. What the fit took is added to {@code stats} (may be null).
+     */
+    public static FittedSmile fitSmile(long expiry, double forward, double timeToExpiry, double[] strikes,
+                                       double[] vols, int n, long asOf, SmileParams previous, SmileFitter.Stats stats) {
         if (n < 1 || !(forward > 0) || !(timeToExpiry > 0)) {
             return null;
         }
-        Smile smile = SmileFitter.fit(forward, timeToExpiry, strikes, vols, null, n);
+        Smile smile = SmileFitter.fit(forward, timeToExpiry, strikes, vols, null, n, warmStart(previous), stats);
         SviParameters svi = smile.isSvi() ? smile.svi() : null;
         SmileParams params = SmileParams.newBuilder()
                 .setExpiry(expiry)
@@ -69,6 +79,20 @@ public final class QuantAdapter {
                 .setAsOf(asOf)
                 .build();
         return new FittedSmile(params, smile.atmVol(), smile.rr25(), smile.bf25());
+    }
+
+    /** The previous SVI fit as a starting point, or null when there is none that is usable. */
+    static SmileFitter.WarmStart warmStart(SmileParams p) {
+        if (p == null || !p.getSvi() || !(p.getRmse() >= 0) || !Double.isFinite(p.getRmse())
+                || !(p.getSigma() > 0) || !Double.isFinite(p.getSigma()) || !Double.isFinite(p.getM())) {
+            return null;
+        }
+        try {
+            return new SmileFitter.WarmStart(SviParameters.of(p.getA(), p.getB(), p.getRho(), p.getM(), p.getSigma()),
+                    p.getRmse());
+        } catch (IllegalArgumentException e) {
+            return null; // not valid parameters (never written so, but state is input too): start from scratch
+        }
     }
 
     /** The vol of a fitted smile at a strike. */

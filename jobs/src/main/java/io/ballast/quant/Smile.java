@@ -8,7 +8,7 @@ package io.ballast.quant;
  * and otherwise a straight line w(k) = α + βk fitted over the quoted range and extended flat beyond
  * it (a line would turn negative). {@link #isSvi()} tells which; {@link #svi()} is null for the line.
  *
- * <p>Derived values, computed once when the smile is made:
+ * <p>Derived values, computed once when the smile is made (the butterfly check on first use):
  * <ul>
  *   <li>{@link #atmVol()}: σ at k = 0, i.e. strike = forward;</li>
  *   <li>the 25-delta strikes: forward delta N(d1) = 0.25 for the call and N(d1) − 1 = −0.25 for the put,
@@ -42,7 +42,8 @@ public final class Smile {
   private final Double strike25Put;
   private final Double rr25;
   private final Double bf25;
-  private final boolean butterflyArbitrageFree;
+  /** The butterfly check, made on first use: 0 not yet, 1 free of arbitrage, 2 not. */
+  private byte butterfly;
 
   private Smile(double forward, double timeToExpiry, SviParameters svi, double intercept,
       double slope, double minStrike, double maxStrike, int points, double rmse) {
@@ -84,7 +85,6 @@ public final class Smile {
       rr25 = volCall - volPut;
       bf25 = 0.5 * (volCall + volPut) - atmVol;
     }
-    this.butterflyArbitrageFree = checkButterfly(kMin, kMax);
   }
 
   /**
@@ -317,7 +317,13 @@ public final class Smile {
 
   /** True when the smile passes the butterfly (density) check described in the class comment. */
   public boolean butterflyArbitrageFree() {
-    return butterflyArbitrageFree;
+    // Computed at most a few times: racing threads compute and store the same value.
+    byte b = butterfly;
+    if (b == 0) {
+      b = checkButterfly(Math.log(minStrike / forward), Math.log(maxStrike / forward)) ? (byte) 1 : (byte) 2;
+      butterfly = b;
+    }
+    return b == 1;
   }
 
   @Override
@@ -325,6 +331,6 @@ public final class Smile {
     return "Smile{forward=" + forward + ", timeToExpiry=" + timeToExpiry
         + (svi != null ? ", svi=" + svi : ", linear w=" + intercept + "+" + slope + "k")
         + ", atmVol=" + atmVol + ", rr25=" + rr25 + ", bf25=" + bf25 + ", points=" + points
-        + ", rmse=" + rmse + ", butterflyArbitrageFree=" + butterflyArbitrageFree + '}';
+        + ", rmse=" + rmse + ", butterflyArbitrageFree=" + butterflyArbitrageFree() + '}';
   }
 }

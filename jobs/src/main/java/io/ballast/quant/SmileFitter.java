@@ -28,6 +28,12 @@ package io.ballast.quant;
  * (the linear parameters are always optimal for the current (m, σ)) and needs no starting guess for
  * a, b, ρ; a 20-strike fit takes some tens of microseconds (see docs/quant.md for the benchmark).
  *
+ * <p><b>Refits.</b> Given the previous fit of the expiry ({@link WarmStart}), the outer search skips
+ * the grid and runs one round of Nelder–Mead from the previous (m, ln σ) with a small simplex, to the
+ * same tolerance; it keeps that result only if it is not clearly worse than the previous fit and not
+ * on the search box, and otherwise searches from scratch. A streaming refit, where a few quotes moved,
+ * then takes about 2.5 times fewer evaluations (see SmileFitterTest).
+ *
  * <p><b>Fewer than five strikes:</b> a weighted straight line w = α + βk (one strike: flat).
  *
  * <p>The fit is not forced to be free of butterfly arbitrage; {@link Smile#butterflyArbitrageFree()}
@@ -69,6 +75,19 @@ public final class SmileFitter {
    */
   public static Smile fit(double forward, double timeToExpiry, double[] strikes, double[] vols,
       double[] weights, int n) {
+    return fit(forward, timeToExpiry, strikes, vols, weights, n, null, null);
+  }
+
+  /**
+   * As {@link #fit(double, double, double[], double[], double[], int)}, starting the SVI search from
+   * a previous fit when one is given (see {@link WarmStart}), and adding what it took to
+   * {@code stats} when that is not null.
+   *
+   * @param start  the previous SVI fit of this expiry and its rmse, or null for a search from scratch
+   * @param stats  counters to add to, or null
+   */
+  public static Smile fit(double forward, double timeToExpiry, double[] strikes, double[] vols,
+      double[] weights, int n, WarmStart start, Stats stats) {
     Args.positive(forward, "forward");
     Args.positive(timeToExpiry, "timeToExpiry");
     if (n < 1) {
@@ -98,9 +117,33 @@ public final class SmileFitter {
       throw new IllegalArgumentException("weights must not all be zero");
     }
     if (n >= MIN_SVI_POINTS) {
-      SviParameters svi = new SviCalibration(k, w, omega).calibrate();
-      double rmse = rmse(k, vols, n, timeToExpiry, svi, 0, 0);
+      SviCalibration calibration = new SviCalibration(k, w, omega);
+      SviParameters svi = null;
+      double rmse = Double.NaN;
+      if (start != null) {
+        svi = calibration.calibrateFrom(start.svi().m(), start.svi().sigma());
+        rmse = rmse(k, vols, n, timeToExpiry, svi, 0, 0);
+        boolean accepted = !calibration.atBound() && rmse <= start.acceptableRmse();
+        if (stats != null) {
+          stats.warmStarts++;
+          stats.warmRejected += accepted ? 0 : 1;
+        }
+        if (!accepted) {
+          svi = null;
+        }
+      }
+      if (svi == null) {
+        svi = calibration.calibrate();
+        rmse = rmse(k, vols, n, timeToExpiry, svi, 0, 0);
+      }
+      if (stats != null) {
+        stats.sviFits++;
+        stats.evaluations += calibration.evaluations();
+      }
       return Smile.svi(forward, timeToExpiry, svi, minStrike, maxStrike, n, rmse);
+    }
+    if (stats != null) {
+      stats.linearFits++;
     }
     double sw = 0;
     double sk = 0;
@@ -134,5 +177,69 @@ public final class SmileFitter {
       sum += e * e;
     }
     return Math.sqrt(sum / n);
+  }
+
+  /**
+   * A previous SVI fit of the same expiry to start the search from: the smile of an expiry moves
+   * little between two fits, so a local search around the previous (m, σ) finds the new optimum with
+   * far fewer evaluations than the grid. Its result is taken only when it is not clearly worse than
+   * the previous fit (rmse at most {@value #RMSE_FACTOR} times the previous rmse plus
+   * {@value #RMSE_SLACK} in vol) and does not lie on the search box; otherwise the fit starts from
+   * scratch, exactly as without a start.
+   *
+   * @param svi  the previous parameters
+   * @param rmse  the previous fit's rmse (in vol)
+   */
+  public record WarmStart(SviParameters svi, double rmse) {
+
+    /** How much worse than the previous rmse a warm result may be (factor, then vol). */
+    public static final double RMSE_FACTOR = 1.5;
+    public static final double RMSE_SLACK = 2e-5;
+
+    /** Checks the arguments. */
+    public WarmStart {
+      if (svi == null) {
+        throw new IllegalArgumentException("svi must not be null");
+      }
+      Args.nonNegative(rmse, "rmse");
+    }
+
+    double acceptableRmse() {
+      return RMSE_FACTOR * rmse + RMSE_SLACK;
+    }
+  }
+
+  /** What fits took, added up: for metrics and tests. Not thread-safe. */
+  public static final class Stats {
+    long sviFits;
+    long linearFits;
+    long evaluations;
+    long warmStarts;
+    long warmRejected;
+
+    /** SVI fits (five strikes or more). */
+    public long sviFits() {
+      return sviFits;
+    }
+
+    /** Linear fits (fewer than five strikes). */
+    public long linearFits() {
+      return linearFits;
+    }
+
+    /** Inner solves of the SVI calibration (objective evaluations), over all SVI fits. */
+    public long evaluations() {
+      return evaluations;
+    }
+
+    /** SVI fits given a warm start. */
+    public long warmStarts() {
+      return warmStarts;
+    }
+
+    /** Warm starts whose result was not taken (the fit then started from scratch). */
+    public long warmRejected() {
+      return warmRejected;
+    }
   }
 }

@@ -21,6 +21,13 @@ final class SviCalibration {
 
   private static final int GRID = 6;
   private static final int MAX_EVALUATIONS = 400;
+  /** Nelder–Mead stops when the simplex is smaller than this (m in units of R, and ln σ). */
+  private static final double TOLERANCE = 1e-8;
+  /** The warm start converges as tightly as the search from scratch, so both find the same optimum. */
+  private static final double WARM_TOLERANCE = TOLERANCE;
+  /** The warm start's simplex: steps in m (times the strike range R) and in ln σ. */
+  private static final double WARM_STEP_M = 0.01;
+  private static final double WARM_STEP_LOG_SIGMA = 0.05;
 
   private final double[] k;
   private final double[] w;
@@ -43,6 +50,11 @@ final class SviCalibration {
   private final double[] solution = new double[6];
   private final double[] candidate = new double[3];
   private final double[] best = new double[3];
+
+  private int evaluations;
+  private boolean atBound;
+  /** The active set of the last inner solve that needed one (a hint for the next), or null. */
+  private int[] lastOptimal;
 
   SviCalibration(double[] k, double[] w, double[] omega) {
     this.k = k;
@@ -68,6 +80,7 @@ final class SviCalibration {
     h[6] = wMax;
   }
 
+  /** The search from scratch: a coarse grid, then two rounds of Nelder–Mead. */
   SviParameters calibrate() {
     // 1. Coarse grid.
     double bestM = 0;
@@ -88,10 +101,37 @@ final class SviCalibration {
     }
     // 2. Nelder–Mead, restarted once from its own result.
     double[] point = {bestM, bestL};
-    nelderMead(point, 0.125 * range, 0.5);
-    nelderMead(point, 0.02 * range, 0.1);
+    nelderMead(point, 0.125 * range, 0.5, TOLERANCE);
+    nelderMead(point, 0.02 * range, 0.1, TOLERANCE);
+    return parametersAt(point);
+  }
+
+  /**
+   * The search from a known good (m, σ), normally the previous fit of the same expiry: one round of
+   * Nelder–Mead with a small simplex around it, no grid. A local search; the caller decides whether
+   * to trust it (see {@link #atBound()}).
+   */
+  SviParameters calibrateFrom(double m0, double sigma0) {
+    double[] point = {clamp(m0, mMin, mMax), clamp(Math.log(sigma0), logSigmaMin, logSigmaMax)};
+    nelderMead(point, WARM_STEP_M * range, WARM_STEP_LOG_SIGMA, WARM_TOLERANCE);
+    return parametersAt(point);
+  }
+
+  /** Whether the last result of {@link #calibrate()} or {@link #calibrateFrom} lies on the search box. */
+  boolean atBound() {
+    return atBound;
+  }
+
+  /** Inner solves (objective evaluations, and the final solve for the result) so far. */
+  int evaluations() {
+    return evaluations;
+  }
+
+  private SviParameters parametersAt(double[] point) {
+    atBound = !(point[0] > mMin && point[0] < mMax && point[1] > logSigmaMin && point[1] < logSigmaMax);
     double m = clamp(point[0], mMin, mMax);
     double sigma = Math.exp(clamp(point[1], logSigmaMin, logSigmaMax));
+    evaluations++;
     inner(m, sigma);
     double a = best[0];
     double d = best[1];
@@ -106,6 +146,7 @@ final class SviCalibration {
   }
 
   private double objective(double m, double logSigma) {
+    evaluations++;
     double mm = clamp(m, mMin, mMax);
     double ll = clamp(logSigma, logSigmaMin, logSigmaMax);
     double f = inner(mm, Math.exp(ll));
@@ -115,7 +156,7 @@ final class SviCalibration {
   }
 
   /** Nelder–Mead in two dimensions (standard coefficients 1, 2, 1/2, 1/2). */
-  private void nelderMead(double[] start, double stepM, double stepL) {
+  private void nelderMead(double[] start, double stepM, double stepL, double tolerance) {
     double[][] p = {
         {start[0], start[1]},
         {start[0] + stepM, start[1]},
@@ -123,7 +164,7 @@ final class SviCalibration {
     };
     double[] f = {objective(p[0][0], p[0][1]), objective(p[1][0], p[1][1]),
         objective(p[2][0], p[2][1])};
-    for (int evaluations = 3; evaluations < MAX_EVALUATIONS; ) {
+    for (int used = 3; used < MAX_EVALUATIONS; ) {
       // order: p[0] best, p[2] worst
       for (int i = 0; i < 2; i++) {
         for (int j = 0; j < 2 - i; j++) {
@@ -140,7 +181,7 @@ final class SviCalibration {
       double size = Math.max(
           Math.max(Math.abs(p[1][0] - p[0][0]), Math.abs(p[2][0] - p[0][0])) / range,
           Math.max(Math.abs(p[1][1] - p[0][1]), Math.abs(p[2][1] - p[0][1])));
-      if (size < 1e-8 || f[2] - f[0] <= 1e-14 * f[0]) {
+      if (size < tolerance || f[2] - f[0] <= 1e-14 * f[0]) {
         break;
       }
       double cm = 0.5 * (p[0][0] + p[1][0]);
@@ -148,12 +189,12 @@ final class SviCalibration {
       double rm = cm + (cm - p[2][0]);
       double rl = cl + (cl - p[2][1]);
       double fr = objective(rm, rl);
-      evaluations++;
+      used++;
       if (fr < f[0]) {
         double em = cm + 2.0 * (cm - p[2][0]);
         double el = cl + 2.0 * (cl - p[2][1]);
         double fe = objective(em, el);
-        evaluations++;
+        used++;
         if (fe < fr) {
           set(p[2], em, el);
           f[2] = fe;
@@ -169,7 +210,7 @@ final class SviCalibration {
         double qm = outside ? cm + 0.5 * (rm - cm) : cm + 0.5 * (p[2][0] - cm);
         double ql = outside ? cl + 0.5 * (rl - cl) : cl + 0.5 * (p[2][1] - cl);
         double fq = objective(qm, ql);
-        evaluations++;
+        used++;
         if (fq < Math.min(fr, f[2])) {
           set(p[2], qm, ql);
           f[2] = fq;
@@ -178,7 +219,7 @@ final class SviCalibration {
             set(p[i], p[0][0] + 0.5 * (p[i][0] - p[0][0]), p[0][1] + 0.5 * (p[i][1] - p[0][1]));
             f[i] = objective(p[i][0], p[i][1]);
           }
-          evaluations += 2;
+          used += 2;
         }
       }
     }
@@ -258,14 +299,37 @@ final class SviCalibration {
         System.arraycopy(candidate, 0, best, 0, 3);
         return residual(candidate);
       }
+      // The optimal active set of the last solve first: along a search the optimum of nearby (m, σ)
+      // usually has the same one. Any order of trying sets is correct, since a set is taken only when
+      // it satisfies the KKT conditions (for this convex problem, only the optimum does).
+      if (lastOptimal != null) {
+        double hinted = tryActiveSet(lastOptimal, tolerance);
+        if (hinted < Double.POSITIVE_INFINITY) {
+          return hinted;
+        }
+      }
       // The optimal active set contains a constraint the unconstrained minimum violates: try those
-      // sets first (any order is correct, since every candidate is checked against the KKT conditions).
+      // sets first.
       double value = activeSets(violated, true, tolerance);
       if (value < Double.POSITIVE_INFINITY) {
         return value;
       }
     }
     return activeSets(0, false, tolerance);
+  }
+
+  /** The objective with the constraints of {@code set} active if that satisfies the KKT conditions, else +∞. */
+  private double tryActiveSet(int[] set, double tolerance) {
+    if (!solveKkt(mat, rhs, set) || violations(tolerance) != 0) {
+      return Double.POSITIVE_INFINITY;
+    }
+    for (int j = 0; j < set.length; j++) {
+      if (!(solution[3 + j] >= -1e-12 * (Math.abs(rhs[0]) + 1e-300))) {
+        return Double.POSITIVE_INFINITY;
+      }
+    }
+    System.arraycopy(candidate, 0, best, 0, 3);
+    return residual(candidate);
   }
 
   /** Bit mask of the constraints that {@link #candidate} violates. */
@@ -306,6 +370,7 @@ final class SviCalibration {
       double value = residual(candidate);
       if (optimal) {
         System.arraycopy(candidate, 0, best, 0, 3);
+        lastOptimal = set;
         return value;
       }
       if (value < bestValue) {

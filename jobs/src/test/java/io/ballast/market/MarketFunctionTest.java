@@ -13,15 +13,20 @@ import io.ballast.inventory.RiskCalculator;
 import io.ballast.quant.Black76;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -52,8 +57,16 @@ class MarketFunctionTest {
 
     private KeyedOneInputStreamOperatorTestHarness<String, MarketTick, MarketSnapshot> newHarness(OperatorSubtaskState state)
             throws Exception {
+        return newHarness(state, false);
+    }
+
+    private KeyedOneInputStreamOperatorTestHarness<String, MarketTick, MarketSnapshot> newHarness(OperatorSubtaskState state,
+            boolean rocksDb) throws Exception {
         KeyedOneInputStreamOperatorTestHarness<String, MarketTick, MarketSnapshot> h = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(new MarketFunction(settings)), MarketTick::getUnderlying, Types.STRING);
+        if (rocksDb) {
+            h.setStateBackend(new EmbeddedRocksDBStateBackend());
+        }
         if (state != null) {
             h.initializeState(state);
         }
@@ -72,9 +85,14 @@ class MarketFunctionTest {
     }
 
     private static Quote option(double strike, OptionRight right, double vol, Double forward, long t) {
-        double tau = (EXPIRY.toEpochMilli() - t) / RiskCalculator.MILLIS_PER_YEAR;
-        double price = Black76.price(right == OptionRight.CALL, F, strike, tau, vol, 1.0);
-        Quote q = TestRecords.quote(TestRecords.option("BTC", strike, EXPIRY, right), price * (1 - 1e-12), price * (1 + 1e-12),
+        return option("BTC", EXPIRY, strike, right, vol, forward, t);
+    }
+
+    private static Quote option(String underlying, Instant expiry, double strike, OptionRight right, double vol, Double forward,
+                                long t) {
+        double tau = (expiry.toEpochMilli() - t) / RiskCalculator.MILLIS_PER_YEAR;
+        double price = Black76.price(right == OptionRight.CALL, forward == null ? F : forward, strike, tau, vol, 1.0);
+        Quote q = TestRecords.quote(TestRecords.option(underlying, strike, expiry, right), price * (1 - 1e-12), price * (1 + 1e-12),
                 Instant.ofEpochMilli(t));
         q.setUnderlyingPrice(forward);
         return q;
@@ -208,5 +226,90 @@ class MarketFunctionTest {
         // 100 s without a move pulled it down a little, by the weight of that interval.
         assertThat(resumed.getRealizedVol()).isNotNull().isLessThan(last.getRealizedVol())
                 .isGreaterThan(0.6 * last.getRealizedVol());
+    }
+
+    /**
+     * A market of two underlyings, two expiries (one expiring along the way) and a few options quoted
+     * without a forward, quote after quote, with some quotes arriving late; deterministic.
+     */
+    private static List<Quote> market(int count) {
+        Random random = new Random(17);
+        Instant shortExpiry = Instant.ofEpochMilli(T0 + 60_000);
+        List<Quote> quotes = new ArrayList<>();
+        long t = T0;
+        double level = 0.5;
+        for (int i = 0; i < count; i++) {
+            t += 100 + random.nextInt(700);
+            long eventTime = random.nextInt(20) == 0 ? t - 2_000 : t; // now and then a stale one
+            level *= Math.exp(0.01 * random.nextGaussian());
+            int what = random.nextInt(10);
+            String underlying = random.nextInt(4) == 0 ? "ETH" : "BTC";
+            if (what == 0) {
+                double mid = F * Math.exp(0.001 * random.nextGaussian());
+                quotes.add(TestRecords.quote(TestRecords.perp(underlying), mid - 0.5, mid + 0.5, Instant.ofEpochMilli(eventTime)));
+            } else {
+                Instant expiry = what < 4 && t < shortExpiry.toEpochMilli() ? shortExpiry : EXPIRY;
+                if (eventTime >= expiry.toEpochMilli()) {
+                    continue;
+                }
+                double strike = 70_000 + 5_000 * random.nextInt(13);
+                double k = Math.log(strike / F);
+                double vol = level + 0.8 * k * k - 0.1 * k + 0.002 * random.nextGaussian();
+                OptionRight right = random.nextBoolean() ? OptionRight.CALL : OptionRight.PUT;
+                Double forward = what == 9 ? null : F * (1 + 0.0005 * random.nextGaussian());
+                quotes.add(option(underlying, expiry, strike, right, vol, forward, eventTime));
+            }
+        }
+        return quotes;
+    }
+
+    /**
+     * The heap copy of the state is rebuilt from Flink state after a restore: a function restored
+     * from a snapshot taken midway publishes exactly what one that never stopped publishes (snapshots
+     * and skews, including smile refits started from the restored fits, and purges of expired
+     * options), on the heap and on the RocksDB state backend.
+     */
+    @ParameterizedTest(name = "RocksDB {0}")
+    @ValueSource(booleans = {false, true})
+    void aRestoredFunctionPublishesWhatOneThatNeverFailedPublishes(boolean rocksDb) throws Exception {
+        List<Quote> quotes = market(600);
+        int cut = 250;
+        harness.close();
+
+        harness = newHarness(null, rocksDb);
+        for (Quote q : quotes) {
+            quote(q);
+        }
+        harness.setProcessingTime(harness.getProcessingTime() + 10_000);
+        List<MarketSnapshot> allSnapshots = snapshots();
+        List<VolSkew> allSkews = skews();
+        harness.close();
+
+        harness = newHarness(null, rocksDb);
+        for (Quote q : quotes.subList(0, cut)) {
+            quote(q);
+        }
+        int snapshotsBefore = snapshots().size();
+        int skewsBefore = skews().size();
+        OperatorSubtaskState state = harness.snapshot(1, T0);
+        harness.close();
+        harness = newHarness(state, rocksDb);
+        for (Quote q : quotes.subList(cut, quotes.size())) {
+            quote(q);
+        }
+        harness.setProcessingTime(harness.getProcessingTime() + 10_000);
+
+        assertThat(allSkews.size()).isGreaterThan(skewsBefore + 20);
+        assertThat(allSnapshots.stream().anyMatch(m -> m.getSmiles().size() == 2)).isTrue();
+        assertThat(allSnapshots.get(allSnapshots.size() - 1).getSmiles()).hasSize(1); // the short expiry is gone
+        // (ingestMicros is the wall clock at the IV stage, so it differs between the two runs)
+        assertThat(withoutIngestTime(snapshots())).isEqualTo(
+                withoutIngestTime(allSnapshots.subList(snapshotsBefore, allSnapshots.size())));
+        assertThat(skews()).isEqualTo(allSkews.subList(skewsBefore, allSkews.size()));
+    }
+
+    private static List<String> withoutIngestTime(List<MarketSnapshot> snapshots) {
+        return snapshots.stream().map(m -> MarketSnapshot.newBuilder(m).setIngestMicros(0).build().toString())
+                .collect(Collectors.toList());
     }
 }
