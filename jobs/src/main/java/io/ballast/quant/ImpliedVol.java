@@ -129,7 +129,7 @@ public final class ImpliedVol {
       // At s_c, h = −t and h² + t² = |x|: b_c = e^{x/2}(1/2 − Y(−s_c)φ(0)) = e^{x/2}(1 − erfcx(s_c/√2))/2.
       bc = 0.5 * bMax * (1.0 - NormalisedBlack.millsY(-sc) * 2.0 * INV_SQRT_2PI);
     } else {
-      bc = NormalisedBlack.otmCall(x / sc, 0.5 * sc, vc, bMax);
+      bc = NormalisedBlack.otmCallForSolver(x / sc, 0.5 * sc, vc, bMax);
     }
     if (beta < bc) {
       double sl = sc - bc * invVc;
@@ -142,7 +142,7 @@ public final class ImpliedVol {
       double vl = NormalisedBlack.vega(hl, tl);
       double bl = hl + tl < 0 // always, since s_l < s_c; the node only shapes the guess
           ? vl * NormalisedBlack.scaledForSolver(hl, tl)
-          : NormalisedBlack.otmCall(hl, tl, vl, bMax);
+          : NormalisedBlack.otmCallForSolver(hl, tl, vl, bMax);
       if (beta < bl) {
         return refineLower(x, beta, bMax, lowerGuess(x, beta, sl, bl, vl));
       }
@@ -154,7 +154,7 @@ public final class ImpliedVol {
     double hu = x / su;
     double tu = 0.5 * su;
     double vu = NormalisedBlack.vega(hu, tu);
-    double bu = NormalisedBlack.otmCall(hu, tu, vu, bMax);
+    double bu = NormalisedBlack.otmCallForSolver(hu, tu, vu, bMax);
     if (beta <= bu) {
       double r = RationalCubic.controlForLeftCurvature(bc, bu, sc, su, 1.0 / vc, 1.0 / vu, 0.0);
       double guess = RationalCubic.value(beta, bc, bu, sc, su, 1.0 / vc, 1.0 / vu, r);
@@ -238,7 +238,7 @@ public final class ImpliedVol {
       double h = x * inv;
       double t = 0.5 * s;
       double v = NormalisedBlack.vega(h, t);
-      double b = NormalisedBlack.otmCall(h, t, v, bMax);
+      double b = NormalisedBlack.otmCallForSolver(h, t, v, bMax);
       double d = (h - t) * (h + t) * inv;
       double hs = h * inv;
       double h3 = d * d - 3.0 * hs * hs - 0.25;
@@ -272,7 +272,7 @@ public final class ImpliedVol {
         ln = -0.5 * (h * h + t * t) + Math.log(scaled * INV_SQRT_2PI);
       } else {
         double v = NormalisedBlack.vega(h, t);
-        double b = NormalisedBlack.otmCall(h, t, v, bMax);
+        double b = NormalisedBlack.otmCallForSolver(h, t, v, bMax);
         q = v / b;
         scaled = b / v;
         ln = Math.log(b);

@@ -73,6 +73,20 @@ final class NormalisedBlack {
   }
 
   /**
+   * {@link #otmCall(double, double, double, double)} for the implied-volatility solver, one
+   * exponential cheaper in region 4: there e^{x/2}Φ(−h−t) = b'·Y(−h−t), because
+   * (h + t)²/2 = (h² + t²)/2 + x/2, so b = e^{x/2} − b'·(Y(−h−t) + Y(h−t)) needs no erfc (whose
+   * e^{−(h+t)²/2} would be a second exponential next to the one already in b'). b ≥ b(x, 0.42) there
+   * and the subtracted sum is below e^{x/2}, so the difference loses at most a few ulp.
+   */
+  static double otmCallForSolver(double h, double t, double vega, double bMax) {
+    if (h + t >= 0 && !(t < SMALL_T && -2.0 * h * t < SMALL_T_MAX_X)) {
+      return bMax - vega * (millsY(-(h + t)) + millsY(h - t));
+    }
+    return vega * scaled(h, t);
+  }
+
+  /**
    * e^{x/2} − b(x, s) = e^{x/2}Φ(−h − t) + e^{−x/2}Φ(h − t) for x ≤ 0, without cancellation:
    * the distance of the price from its limit for s → ∞. Arguments as for
    * {@link #otmCall(double, double, double, double)}; valid while h + t &lt; ~37 (Y overflows beyond).
