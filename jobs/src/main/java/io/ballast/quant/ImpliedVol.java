@@ -52,6 +52,12 @@ public final class ImpliedVol {
   private static final double TWO_PI_OVER_SQRT27 = 1.2091995761561452;
   private static final double TWO_PI_OVER_3 = 2.0943951023931957;
   private static final int MAX_REFINEMENTS = 2;
+  /**
+   * A first Householder step that moved s by at most this (relative) leaves an error of about
+   * C·(this)⁴ with C below 0.5 in every branch (fourth-order convergence; measured on the test
+   * grids), i.e. under 1e-17: the second step is skipped.
+   */
+  private static final double CONVERGED_AFTER_ONE = 0x1p-14;
   /** Relative shortfall below intrinsic value still treated as intrinsic (rounding of price/DF). */
   private static final double INTRINSIC_TOLERANCE = 0x1p-50;
 
@@ -247,7 +253,7 @@ public final class ImpliedVol {
         break;
       }
       double next = nextIterate(s, householderStep((beta - b) * invV, d, h3));
-      if (Math.abs(next - s) <= 0x1p-53 * s) {
+      if (Math.abs(next - s) <= (i == 0 ? CONVERGED_AFTER_ONE : 0x1p-53) * s) {
         return next;
       }
       s = next;
@@ -289,7 +295,7 @@ public final class ImpliedVol {
       double h3 = d * d + dPrime - 3.0 * q * d + 2.0 * q * q
           - 6.0 * (q * d - q * q) * invLn + 6.0 * q * q * invLn * invLn;
       double next = nextIterate(s, householderStep(newton, h2, h3));
-      if (Math.abs(next - s) <= 0x1p-53 * s) {
+      if (Math.abs(next - s) <= (i == 0 ? CONVERGED_AFTER_ONE : 0x1p-53) * s) {
         return next;
       }
       s = next;
@@ -316,7 +322,7 @@ public final class ImpliedVol {
       double h2 = d + p;
       double h3 = d * d - 3.0 * hs * hs - 0.25 + 3.0 * d * p + 2.0 * p * p;
       double next = nextIterate(s, householderStep(newton, h2, h3));
-      if (Math.abs(next - s) <= 0x1p-53 * s) {
+      if (Math.abs(next - s) <= (i == 0 ? CONVERGED_AFTER_ONE : 0x1p-53) * s) {
         return next;
       }
       s = next;
