@@ -101,7 +101,9 @@ public final class ImpliedVol {
       return 0.0; // at intrinsic value, or a time value below the smallest double
     }
     double x = -Math.abs(Math.log(forward / strike));
-    double bMax = Math.exp(0.5 * x);
+    // e^{x/2} = √(min(F, K)/max(F, K)): a square root next to the logarithm instead of an
+    // exponential after it.
+    double bMax = Math.sqrt(Math.min(forward, strike) / Math.max(forward, strike));
     if (beta >= bMax) {
       return ABOVE_MAXIMUM;
     }
@@ -194,7 +196,6 @@ public final class ImpliedVol {
     // φ(z) and Φ(z) = φ(z)·√(π/2)·erfcx(−z/√2) share one exponential (z < 0).
     double pdf = INV_SQRT_2PI * Math.exp(-0.5 * z * z);
     double cdf = pdf * NormalisedBlack.millsY(z);
-    double logK = Math.log(TWO_PI_OVER_SQRT27 * ax);
     double fl = TWO_PI_OVER_SQRT27 * ax * cdf * cdf * cdf;
     double a = TWO_PI_OVER_3 * h * h; // (2π/3)·x²/s²
     double fp = a * cdf * cdf * pdf; // df/ds
@@ -208,8 +209,8 @@ public final class ImpliedVol {
       f = beta; // f ~ β as β → 0
     }
     // Φ(z) = (f/k)^{1/3}, via logarithms: the quantile's tail formula wants −ln Φ anyway.
-    double zGuess = NormalDistribution.inverseCdfFromLog(Math.min((Math.log(f) - logK) / 3.0,
-        LN_HALF));
+    double zGuess = NormalDistribution.inverseCdfFromLog(
+        Math.min(Math.log(f / (TWO_PI_OVER_SQRT27 * ax)) / 3.0, LN_HALF));
     double s = ax * INV_SQRT3 / -zGuess;
     return s > 0 && s < Double.POSITIVE_INFINITY ? s : sl * beta / bl;
   }
