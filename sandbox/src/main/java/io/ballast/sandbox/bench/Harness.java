@@ -54,6 +54,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -386,6 +387,7 @@ public final class Harness {
         private final ConfluentAvroDecoder<RebalanceSignal> decoder;
         private final Thread thread;
         private final List<Long> millis = new ArrayList<>();
+        private final Map<String, List<Long>> byType = new TreeMap<>();
         private volatile boolean measuring;
         private volatile boolean running = true;
 
@@ -411,8 +413,12 @@ public final class Harness {
                     }
                     try {
                         RebalanceSignal s = decoder.decode(rec.value());
+                        long latency = arrived - s.getEventTime().toEpochMilli();
                         synchronized (millis) {
-                            millis.add(arrived - s.getEventTime().toEpochMilli());
+                            millis.add(latency);
+                            // Decided on a market snapshot (a refresh) or on a fill: the router's fill of a hedge
+                            // is a fill too, with the event time the router stamped.
+                            byType.computeIfAbsent(s.getType().name(), k -> new ArrayList<>()).add(latency);
                         }
                     } catch (IOException e) {
                         // not a signal of ours
@@ -423,10 +429,18 @@ public final class Harness {
         }
 
         Map<String, Object> summary() {
-            long[] v;
+            Map<String, Object> r;
             synchronized (millis) {
-                v = millis.stream().mapToLong(Long::longValue).sorted().toArray();
+                r = percentiles(millis);
+                Map<String, Object> types = new LinkedHashMap<>();
+                byType.forEach((type, l) -> types.put(type, percentiles(l)));
+                r.put("byType", types);
             }
+            return r;
+        }
+
+        private static Map<String, Object> percentiles(List<Long> millis) {
+            long[] v = millis.stream().mapToLong(Long::longValue).sorted().toArray();
             Map<String, Object> r = new LinkedHashMap<>();
             r.put("count", v.length);
             if (v.length > 0) {
