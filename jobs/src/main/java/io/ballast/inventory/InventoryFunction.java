@@ -343,15 +343,19 @@ public final class InventoryFunction extends KeyedBroadcastProcessFunction<Strin
         long before = m.getSignalSequence();
         limitSignal(ctx, m, SignalType.GAMMA_LIMIT, risk.dollarGamma(), limits.getGammaLimit(), at);
         limitSignal(ctx, m, SignalType.VEGA_LIMIT, risk.vega, limits.getVegaLimit(), at);
-        deltaHedge(ctx, b, market, limits, pendingDelta, at);
+        deltaHedge(ctx, b, market, limits, pendingDelta, asOf, at);
         quoteSkew(ctx, m, market, limits, at);
         if (ingestMicros > 0 && m.getSignalSequence() > before) {
             quoteToSignalMicros.update(QuoteIvFunction.nowMicros() - ingestMicros);
         }
     }
 
+    /**
+     * @param asOf the event time the book is marked at: the hedge's timeout counts from it (not from the
+     *             key's last fill, which may be long past when a refresh decides the hedge)
+     */
     private void deltaHedge(ReadOnlyContext ctx, Book b, MarketSnapshot market, RiskLimits limits,
-                            double pendingDelta, Instant at) throws Exception {
+                            double pendingDelta, long asOf, Instant at) throws Exception {
         InventoryMeta m = b.meta;
         double band = SignalRules.band(limits, risk);
         double effective = risk.netDelta + pendingDelta;
@@ -366,7 +370,7 @@ public final class InventoryFunction extends KeyedBroadcastProcessFunction<Strin
         double deviation = effective - limits.getDeltaTarget();
         String id = nextSignalId(m, SignalType.DELTA_HEDGE);
         PendingHedge hedge = PendingHedge.newBuilder().setInstrument(instrument).setRemaining(contracts)
-                .setDeltaPerContract(deltaPerContract).setExpiresAt(m.getLastEventTime() + limits.getHedgeTimeoutMs()).build();
+                .setDeltaPerContract(deltaPerContract).setExpiresAt(asOf + limits.getHedgeTimeoutMs()).build();
         pending.put(id, hedge);
         b.pending.put(id, hedge);
         emit(ctx, signal(m, id, SignalType.DELTA_HEDGE, SignalStatus.ACTION, band,

@@ -235,6 +235,14 @@ class InventoryFunctionTest {
         assertThat(s).hasSize(2);
         assertThat(s.get(1).getSignalId()).isEqualTo("mm1/BTC/DELTA_HEDGE/2");
         assertThat(s.get(1).getQuantity()).isEqualTo(3.0);
+        // The new hedge has a timeout of its own, counted from when it was decided: not signalled again at
+        // the next refreshes (no fill came in the meantime, so the key's last fill is still at T0).
+        advance(T0 + 11_000);
+        advance(T0 + 15_000);
+        assertThat(signals()).hasSize(2);
+        advance(T0 + 20_000);
+        assertThat(signals()).hasSize(3);
+        assertThat(signals().get(2).getSignalId()).isEqualTo("mm1/BTC/DELTA_HEDGE/3");
     }
 
     @Test
