@@ -43,9 +43,9 @@ public final class PipelineOptions {
             .intType().defaultValue(2_000)
             .withDescription("Refresh timers per second per inventory subtask at most: with more books than the budget allows at inventory.refresh-interval, each book is refreshed less often (every keys/budget seconds, the effective interval is the refreshIntervalMs gauge), spread over the interval, so that refreshes never starve fills and checkpoints.");
 
-    public static final ConfigOption<Integer> BOOK_CACHE = ConfigOptions.key("inventory.book-cache")
-            .intType().defaultValue(50_000)
-            .withDescription("Books (provider/underlying keys) kept decoded on the heap per inventory subtask, least recently used first out; writes go through to the state backend, so the cache only saves reads.");
+    public static final ConfigOption<Integer> BOOK_CACHE = ConfigOptions.key("inventory.book-cache-positions")
+            .intType().defaultValue(200_000)
+            .withDescription("Positions (and pending hedges) kept decoded on the heap per inventory subtask, in whole books, least recently used out first (about 0.5 KB each); writes go through to the state backend, so the cache only saves reads.");
 
     public static final ConfigOption<Duration> DEDUPE_TTL = ConfigOptions.key("inventory.dedupe-ttl")
             .durationType().defaultValue(Duration.ofDays(7))

@@ -54,6 +54,11 @@ final class Book {
         return firstExpiry;
     }
 
+    /** What the book costs the cache: its positions and pending hedges, and one for the rest. */
+    int weight() {
+        return positions.size() + pending.size() + 1;
+    }
+
     boolean idle() {
         return positions.isEmpty() && pending.isEmpty();
     }

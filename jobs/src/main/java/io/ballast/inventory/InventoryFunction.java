@@ -109,6 +109,8 @@ public final class InventoryFunction extends KeyedBroadcastProcessFunction<Strin
     private transient RiskLimits defaultLimits;
     /** Decoded books of recently used keys, least recently used first; see {@link Book}. */
     private transient LinkedHashMap<String, Book> books;
+    /** Sum of the cached books' {@link Book#weight()}, held at most at {@code inventory.book-cache-positions}. */
+    private transient long cachedWeight;
     /** {@link #limitsStamp} of the limits objects in use; cleared whenever limits change. */
     private transient IdentityHashMap<RiskLimits, String> stamps;
     private transient RiskCalculator calculator;
@@ -140,15 +142,8 @@ public final class InventoryFunction extends KeyedBroadcastProcessFunction<Strin
         meta = getRuntimeContext().getState(new ValueStateDescriptor<>(STATE_META, AvroStateType.of(InventoryMeta.class, "inventory/" + STATE_META)));
 
         defaultLimits = settings.defaultLimits();
-        int cached = settings.bookCache();
-        books = new LinkedHashMap<>(16, 0.75f, true) {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Book> eldest) {
-                return size() > cached;
-            }
-        };
+        books = new LinkedHashMap<>(16, 0.75f, true);
+        cachedWeight = 0;
         stamps = new IdentityHashMap<>();
         calculator = new RiskCalculator();
         risk = new BookRisk();
@@ -185,6 +180,7 @@ public final class InventoryFunction extends KeyedBroadcastProcessFunction<Strin
 
         String key = ctx.getCurrentKey();
         Book b = book(key);
+        int weight = b.weight();
         if (b.meta == null) {
             b.meta = InventoryMeta.newBuilder()
                     .setProviderId(t.getProviderId())
@@ -240,6 +236,7 @@ public final class InventoryFunction extends KeyedBroadcastProcessFunction<Strin
         evaluate(ctx, b, market, markTime, time, 0, out);
         schedule(ctx.timerService(), key, m);
         meta.update(m);
+        settle(b, weight);
     }
 
     // ------------------------------------------------------------------------------- broadcast
@@ -272,6 +269,7 @@ public final class InventoryFunction extends KeyedBroadcastProcessFunction<Strin
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<RiskSnapshot> out) throws Exception {
         String key = ctx.getCurrentKey();
         Book b = book(key);
+        int weight = b.weight();
         InventoryMeta m = b.meta;
         if (m == null) {
             return;
@@ -301,6 +299,7 @@ public final class InventoryFunction extends KeyedBroadcastProcessFunction<Strin
         if (changed) {
             meta.update(m);
         }
+        settle(b, weight);
     }
 
     // ------------------------------------------------------------------------------ decisions
@@ -573,6 +572,11 @@ public final class InventoryFunction extends KeyedBroadcastProcessFunction<Strin
         return needed <= base ? base : (needed + base - 1) / base * base;
     }
 
+    /** Books in the cache now (for tests). */
+    int cachedBooks() {
+        return books.size();
+    }
+
     /** The key's book: from the cache, else read from keyed state (and then cached). */
     private Book book(String key) throws Exception {
         Book b = books.get(key);
@@ -586,8 +590,23 @@ public final class InventoryFunction extends KeyedBroadcastProcessFunction<Strin
                 b.pending.put(e.getKey(), e.getValue());
             }
             books.put(key, b);
+            cachedWeight += b.weight();
         }
         return b;
+    }
+
+    /**
+     * Accounts for what the current book gained or lost since it weighed {@code before}, then drops
+     * least recently used books (the current one last) until the cache is within its bound.
+     */
+    private void settle(Book b, int before) {
+        cachedWeight += b.weight() - before;
+        long max = settings.bookCache();
+        Iterator<Book> eldest = books.values().iterator();
+        while (cachedWeight > max && eldest.hasNext()) {
+            cachedWeight -= eldest.next().weight();
+            eldest.remove();
+        }
     }
 
     private static Rejection duplicate(SourcedTrade s, Long firstSeen) {

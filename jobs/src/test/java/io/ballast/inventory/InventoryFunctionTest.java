@@ -402,7 +402,7 @@ class InventoryFunctionTest {
         harness.close();
         PipelineSettings noCache = PipelineSettings.from(BallastConfig.fromArgs(
                 "--bootstrap", "h:1", "--registry", "http://r", "--inventory.refresh-interval", "1 s",
-                "--inventory.book-cache", "0", "--defaults.delta-band", "1.0", "--defaults.hedge-timeout", "10 s"));
+                "--inventory.book-cache-positions", "0", "--defaults.delta-band", "1.0", "--defaults.hedge-timeout", "10 s"));
         List<List<RiskSnapshot>> outputs = new ArrayList<>();
         for (PipelineSettings s : List.of(settings, noCache)) {
             harness = newHarness(null, s, s == noCache); // read back from RocksDB, in its own iteration order
@@ -423,6 +423,8 @@ class InventoryFunctionTest {
             advance(T0 + 1_000);
             harness.processElement(fill("e", put, Side.SELL, 2.1, T0 + 1_500, null), T0 + 1_500);
             outputs.add(new ArrayList<>(harness.extractOutputValues()));
+            InventoryFunction f = (InventoryFunction) ((CoBroadcastWithKeyedOperator<?, ?, ?, ?>) harness.getOperator()).getUserFunction();
+            assertThat(f.cachedBooks()).isEqualTo(s == noCache ? 0 : 1);
             harness.close();
         }
         assertThat(outputs.get(0)).hasSize(6).isEqualTo(outputs.get(1));
