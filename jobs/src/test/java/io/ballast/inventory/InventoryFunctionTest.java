@@ -115,8 +115,14 @@ class InventoryFunctionTest {
     private SourcedTrade fill(String id, Instrument instrument, Side side, double qty, long time, String signalId) {
         Trade t = TestRecords.trade(id, "mm1", instrument, side, qty, 2500, Instant.ofEpochMilli(time));
         t.setSignalId(signalId);
+        return sourced(t);
+    }
+
+    /** A trade as the source hands it on: keyed by its provider, at the next offset. */
+    private SourcedTrade sourced(Trade t) {
         return SourcedTrade.newBuilder().setTrade(t).setTopic("trades").setPartition(0).setOffset(offset++)
-                .setKafkaTimestamp(time).setKey(ByteBuffer.wrap("mm1".getBytes(StandardCharsets.UTF_8)))
+                .setKafkaTimestamp(t.getEventTime().toEpochMilli())
+                .setKey(ByteBuffer.wrap(t.getProviderId().getBytes(StandardCharsets.UTF_8)))
                 .setPayload(ByteBuffer.wrap(new byte[] {1, 2, 3})).build();
     }
 
@@ -432,9 +438,6 @@ class InventoryFunctionTest {
     }
 
     private SourcedTrade providerFill(String provider, String id, long time) {
-        Trade t = TestRecords.trade(id, provider, TestRecords.perp("BTC"), Side.BUY, 1, 2500, Instant.ofEpochMilli(time));
-        return SourcedTrade.newBuilder().setTrade(t).setTopic("trades").setPartition(0).setOffset(offset++)
-                .setKafkaTimestamp(time).setKey(ByteBuffer.wrap(provider.getBytes(StandardCharsets.UTF_8)))
-                .setPayload(ByteBuffer.wrap(new byte[] {1})).build();
+        return sourced(TestRecords.trade(id, provider, TestRecords.perp("BTC"), Side.BUY, 1, 2500, Instant.ofEpochMilli(time)));
     }
 }
