@@ -43,7 +43,7 @@ public final class PipelineOptions {
             .intType().defaultValue(2_000)
             .withDescription("Refresh timers per second per inventory subtask at most: with more books than the budget allows at inventory.refresh-interval, each book is refreshed less often (every keys/budget seconds, the effective interval is the refreshIntervalMs gauge), spread over the interval, so that refreshes never starve fills and checkpoints.");
 
-    public static final ConfigOption<Integer> BOOK_CACHE = ConfigOptions.key("inventory.book-cache-positions")
+    public static final ConfigOption<Integer> BOOK_CACHE_POSITIONS = ConfigOptions.key("inventory.book-cache-positions")
             .intType().defaultValue(200_000)
             .withDescription("Positions (and pending hedges) kept decoded on the heap per inventory subtask, in whole books, least recently used out first (about 0.5 KB each); writes go through to the state backend, so the cache only saves reads.");
 
@@ -96,7 +96,7 @@ public final class PipelineOptions {
             .withDescription("Default horizon tau of the quote skew.");
 
     public static final List<ConfigOption<?>> ALL = List.of(SNAPSHOT_INTERVAL, RV_HALF_LIFE, RV_MIN_INTERVAL, RATES, REFERENCE,
-            REFRESH_INTERVAL, REFRESH_BUDGET, BOOK_CACHE, DEDUPE_TTL, QUOTE_SKEW_BPS, DEFAULT_DELTA_BAND, DEFAULT_BAND_MODE,
+            REFRESH_INTERVAL, REFRESH_BUDGET, BOOK_CACHE_POSITIONS, DEDUPE_TTL, QUOTE_SKEW_BPS, DEFAULT_DELTA_BAND, DEFAULT_BAND_MODE,
             DEFAULT_HEDGE_COST_BPS, DEFAULT_MIN_HEDGE, DEFAULT_HEDGE_TIMEOUT, DEFAULT_GAMMA_LIMIT,
             DEFAULT_VEGA_LIMIT, DEFAULT_RISK_AVERSION, DEFAULT_FILL_INTENSITY, DEFAULT_QUOTE_HORIZON);
 }

@@ -30,7 +30,7 @@ public final class PipelineSettings implements Serializable {
     private final long refreshIntervalMs;
     private final long dedupeTtlMs;
     private final int refreshBudget;
-    private final int bookCache;
+    private final int bookCachePositions;
     private final double quoteSkewBps;
     private final RiskLimits defaultLimits;
 
@@ -45,7 +45,7 @@ public final class PipelineSettings implements Serializable {
         refreshIntervalMs = positive(c, PipelineOptions.REFRESH_INTERVAL);
         dedupeTtlMs = positive(c, PipelineOptions.DEDUPE_TTL);
         refreshBudget = atLeast(c, PipelineOptions.REFRESH_BUDGET, 1);
-        bookCache = atLeast(c, PipelineOptions.BOOK_CACHE, 0);
+        bookCachePositions = atLeast(c, PipelineOptions.BOOK_CACHE_POSITIONS, 0);
         quoteSkewBps = nonNegative(c, PipelineOptions.QUOTE_SKEW_BPS);
         rates = Collections.unmodifiableMap(new HashMap<>(parseMap(c, PipelineOptions.RATES)));
         Set<String> spot = new HashSet<>();
@@ -96,7 +96,7 @@ public final class PipelineSettings implements Serializable {
     public long refreshIntervalMs() { return refreshIntervalMs; }
     public long dedupeTtlMs() { return dedupeTtlMs; }
     public int refreshBudget() { return refreshBudget; }
-    public int bookCache() { return bookCache; }
+    public int bookCachePositions() { return bookCachePositions; }
     public double quoteSkewBps() { return quoteSkewBps; }
 
     /** The rate of an underlying, 0 when not configured. */

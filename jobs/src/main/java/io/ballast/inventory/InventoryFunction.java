@@ -601,7 +601,7 @@ public final class InventoryFunction extends KeyedBroadcastProcessFunction<Strin
      */
     private void settle(Book b, int before) {
         cachedWeight += b.weight() - before;
-        long max = settings.bookCache();
+        long max = settings.bookCachePositions();
         Iterator<Book> eldest = books.values().iterator();
         while (cachedWeight > max && eldest.hasNext()) {
             cachedWeight -= eldest.next().weight();
