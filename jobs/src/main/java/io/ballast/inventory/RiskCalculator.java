@@ -36,21 +36,23 @@ public final class RiskCalculator {
         out.reset();
         out.referencePrice = snapshot == null || snapshot.getReferencePrice() == null ? Double.NaN : snapshot.getReferencePrice();
         out.rate = snapshot == null ? 0 : snapshot.getRate();
-        nearest = Double.POSITIVE_INFINITY;
+        double nearest = Double.POSITIVE_INFINITY;
         for (Book.Held h : book) {
-            add(h.instrument(), h.quantity(), snapshot, asOf, out);
+            nearest = Math.min(nearest, add(h.instrument(), h.quantity(), snapshot, asOf, out));
         }
         out.nearestExpiry = Double.isInfinite(nearest) ? 0 : nearest;
     }
 
-    /** Scratch of {@link #compute}: the nearest expiry among priced options so far. */
-    private double nearest;
-
-    private void add(Instrument ins, double qty, MarketSnapshot snapshot, long asOf, BookRisk out) {
+    /**
+     * Adds one position to {@code out}.
+     *
+     * @return the option's time to expiry when it was priced with greeks, else +∞
+     */
+    private double add(Instrument ins, double qty, MarketSnapshot snapshot, long asOf, BookRisk out) {
         double s = out.referencePrice;
         double r = out.rate;
         if (qty == 0) {
-            return;
+            return Double.POSITIVE_INFINITY;
         }
         out.positions++;
         double units = qty * ins.getMultiplier();
@@ -62,7 +64,7 @@ public final class RiskCalculator {
             } else {
                 out.markValue += qty * mid;
             }
-            return;
+            return Double.POSITIVE_INFINITY;
         }
         double tau = (ins.getExpiry().toEpochMilli() - asOf) / MILLIS_PER_YEAR;
         OptionIv quoted = snapshot == null ? null : snapshot.getOptions().get(ins.getSymbol());
@@ -71,17 +73,17 @@ public final class RiskCalculator {
         double strike = ins.getStrike();
         if (Double.isNaN(forward)) {
             out.unpricedPositions++;
-            return;
+            return Double.POSITIVE_INFINITY;
         }
         if (tau <= 0) {
             // Expired: intrinsic value, no greeks.
             out.markValue += units * Math.max(0, call ? forward - strike : strike - forward);
-            return;
+            return Double.POSITIVE_INFINITY;
         }
         double vol = quoted != null && quoted.getIv() != null ? quoted.getIv() : smileVol(snapshot, ins);
         if (Double.isNaN(vol)) {
             out.unpricedPositions++;
-            return;
+            return Double.POSITIVE_INFINITY;
         }
         double df = Math.exp(-r * tau);
         QuantAdapter.greeks(call, forward, strike, tau, vol, df, greeks);
@@ -90,7 +92,7 @@ public final class RiskCalculator {
         out.vega += units * greeks.vega();
         out.theta += units * greeks.theta();
         out.markValue += units * greeks.price();
-        nearest = Math.min(nearest, tau);
+        return tau;
     }
 
     private static double linearMid(MarketSnapshot snapshot, Instrument ins, double s) {
