@@ -236,8 +236,13 @@ public final class Harness {
         }
         long cpu0 = processCpuNanos();
         long wall0 = System.nanoTime();
-        JobClient client = env.executeAsync("bench " + name);
-        JobExecutionResult result = client.getJobExecutionResult().get(30, TimeUnit.MINUTES);
+        Map<String, Double> byThread;
+        JobExecutionResult result;
+        try (ThreadCpu threadCpu = new ThreadCpu()) {
+            JobClient client = env.executeAsync("bench " + name);
+            result = client.getJobExecutionResult().get(30, TimeUnit.MINUTES);
+            byThread = threadCpu.stopAndGroup();
+        }
         long wall = System.nanoTime() - wall0;
         long cpu = processCpuNanos() - cpu0;
         long net = result.getNetRuntime(TimeUnit.MILLISECONDS);
@@ -248,8 +253,16 @@ public final class Harness {
         r.put("recordsPerSecond", total / (net / 1000.0));
         r.put("cpuSeconds", cpu / 1e9);
         r.put("cpuMicrosPerRecord", cpu / 1e3 / total);
+        r.put("cpuSecondsByThread", byThread);
+        if (!readOnly) {
+            Map<String, Long> written = recordsIn(t.signals, t.risk, t.skew, t.rejected);
+            r.put("recordsWritten", written);
+            say("    records written: " + written);
+        }
         say(String.format(Locale.ROOT, "  %-14s %,d records in %.1f s (job), %.1f s with cluster start: %,.0f records/s, CPU %.1f s (%.1f µs/record)",
                 name, total, net / 1000.0, wall / 1e9, total / (net / 1000.0), cpu / 1e9, cpu / 1e3 / total));
+        say("    CPU s by thread: " + byThread.entrySet().stream().limit(10)
+                .map(e -> e.getKey() + " " + e.getValue()).collect(java.util.stream.Collectors.joining("; ")));
         return r;
     }
 
@@ -648,7 +661,23 @@ public final class Harness {
         return BallastConfig.fromArgs(args, JobOptions.all(), JobOptions.FLAGS);
     }
 
-    private static long processCpuNanos() {
+    /** The number of records in each topic (one partition each, nothing deleted). */
+    private Map<String, Long> recordsIn(String... topics) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = OutputMonitor.consumer(bootstrap, "ballast-bench-count")) {
+            List<org.apache.kafka.common.TopicPartition> parts = new ArrayList<>();
+            for (String topic : topics) {
+                parts.add(new org.apache.kafka.common.TopicPartition(topic, 0));
+            }
+            Map<org.apache.kafka.common.TopicPartition, Long> ends = consumer.endOffsets(parts, Duration.ofSeconds(10));
+            for (org.apache.kafka.common.TopicPartition p : parts) {
+                counts.put(p.topic(), ends.get(p));
+            }
+        }
+        return counts;
+    }
+
+    static long processCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
