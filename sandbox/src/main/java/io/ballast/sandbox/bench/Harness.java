@@ -16,6 +16,7 @@ import io.ballast.registry.ConfluentAvroDecoder;
 import io.ballast.registry.ConfluentRegistryClient;
 import io.ballast.registry.RegistryConfig;
 import io.ballast.sandbox.infra.AvroWriter;
+import io.ballast.sandbox.infra.ChildJvm;
 import io.ballast.sandbox.infra.JobRunner;
 import io.ballast.sandbox.infra.KafkaBroker;
 import io.ballast.sandbox.infra.Ports;
@@ -90,6 +91,9 @@ public final class Harness {
     private KafkaBroker broker;
     private RegistryServer registry;
     private String bootstrap;
+    /** The job arguments of the last {@link #config}, for a job started in a child JVM. */
+    private List<String> lastArgs;
+    private Path jarDir;
     private String registryUrl;
     private RegistryConfig registryConfig;
     private Producer<byte[], byte[]> producer;
@@ -118,6 +122,9 @@ public final class Harness {
         opts.put("phases", "throughput,latency,checkpoint");
         opts.put("out", "");
         opts.put("job", ""); // extra job options for every run: name=value[,name=value...]
+        // The latency run's job in a JVM of its own, as on a TaskManager, so that the simulator's, the
+        // broker's and the signal reader's garbage collections do not pause it ("same": in this JVM).
+        opts.put("latency-jvm", "-Xms2g -Xmx2g");
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--help") || a.equals("-h")) {
@@ -158,6 +165,7 @@ public final class Harness {
     }
 
     private void run(Path jarDir) throws Exception {
+        this.jarDir = jarDir;
         say("Ballast harness " + Instant.now() + ", " + Runtime.getRuntime().availableProcessors() + " cores, load "
                 + String.format(Locale.ROOT, "%.1f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage())
                 + ", options " + opts + "; output in " + out);
@@ -326,11 +334,9 @@ public final class Harness {
         // an uneven split of the keys does not stretch the interval this run is about.
         extra.put("inventory.refresh-budget", "100000");
         BallastConfig config = config(t, extra);
-        StreamExecutionEnvironment env = BallastJob.environment(config);
-        BallastJob.build(env, config);
-        JobClient client = env.executeAsync("bench latency");
         int webPort = config.get(JobOptions.WEB_PORT);
-        awaitRunning(client, webPort);
+        RunningJob job = startLatencyJob(config);
+        String jobId = job.awaitRunning(webPort);
 
         // The simulator in real time: ticks as often as the rate needs (~22 quotes a tick), 20 fills/s of
         // wall time in all, so that the providers' books drift out of their bands and signals are decided.
@@ -371,11 +377,10 @@ public final class Harness {
         Thread.sleep(seconds * 1000 * 2 / 3);
         clock.shutdownNow();
         double achieved = (sentQuotes.get() - q0) / ((System.nanoTime() - t0) / 1e9);
-        Map<String, Object> metric = histogram(client, webPort, "inventory", "quoteToSignalLatencyMicros");
+        Map<String, Object> metric = histogram(jobId, webPort, "inventory", "quoteToSignalLatencyMicros");
         Thread.sleep(1000);
         watch.close();
-        client.cancel().get(60, TimeUnit.SECONDS);
-        awaitTerminal(client);
+        job.stop();
 
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("quoteRateTarget", rate);
@@ -387,11 +392,77 @@ public final class Harness {
         r.put("snapshotInterval", opts.get("snapshot-interval"));
         r.put("seconds", seconds);
         r.put("timeScale", opts.get("latency-time-scale"));
+        r.put("jobJvm", "same".equals(opts.get("latency-jvm")) ? "the harness's" : "child: " + opts.get("latency-jvm"));
         r.put("inJobQuoteToSignalMicros", metric);
         r.put("endToEndInputToSignalMillis", watch.summary());
         results.put("latency", r);
         say(String.format(Locale.ROOT, "LATENCY at %.0f quotes/s (target %.0f): in-job %s; end to end (ms) %s", achieved,
                 rate, metric, watch.summary()));
+    }
+
+    /**
+     * The latency run's job: in this JVM ({@code --latency-jvm same}) or in a child JVM started with the
+     * given JVM options, {@code BallastJob}'s own main on its embedded MiniCluster (the sandbox jar's
+     * classpath), log in {@code latency-job.log}.
+     */
+    private RunningJob startLatencyJob(BallastConfig config) throws Exception {
+        String jvm = opts.get("latency-jvm");
+        if ("same".equals(jvm)) {
+            StreamExecutionEnvironment env = BallastJob.environment(config);
+            BallastJob.build(env, config);
+            return new RunningJob(env.executeAsync("bench latency"), null);
+        }
+        List<String> jvmOptions = new ArrayList<>(Arrays.asList(jvm.trim().split("\\s+")));
+        jvmOptions.add("-Dlog4j2.configurationFile=ballast-sandbox-log4j2.xml");
+        jvmOptions.add("-Dballast.sandbox.log=" + out.resolve("latency-job.log"));
+        jvmOptions.add("-Dlog.file=" + out.resolve("latency-job.log"));
+        jvmOptions.add("-Djava.io.tmpdir=" + Files.createDirectories(scratch.resolve("tmp-latency-job")));
+        Path jar = jarDir.resolve("ballast-sandbox.jar");
+        return new RunningJob(null, ChildJvm.start("latency job", jvmOptions, List.of(jar), BallastJob.class.getName(),
+                lastArgs, scratch, out.resolve("latency-job.out")));
+    }
+
+    /** A job in this JVM (client) or in a child JVM, found through its web port. */
+    private record RunningJob(JobClient client, ChildJvm jvm) {
+
+        /** @return the job's id once every vertex runs */
+        String awaitRunning(int webPort) throws Exception {
+            if (client != null) {
+                Harness.awaitRunning(client, webPort);
+                return client.getJobID().toString();
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+            while (System.nanoTime() < deadline) {
+                if (!jvm.isAlive()) {
+                    throw new IllegalStateException("the latency job's JVM ended; see latency-job.out");
+                }
+                JsonNode jobs = get(webPort, "/jobs/overview");
+                for (JsonNode j : jobs == null ? JSON.createArrayNode() : jobs.path("jobs")) {
+                    if ("RUNNING".equals(j.path("state").asText())) {
+                        String id = j.path("jid").asText();
+                        JsonNode job = get(webPort, "/jobs/" + id);
+                        boolean all = job != null && job.path("vertices").size() > 0;
+                        for (JsonNode v : job == null ? JSON.createArrayNode() : job.path("vertices")) {
+                            all &= "RUNNING".equals(v.path("status").asText());
+                        }
+                        if (all) {
+                            return id;
+                        }
+                    }
+                }
+                Thread.sleep(200);
+            }
+            throw new IllegalStateException("latency job not running after 180 s");
+        }
+
+        void stop() throws Exception {
+            if (client != null) {
+                client.cancel().get(60, TimeUnit.SECONDS);
+                awaitTerminal(client);
+            } else {
+                jvm.close();
+            }
+        }
     }
 
     /** Reads {@code rebalance-signals} back: wall time of arrival minus the signal's event time. */
@@ -658,6 +729,7 @@ public final class Harness {
             args.add("--" + k);
             args.add(v);
         });
+        lastArgs = args;
         return BallastConfig.fromArgs(args, JobOptions.all(), JobOptions.FLAGS);
     }
 
@@ -756,8 +828,7 @@ public final class Harness {
     }
 
     /** p50, p99, max (max over subtasks) and count (sum) of a histogram metric of an operator. */
-    private static Map<String, Object> histogram(JobClient client, int webPort, String vertexName, String metric) {
-        String jobId = client.getJobID().toString();
+    private static Map<String, Object> histogram(String jobId, int webPort, String vertexName, String metric) {
         String vid = vertexId(webPort, jobId, vertexName);
         Map<String, Object> r = new LinkedHashMap<>();
         String prefix = null;
