@@ -30,7 +30,7 @@ import java.util.Map;
  * <p>Layout: a flags byte (market present, limits present, limits not a deletion); the snapshot:
  * underlying, version, asOf, a flags byte (presence of referencePrice and realizedVol) and those
  * present, rate, the smiles (count, then each), the options and the linear marks (count, then key and
- * value each), ingestMicros; the limits: key, offset, limits. Strings are Flink's, doubles raw bits,
+ * value each), ingestMicros; the limits: key, offset, limits. Strings are UTF-8, doubles raw bits,
  * maps are read into {@link HashMap}s.
  *
  * <p>Written for the schemas whose fields are the {@code *_FIELDS} lists: a test fails when one of them

@@ -13,7 +13,7 @@ import java.util.List;
 /**
  * Serializes a {@link MarketTick} between the implied-vol and market stages, field by field, at a
  * fraction of the CPU of Flink's Avro serializer (NetworkSerializerBenchmark). Layout: underlying, symbol
- * (Flink strings), kind (ordinal byte), one flags byte (presence of each nullable field, the value of
+ * (UTF-8), kind (ordinal byte), one flags byte (presence of each nullable field, the value of
  * {@code call} and {@code ivSolved}), then the present values in schema order, doubles as raw bits.
  *
  * <p>Written for the schema whose fields are {@link #FIELDS}: a test fails when the schema changes,
