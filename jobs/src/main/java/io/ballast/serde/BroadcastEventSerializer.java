@@ -322,10 +322,9 @@ public final class BroadcastEventSerializer extends TypeSerializer<BroadcastEven
 
         @Override
         protected String currentLayout() {
-            return layoutOf("BroadcastEvent", List.of("market", "limits")) + layoutOf("MarketSnapshot", SNAPSHOT_FIELDS)
-                    + layoutOf("SmileParams", SMILE_FIELDS) + layoutOf("OptionIv", OPTION_FIELDS)
-                    + layoutOf("LinearMark", LINEAR_FIELDS) + layoutOf("LimitsUpdate", List.of("key", "offset", "limits"))
-                    + "RiskLimits(avro)";
+            return layoutOf(record("BroadcastEvent", List.of("market", "limits")), record("MarketSnapshot", SNAPSHOT_FIELDS),
+                    record("SmileParams", SMILE_FIELDS), record("OptionIv", OPTION_FIELDS), record("LinearMark", LINEAR_FIELDS),
+                    record("LimitsUpdate", List.of("key", "offset", "limits")), "RiskLimits(avro)");
         }
 
         @Override

@@ -7,6 +7,7 @@ import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 
 import java.io.IOException;
+import java.util.List;
 
 /**
  * The snapshot of a stateless hand-written serializer: it records the byte layout the serializer
@@ -14,7 +15,8 @@ import java.io.IOException;
  * only with the very same layout. Nothing else is configurable. Subclasses have a public no-arg
  * constructor, for Flink to instantiate them when reading a snapshot.
  *
- * <p>Version 1 of the snapshot format: an int, then the layout as a UTF string.
+ * <p>The snapshot (version 1) is the layout as a UTF string: {@code format<n> Record(field,...)...},
+ * where n is {@link Wire#FORMAT}, the encoding of strings, doubles and so on.
  */
 public abstract class LayoutSnapshot<T> implements TypeSerializerSnapshot<T> {
 
@@ -67,8 +69,13 @@ public abstract class LayoutSnapshot<T> implements TypeSerializerSnapshot<T> {
                 : TypeSerializerSchemaCompatibility.incompatible();
     }
 
+    /** {@code format<n> Record(field,...)Record(field,...)...}: each record is a name and its fields. */
+    static String layoutOf(String... records) {
+        return "format" + Wire.FORMAT + " " + String.join("", records);
+    }
+
     /** {@code Record(field,field,...)} */
-    static String layoutOf(String record, java.util.List<String> fields) {
-        return record + "(" + String.join(",", fields) + ")";
+    static String record(String name, List<String> fields) {
+        return name + "(" + String.join(",", fields) + ")";
     }
 }

@@ -161,7 +161,7 @@ public final class MarketTickSerializer extends TypeSerializer<MarketTick> {
 
         @Override
         protected String currentLayout() {
-            return layoutOf("MarketTick", FIELDS);
+            return layoutOf(record("MarketTick", FIELDS));
         }
 
         @Override

@@ -10,6 +10,9 @@ import java.nio.charset.StandardCharsets;
 /** Primitives of the hand-written layouts: bit-exact doubles, UTF-8 strings of any length, enums. */
 final class Wire {
 
+    /** The encoding of the primitives below: change it with them (the serializers' snapshots record it). */
+    static final int FORMAT = 1;
+
     private static final InstrumentKind[] KINDS = InstrumentKind.values();
 
     private Wire() {

@@ -204,10 +204,18 @@ class NetworkSerializersTest {
     @Test
     void aSnapshotOfAnotherLayoutIsIncompatible() throws IOException {
         DataOutputSerializer out = new DataOutputSerializer(64);
-        out.writeUTF("MarketTick(underlying,symbol)");
+        out.writeUTF("format1 MarketTick(underlying,symbol)");
         MarketTickSerializer.Snapshot older = new MarketTickSerializer.Snapshot();
         older.readSnapshot(older.getCurrentVersion(), new DataInputDeserializer(out.getCopyOfBuffer()), getClass().getClassLoader());
         assertThat(ticks.snapshotConfiguration().resolveSchemaCompatibility(older).isIncompatible()).isTrue();
+
+        String current = new MarketTickSerializer.Snapshot().currentLayout();
+        assertThat(current).startsWith("format" + Wire.FORMAT + " MarketTick(underlying,symbol,kind,");
+        out.clear();
+        out.writeUTF(current.replace("format" + Wire.FORMAT, "format" + (Wire.FORMAT + 1)));
+        MarketTickSerializer.Snapshot otherEncoding = new MarketTickSerializer.Snapshot();
+        otherEncoding.readSnapshot(1, new DataInputDeserializer(out.getCopyOfBuffer()), getClass().getClassLoader());
+        assertThat(ticks.snapshotConfiguration().resolveSchemaCompatibility(otherEncoding).isIncompatible()).isTrue();
         @SuppressWarnings({"unchecked", "rawtypes"})
         TypeSerializerSnapshot<MarketTick> avro = (TypeSerializerSnapshot) new AvroSerializer<>(MarketTick.class).snapshotConfiguration();
         assertThat(ticks.snapshotConfiguration().resolveSchemaCompatibility(avro).isIncompatible()).isTrue();
