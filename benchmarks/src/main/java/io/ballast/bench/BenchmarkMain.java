@@ -13,7 +13,8 @@ import org.openjdk.jmh.runner.options.CommandLineOptions;
 /**
  * Entry point of {@code benchmarks.jar}: prints the {@link AccuracyReport}, runs the JMH benchmarks
  * (all of them, or those selected by the usual {@code org.openjdk.jmh.Main} arguments), then prints
- * Ballast and Strata side by side from that same run, followed by the load-robust
+ * Ballast and Strata side by side from that same run (and, when they ran, the job's hand-written
+ * network serializers against Flink's: {@link NetworkSerializerBenchmark}), followed by the load-robust
  * {@link PairedRatios} cross-check (skip it with {@code -Dballast.noPaired=true}). Listing and help
  * options go straight to {@code org.openjdk.jmh.Main}.
  */
@@ -61,6 +62,18 @@ public final class BenchmarkMain {
         String.format(Locale.ROOT, "Δ ≤ %.0e rel.", max(accuracy.greekDifference)));
     row(scores, "price", "GreeksBenchmark.ballastPrice", "GreeksBenchmark.strataPrice", "");
     row(scores, "SVI fit, 20 strikes", "SviFitBenchmark.ballastSviFit20", null, "");
+    if (scores.keySet().stream().anyMatch(k -> k.startsWith("NetworkSerializerBenchmark."))) {
+      int[] size = NetworkSerializerBenchmark.sizes();
+      System.out.println();
+      System.out.println("== Network serializers: hand-written vs Flink's, serialize + deserialize,"
+          + " same JVM run (ns/op, mean ± 99.9% CI) ==");
+      System.out.printf(Locale.ROOT, "%-24s %18s %18s %9s %22s%n", "record", "hand-written",
+          "Flink", "speed-up", "bytes hand / Flink");
+      row(scores, "MarketTick", "NetworkSerializerBenchmark.tickHandWritten",
+          "NetworkSerializerBenchmark.tickFlink", size[1] + " / " + size[0]);
+      row(scores, "MarketSnapshot (88 opt.)", "NetworkSerializerBenchmark.snapshotHandWritten",
+          "NetworkSerializerBenchmark.snapshotFlink", size[3] + " / " + size[2]);
+    }
     if (!Boolean.getBoolean("ballast.noPaired")) {
       System.out.println();
       PairedRatios paired = new PairedRatios();

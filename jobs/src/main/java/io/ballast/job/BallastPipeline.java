@@ -13,6 +13,7 @@ import io.ballast.inventory.InventoryFunction;
 import io.ballast.kafka.Rejection;
 import io.ballast.market.MarketFunction;
 import io.ballast.market.QuoteIvFunction;
+import io.ballast.serde.NetworkType;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -42,7 +43,7 @@ public final class BallastPipeline {
 
     public static Outputs build(Inputs inputs, PipelineSettings settings) {
         SingleOutputStreamOperator<MarketTick> ticks = inputs.quotes()
-                .map(new QuoteIvFunction(settings))
+                .map(new QuoteIvFunction(settings), NetworkType.marketTick())
                 .uid(UID_IMPLIED_VOL).name("implied vol");
 
         SingleOutputStreamOperator<MarketSnapshot> snapshots = ticks
@@ -51,7 +52,8 @@ public final class BallastPipeline {
                 .uid(UID_MARKET).name("market");
         DataStream<VolSkew> skew = snapshots.getSideOutput(MarketFunction.SKEW);
 
-        TypeInformation<BroadcastEvent> eventType = TypeInformation.of(BroadcastEvent.class);
+        // Network-only types with hand-written serializers; state keeps its Avro serializers.
+        TypeInformation<BroadcastEvent> eventType = NetworkType.broadcastEvent();
         DataStream<BroadcastEvent> marketEvents = snapshots
                 .map(BroadcastEvent::of, eventType).uid(UID_SNAPSHOT_BROADCAST).name("market snapshots");
         DataStream<BroadcastEvent> limitEvents = inputs.limits()

@@ -1,0 +1,50 @@
+package io.ballast.job;
+
+import io.ballast.avro.Quote;
+import io.ballast.avro.internal.SourcedTrade;
+import io.ballast.config.BallastConfig;
+import io.ballast.kafka.Rejection;
+import io.ballast.serde.BroadcastEventSerializer;
+import io.ballast.serde.MarketTickSerializer;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.flink.streaming.api.graph.StreamNode;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The records that cross the network between Ballast's operators use the hand-written serializers. */
+class PipelineTypesTest {
+
+    @Test
+    void theImpliedVolOutputAndTheBroadcastEventsUseTheNetworkSerializers() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        Inputs inputs = new Inputs(
+                env.fromData(List.of(), new AvroTypeInfo<>(Quote.class)),
+                env.fromData(List.of(), new AvroTypeInfo<>(SourcedTrade.class)),
+                env.fromData(List.of(), TypeInformation.of(LimitsUpdate.class)),
+                env.fromData(List.of(), TypeInformation.of(Rejection.class)));
+        BallastPipeline.build(inputs, BallastConfig.fromArgs("--bootstrap", "h:1", "--registry", "http://r"))
+                .signals().sinkTo(new DiscardingSink<>());
+        StreamGraph graph = env.getStreamGraph();
+
+        assertThat(node(graph, BallastPipeline.UID_IMPLIED_VOL).getTypeSerializerOut()).isInstanceOf(MarketTickSerializer.class);
+        assertThat(node(graph, BallastPipeline.UID_MARKET).getTypeSerializersIn()[0]).isInstanceOf(MarketTickSerializer.class);
+        assertThat(node(graph, BallastPipeline.UID_SNAPSHOT_BROADCAST).getTypeSerializerOut())
+                .isInstanceOf(BroadcastEventSerializer.class);
+        assertThat(node(graph, BallastPipeline.UID_LIMITS_BROADCAST).getTypeSerializerOut())
+                .isInstanceOf(BroadcastEventSerializer.class);
+        assertThat(node(graph, BallastPipeline.UID_INVENTORY).getTypeSerializersIn()[1])
+                .isInstanceOf(BroadcastEventSerializer.class);
+    }
+
+    private static StreamNode node(StreamGraph graph, String uid) {
+        return graph.getStreamNodes().stream().filter(n -> uid.equals(n.getTransformationUID())).findFirst()
+                .orElseThrow(() -> new AssertionError("no operator " + uid));
+    }
+}
