@@ -18,6 +18,8 @@ final class SviCalibration {
       {1, 0, 0}, // a ≤ max w
   };
   private static final int[][] ACTIVE_SETS = activeSets();
+  /** Bit mask of each of {@link #ACTIVE_SETS}. */
+  private static final int[] ACTIVE_MASKS = masks(ACTIVE_SETS);
 
   private static final int GRID = 6;
   private static final int MAX_EVALUATIONS = 400;
@@ -50,6 +52,13 @@ final class SviCalibration {
   private final double[] solution = new double[6];
   private final double[] candidate = new double[3];
   private final double[] best = new double[3];
+  /** M⁻¹ g_r for each constraint row r, and g_r·p₀ − h_r, of the current inner solve. */
+  private final double[][] minvG = new double[7][3];
+  private final double[] excess = new double[7];
+  /** ωᵢwᵢ, Σωᵢ and Σωᵢwᵢ: the parts of the normal equations that do not depend on (m, σ). */
+  private final double[] omegaW;
+  private final double sumOmega;
+  private final double sumOmegaW;
 
   private int evaluations;
   private boolean atBound;
@@ -66,12 +75,20 @@ final class SviCalibration {
     double lo = Double.POSITIVE_INFINITY;
     double hi = Double.NEGATIVE_INFINITY;
     double top = 0;
+    this.omegaW = new double[n];
+    double s1 = 0;
+    double sw = 0;
     for (int i = 0; i < n; i++) {
+      omegaW[i] = omega[i] * w[i];
+      s1 += omega[i];
+      sw += omegaW[i];
       lo = Math.min(lo, k[i]);
       hi = Math.max(hi, k[i]);
       top = Math.max(top, w[i]);
     }
     this.wMax = top;
+    this.sumOmega = s1;
+    this.sumOmegaW = sw;
     this.range = Math.max(hi - lo, 1e-3);
     this.mMin = lo - range;
     this.mMax = hi + range;
@@ -236,14 +253,20 @@ final class SviCalibration {
   /**
    * The best (a, d, c) for fixed (m, σ), left in {@link #best}; returns the objective
    * Σ ω (a + d y + c z − w)².
+   *
+   * <p>One pass over the points builds the normal equations M p = v (M's (a, a) entry Σω and v's a
+   * entry Σωw do not depend on (m, σ) and are summed once; Σωz² = Σωy² + Σω). The unconstrained
+   * minimum p₀ = M⁻¹v comes from the adjugate; when it violates constraints, the optimum for an
+   * active set A follows in closed form from the same M⁻¹: λ = (G_A M⁻¹ G_Aᵀ)⁻¹ (G_A p₀ − h_A),
+   * p = p₀ − M⁻¹ G_Aᵀ λ, a 1×1 to 3×3 system, taken when λ ≥ 0 and p is feasible (the KKT
+   * conditions, which only the optimum of this strictly convex problem meets). Only a numerically
+   * singular M falls back to elimination on the full KKT system.
    */
   double inner(double m, double sigma) {
-    double s1 = 0;
     double sy = 0;
     double sz = 0;
     double syy = 0;
     double syz = 0;
-    double sw = 0;
     double syw = 0;
     double szw = 0;
     double inv = 1.0 / sigma;
@@ -252,19 +275,81 @@ final class SviCalibration {
       double zi = Math.sqrt(yi * yi + 1.0);
       y[i] = yi;
       z[i] = zi;
-      double o = omega[i];
-      double oy = o * yi;
-      double oz = o * zi;
-      s1 += o;
+      double oy = omega[i] * yi;
+      double oz = omega[i] * zi;
+      double ow = omegaW[i];
       sy += oy;
       sz += oz;
       syy += oy * yi;
       syz += oy * zi;
-      sw += o * w[i];
-      syw += oy * w[i];
-      szw += oz * w[i];
+      syw += ow * yi;
+      szw += ow * zi;
     }
+    double s1 = sumOmega;
+    double sw = sumOmegaW;
     double szz = syy + s1;
+    h[2] = 4.0 * sigma;
+    h[3] = 4.0 * sigma;
+    double tolerance = 1e-12 * (wMax + 4.0 * sigma);
+
+    // Unconstrained minimum first (the usual case near the optimum): M p = v by the adjugate.
+    double c00 = syy * szz - syz * syz;
+    double c01 = syz * sz - sy * szz;
+    double c02 = sy * syz - syy * sz;
+    double det = s1 * c00 + sy * c01 + sz * c02;
+    if (Math.abs(det) > 1e-13 * Math.abs(s1 * syy * szz)) {
+      double invDet = 1.0 / det;
+      double i00 = c00 * invDet;
+      double i01 = c01 * invDet;
+      double i02 = c02 * invDet;
+      double i11 = (s1 * szz - sz * sz) * invDet;
+      double i12 = (sy * sz - s1 * syz) * invDet;
+      double i22 = (s1 * syy - sy * sy) * invDet;
+      double p0 = i00 * sw + i01 * syw + i02 * szw;
+      double p1 = i01 * sw + i11 * syw + i12 * szw;
+      double p2 = i02 * sw + i12 * syw + i22 * szw;
+      candidate[0] = p0;
+      candidate[1] = p1;
+      candidate[2] = p2;
+      int violated = violations(tolerance);
+      if (violated == 0) {
+        best[0] = p0;
+        best[1] = p1;
+        best[2] = p2;
+        return residual(best);
+      }
+      // u_r = M⁻¹ g_r and r_r = g_r·p₀ − h_r for every constraint row.
+      for (int r = 0; r < G.length; r++) {
+        double[] g = G[r];
+        double[] u = minvG[r];
+        u[0] = i00 * g[0] + i01 * g[1] + i02 * g[2];
+        u[1] = i01 * g[0] + i11 * g[1] + i12 * g[2];
+        u[2] = i02 * g[0] + i12 * g[1] + i22 * g[2];
+        excess[r] = g[0] * p0 + g[1] * p1 + g[2] * p2 - h[r];
+      }
+      double multiplierTolerance = -1e-12 * (Math.abs(sw) + 1e-300);
+      // The optimal active set of the last solve first: along a search the optimum of nearby (m, σ)
+      // usually has the same one. Any order of trying sets is correct, since a set is taken only when
+      // it satisfies the KKT conditions (for this convex problem, only the optimum does).
+      if (lastOptimal != null
+          && closedForm(lastOptimal, p0, p1, p2, tolerance, multiplierTolerance)) {
+        return residual(best);
+      }
+      // The optimal active set contains a constraint the unconstrained minimum violates: try those
+      // sets first, then the others.
+      for (int pass = 0; pass < 2; pass++) {
+        for (int i = 0; i < ACTIVE_SETS.length; i++) {
+          boolean meets = (ACTIVE_MASKS[i] & violated) != 0;
+          if (meets == (pass == 0)
+              && closedForm(ACTIVE_SETS[i], p0, p1, p2, tolerance, multiplierTolerance)) {
+            lastOptimal = ACTIVE_SETS[i];
+            return residual(best);
+          }
+        }
+      }
+      // Not reached for a well-conditioned M (some active set is optimal); rounding at the edge
+      // of the determinant test: the general search below.
+    }
     mat[0][0] = s1;
     mat[0][1] = sy;
     mat[0][2] = sz;
@@ -277,59 +362,84 @@ final class SviCalibration {
     rhs[0] = sw;
     rhs[1] = syw;
     rhs[2] = szw;
-    h[2] = 4.0 * sigma;
-    h[3] = 4.0 * sigma;
-    double tolerance = 1e-12 * (wMax + 4.0 * sigma);
-
-    // Unconstrained minimum first (the usual case near the optimum): M p = v by Cramer's rule.
-    double c00 = syy * szz - syz * syz;
-    double c01 = syz * sz - sy * szz;
-    double c02 = sy * syz - syy * sz;
-    double det = s1 * c00 + sy * c01 + sz * c02;
-    if (Math.abs(det) > 1e-13 * Math.abs(s1 * syy * szz)) {
-      double c11 = s1 * szz - sz * sz;
-      double c12 = sy * sz - s1 * syz;
-      double c22 = s1 * syy - sy * sy;
-      double invDet = 1.0 / det;
-      candidate[0] = (c00 * sw + c01 * syw + c02 * szw) * invDet;
-      candidate[1] = (c01 * sw + c11 * syw + c12 * szw) * invDet;
-      candidate[2] = (c02 * sw + c12 * syw + c22 * szw) * invDet;
-      int violated = violations(tolerance);
-      if (violated == 0) {
-        System.arraycopy(candidate, 0, best, 0, 3);
-        return residual(candidate);
-      }
-      // The optimal active set of the last solve first: along a search the optimum of nearby (m, σ)
-      // usually has the same one. Any order of trying sets is correct, since a set is taken only when
-      // it satisfies the KKT conditions (for this convex problem, only the optimum does).
-      if (lastOptimal != null) {
-        double hinted = tryActiveSet(lastOptimal, tolerance);
-        if (hinted < Double.POSITIVE_INFINITY) {
-          return hinted;
-        }
-      }
-      // The optimal active set contains a constraint the unconstrained minimum violates: try those
-      // sets first.
-      double value = activeSets(violated, true, tolerance);
-      if (value < Double.POSITIVE_INFINITY) {
-        return value;
-      }
-    }
     return activeSets(0, false, tolerance);
   }
 
-  /** The objective with the constraints of {@code set} active if that satisfies the KKT conditions, else +∞. */
-  private double tryActiveSet(int[] set, double tolerance) {
-    if (!solveKkt(mat, rhs, set) || violations(tolerance) != 0) {
-      return Double.POSITIVE_INFINITY;
-    }
-    for (int j = 0; j < set.length; j++) {
-      if (!(solution[3 + j] >= -1e-12 * (Math.abs(rhs[0]) + 1e-300))) {
-        return Double.POSITIVE_INFINITY;
+  /**
+   * The minimum with the constraints of {@code set} held as equalities, from M⁻¹ ({@link #minvG})
+   * and the unconstrained minimum p₀; if it satisfies the KKT conditions it is left in {@link #best}
+   * and this returns true.
+   */
+  private boolean closedForm(int[] set, double p0, double p1, double p2, double tolerance,
+      double multiplierTolerance) {
+    double l0;
+    double l1 = 0;
+    double l2 = 0;
+    double[] u0 = minvG[set[0]];
+    double[] u1 = u0;
+    double[] u2 = u0;
+    if (set.length == 1) {
+      double s00 = dot(G[set[0]], u0);
+      if (!(s00 > 0)) {
+        return false;
       }
+      l0 = excess[set[0]] / s00;
+    } else if (set.length == 2) {
+      u1 = minvG[set[1]];
+      double s00 = dot(G[set[0]], u0);
+      double s01 = dot(G[set[0]], u1);
+      double s11 = dot(G[set[1]], u1);
+      double d = s00 * s11 - s01 * s01;
+      if (!(d > 1e-12 * s00 * s11)) {
+        return false;
+      }
+      double r0 = excess[set[0]];
+      double r1 = excess[set[1]];
+      l0 = (s11 * r0 - s01 * r1) / d;
+      l1 = (s00 * r1 - s01 * r0) / d;
+    } else {
+      u1 = minvG[set[1]];
+      u2 = minvG[set[2]];
+      double s00 = dot(G[set[0]], u0);
+      double s01 = dot(G[set[0]], u1);
+      double s02 = dot(G[set[0]], u2);
+      double s11 = dot(G[set[1]], u1);
+      double s12 = dot(G[set[1]], u2);
+      double s22 = dot(G[set[2]], u2);
+      double a00 = s11 * s22 - s12 * s12;
+      double a01 = s12 * s02 - s01 * s22;
+      double a02 = s01 * s12 - s11 * s02;
+      double d = s00 * a00 + s01 * a01 + s02 * a02;
+      if (!(d > 1e-12 * s00 * s11 * s22)) {
+        return false;
+      }
+      double a11 = s00 * s22 - s02 * s02;
+      double a12 = s01 * s02 - s00 * s12;
+      double a22 = s00 * s11 - s01 * s01;
+      double r0 = excess[set[0]];
+      double r1 = excess[set[1]];
+      double r2 = excess[set[2]];
+      l0 = (a00 * r0 + a01 * r1 + a02 * r2) / d;
+      l1 = (a01 * r0 + a11 * r1 + a12 * r2) / d;
+      l2 = (a02 * r0 + a12 * r1 + a22 * r2) / d;
     }
-    System.arraycopy(candidate, 0, best, 0, 3);
-    return residual(candidate);
+    if (!(l0 >= multiplierTolerance && l1 >= multiplierTolerance && l2 >= multiplierTolerance)) {
+      return false;
+    }
+    candidate[0] = p0 - l0 * u0[0] - l1 * u1[0] - l2 * u2[0];
+    candidate[1] = p1 - l0 * u0[1] - l1 * u1[1] - l2 * u2[1];
+    candidate[2] = p2 - l0 * u0[2] - l1 * u1[2] - l2 * u2[2];
+    if (violations(tolerance) != 0) {
+      return false;
+    }
+    best[0] = candidate[0];
+    best[1] = candidate[1];
+    best[2] = candidate[2];
+    return true;
+  }
+
+  private static double dot(double[] g, double[] u) {
+    return g[0] * u[0] + g[1] * u[1] + g[2] * u[2];
   }
 
   /** Bit mask of the constraints that {@link #candidate} violates. */
@@ -449,6 +559,16 @@ final class SviCalibration {
       }
     }
     return true;
+  }
+
+  private static int[] masks(int[][] sets) {
+    int[] masks = new int[sets.length];
+    for (int i = 0; i < sets.length; i++) {
+      for (int c : sets[i]) {
+        masks[i] |= 1 << c;
+      }
+    }
+    return masks;
   }
 
   /** All non-empty subsets of the 7 constraints of size up to 3, smallest first. */
