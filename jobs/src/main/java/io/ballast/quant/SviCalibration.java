@@ -27,7 +27,14 @@ final class SviCalibration {
   private static final double TOLERANCE = 1e-8;
   /** The warm start converges as tightly as the search from scratch, so both find the same optimum. */
   private static final double WARM_TOLERANCE = TOLERANCE;
-  /** The warm start's simplex: steps in m (times the strike range R) and in ln σ. */
+  /** Newton's first difference spacing, its least, and its iterations (m in units of R, and ln σ). */
+  private static final double NEWTON_FIRST_SPACING = 1e-3;
+  private static final double NEWTON_MIN_SPACING = 1e-6;
+  private static final int NEWTON_ITERATIONS = 8;
+  /** Newton stops after a step shorter than this; longer than {@link #NEWTON_MAX_STEP} it gives up. */
+  private static final double NEWTON_TOLERANCE = 1e-8;
+  private static final double NEWTON_MAX_STEP = 0.1;
+  /** The fallback simplex of the warm start: steps in m (times the strike range R) and in ln σ. */
   private static final double WARM_STEP_M = 0.01;
   private static final double WARM_STEP_LOG_SIGMA = 0.05;
 
@@ -124,14 +131,85 @@ final class SviCalibration {
   }
 
   /**
-   * The search from a known good (m, σ), normally the previous fit of the same expiry: one round of
-   * Nelder–Mead with a small simplex around it, no grid. A local search; the caller decides whether
-   * to trust it (see {@link #atBound()}).
+   * The search from a known good (m, σ), normally the previous fit of the same expiry, no grid: Newton
+   * steps on the outer objective in (m/R, ln σ) with central-difference derivatives ({@link #newton}),
+   * which converge quadratically from a start that close; if a step fails (the objective not convex
+   * there, a step too long or not downhill, the box reached), one round of Nelder–Mead with a small
+   * simplex around the best point so far, as the warm start always did. A local search; the caller
+   * decides whether to trust it (see {@link #atBound()}).
    */
   SviParameters calibrateFrom(double m0, double sigma0) {
     double[] point = {clamp(m0, mMin, mMax), clamp(Math.log(sigma0), logSigmaMin, logSigmaMax)};
-    nelderMead(point, WARM_STEP_M * range, WARM_STEP_LOG_SIGMA, WARM_TOLERANCE);
+    if (!newton(point)) {
+      nelderMead(point, WARM_STEP_M * range, WARM_STEP_LOG_SIGMA, WARM_TOLERANCE);
+    }
     return parametersAt(point);
+  }
+
+  /**
+   * Newton's method on f(m, ln σ) from {@code point}, with the gradient and Hessian from five
+   * evaluations around the current point (central differences, and one more for the mixed term)
+   * at a spacing that shrinks with the last step. Each step must lower f. Returns true when a step
+   * shorter than {@link #NEWTON_TOLERANCE} (m in units of R, and ln σ) was taken — its error is
+   * then of the order of its square, far inside Nelder–Mead's {@link #TOLERANCE} — leaving the
+   * result in {@code point}; otherwise false, with the best point so far in {@code point}.
+   */
+  private boolean newton(double[] point) {
+    double m = point[0];
+    double l = point[1];
+    double f0 = objective(m, l);
+    double h = NEWTON_FIRST_SPACING;
+    for (int iteration = 0; iteration < NEWTON_ITERATIONS; iteration++) {
+      double hm = h * range;
+      if (!(m - hm > mMin && m + hm < mMax && l - h > logSigmaMin && l + h < logSigmaMax)) {
+        break;
+      }
+      double fmp = objective(m + hm, l);
+      double fmm = objective(m - hm, l);
+      double flp = objective(m, l + h);
+      double flm = objective(m, l - h);
+      double fpp = objective(m + hm, l + h);
+      double g1 = (fmp - fmm) / (2 * h);
+      double g2 = (flp - flm) / (2 * h);
+      double h11 = (fmp - 2 * f0 + fmm) / (h * h);
+      double h22 = (flp - 2 * f0 + flm) / (h * h);
+      double h12 = (fpp - fmp - flp + f0) / (h * h);
+      double det = h11 * h22 - h12 * h12;
+      if (!(h11 > 0 && det > 0)) {
+        break;
+      }
+      double s1 = -(h22 * g1 - h12 * g2) / det;
+      double s2 = -(h11 * g2 - h12 * g1) / det;
+      double step = Math.max(Math.abs(s1), Math.abs(s2));
+      double nm = m + s1 * range;
+      double nl = l + s2;
+      if (!(step <= NEWTON_MAX_STEP && nm > mMin && nm < mMax && nl > logSigmaMin
+          && nl < logSigmaMax)) {
+        break;
+      }
+      double fn = objective(nm, nl);
+      if (!(fn <= f0)) {
+        // Not downhill: converged to rounding if the step was already tiny, else a failure.
+        if (step < NEWTON_TOLERANCE) {
+          point[0] = m;
+          point[1] = l;
+          return true;
+        }
+        break;
+      }
+      m = nm;
+      l = nl;
+      f0 = fn;
+      if (step < NEWTON_TOLERANCE) {
+        point[0] = m;
+        point[1] = l;
+        return true;
+      }
+      h = Math.max(NEWTON_MIN_SPACING, Math.min(NEWTON_FIRST_SPACING, 0.5 * step));
+    }
+    point[0] = m;
+    point[1] = l;
+    return false;
   }
 
   /** Whether the last result of {@link #calibrate()} or {@link #calibrateFrom} lies on the search box. */
