@@ -2,8 +2,9 @@ package io.ballast.quant;
 
 /**
  * The raw SVI calibration behind {@link SmileFitter}: an exact inner quadratic program in (a, d, c)
- * for fixed (m, σ) and a Nelder–Mead search over (m, ln σ). One instance per fit (it holds scratch
- * arrays); not thread-safe.
+ * for fixed (m, σ), solved in closed form from the normal equations ({@link #inner}), and an outer
+ * search over (m, ln σ): a grid and Nelder–Mead from scratch, Newton steps from a warm start. One
+ * instance per fit (it holds scratch arrays, so an evaluation allocates nothing); not thread-safe.
  */
 final class SviCalibration {
 
