@@ -54,10 +54,11 @@ final class SviCalibration {
 
   // scratch for the inner problem
   private final double[] h = {0, 0, 0, 0, 0, 0, 0};
-  private final double[][] mat = new double[3][3];
-  private final double[] rhs = new double[3];
-  private final double[][] kkt = new double[6][7];
-  private final double[] solution = new double[6];
+  // scratch of the general KKT elimination, needed only for a singular M: made on first use
+  private double[][] mat;
+  private double[] rhs;
+  private double[][] kkt;
+  private double[] solution;
   private final double[] candidate = new double[3];
   private final double[] best = new double[3];
   /** M⁻¹ g_r for each constraint row r, and g_r·p₀ − h_r, of the current inner solve. */
@@ -429,6 +430,12 @@ final class SviCalibration {
       // Not reached for a well-conditioned M (some active set is optimal); rounding at the edge
       // of the determinant test: the general search below.
     }
+    if (mat == null) {
+      mat = new double[3][3];
+      rhs = new double[3];
+      kkt = new double[6][7];
+      solution = new double[6];
+    }
     mat[0][0] = s1;
     mat[0][1] = sy;
     mat[0][2] = sz;
@@ -521,17 +528,22 @@ final class SviCalibration {
     return g[0] * u[0] + g[1] * u[1] + g[2] * u[2];
   }
 
-  /** Bit mask of the constraints that {@link #candidate} violates. */
+  /** Bit mask of the constraints that {@link #candidate} violates (the rows of {@link #G}). */
   private int violations(double tolerance) {
+    double a = candidate[0];
+    double d = candidate[1];
+    double c = candidate[2];
     int mask = 0;
-    for (int r = 0; r < G.length; r++) {
-      double g = G[r][0] * candidate[0] + G[r][1] * candidate[1] + G[r][2] * candidate[2];
-      if (g > h[r] + tolerance) {
-        mask |= 1 << r;
-      }
-    }
+    mask |= d - c > tolerance ? 1 : 0;
+    mask |= -d - c > tolerance ? 1 << 1 : 0;
+    mask |= c + d > h[2] + tolerance ? 1 << 2 : 0;
+    mask |= c - d > h[3] + tolerance ? 1 << 3 : 0;
+    mask |= -a + d - c > tolerance ? 1 << 4 : 0;
+    mask |= -a - d - c > tolerance ? 1 << 5 : 0;
+    mask |= a > h[6] + tolerance ? 1 << 6 : 0;
     return mask;
   }
+
 
   /**
    * Tries the active sets (those meeting {@code mask} if {@code onlyMasked}) until one satisfies the
