@@ -26,7 +26,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * re-quoted (0.1 vol point noise), each fit warm-started from the previous step's fit.
  * {@code ballastSviWarmFit20} runs {@code SmileFitter}; {@code referenceSviWarmFit20} runs the
  * calibration as it was before the closed-form inner solve ({@link ReferenceSviFit}), on the same
- * inputs and warm starts, so that one run compares them.
+ * inputs and warm starts, so that one run compares them ({@code referenceSviFit20}: the same for
+ * the fit from scratch).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -108,6 +109,12 @@ public class SviFitBenchmark {
   @Benchmark
   public Smile ballastSviFit20() {
     return SmileFitter.fit(FORWARD, TAU, strikes, vols, null, STRIKES);
+  }
+
+  /** The fit from scratch of {@link #ballastSviFit20} by {@link ReferenceSviFit}. */
+  @Benchmark
+  public Smile referenceSviFit20() {
+    return ReferenceSviFit.fit(FORWARD, TAU, strikes, vols, STRIKES, null);
   }
 
   @Benchmark
