@@ -66,7 +66,7 @@ public final class BenchmarkMain {
     Result<?> before = scores.get("SviFitBenchmark.referenceSviWarmFit20");
     if (warm != null && before != null) {
       System.out.printf(Locale.ROOT, "SVI refit before the closed-form inner solve and Newton warm"
-          + " start (ReferenceSviFit): %s ns/op, %.1f× the time of the current one%n",
+          + " start (ReferenceSviCalibration): %s ns/op, %.1f× the time of the current one%n",
           format(before), before.getScore() / warm.getScore());
     }
     if (!Boolean.getBoolean("ballast.noPaired")) {

@@ -1,5 +1,6 @@
 package io.ballast.bench;
 
+import io.ballast.quant.ReferenceSviCalibration;
 import io.ballast.quant.Smile;
 import io.ballast.quant.SmileFitter;
 import io.ballast.quant.SviParameters;
@@ -25,7 +26,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * smiles whose parameters and forward drift a little from one to the next and where two strikes are
  * re-quoted (0.1 vol point noise), each fit warm-started from the previous step's fit.
  * {@code ballastSviWarmFit20} runs {@code SmileFitter}; {@code referenceSviWarmFit20} runs the
- * calibration as it was before the closed-form inner solve ({@link ReferenceSviFit}), on the same
+ * calibration as it was before the closed-form inner solve ({@link ReferenceSviCalibration}), on the same
  * inputs and warm starts, so that one run compares them ({@code referenceSviFit20}: the same for
  * the fit from scratch).
  */
@@ -111,10 +112,10 @@ public class SviFitBenchmark {
     return SmileFitter.fit(FORWARD, TAU, strikes, vols, null, STRIKES);
   }
 
-  /** The fit from scratch of {@link #ballastSviFit20} by {@link ReferenceSviFit}. */
+  /** The fit from scratch of {@link #ballastSviFit20} by {@link ReferenceSviCalibration}. */
   @Benchmark
-  public Smile referenceSviFit20() {
-    return ReferenceSviFit.fit(FORWARD, TAU, strikes, vols, STRIKES, null);
+  public ReferenceSviCalibration.Fit referenceSviFit20() {
+    return ReferenceSviCalibration.fit(FORWARD, TAU, strikes, vols, STRIKES, null);
   }
 
   @Benchmark
@@ -126,9 +127,9 @@ public class SviFitBenchmark {
   }
 
   @Benchmark
-  public Smile referenceSviWarmFit20() {
+  public ReferenceSviCalibration.Fit referenceSviWarmFit20() {
     int i = next;
     next = (i + 1) % STEPS;
-    return ReferenceSviFit.fit(seqForward[i], TAU, seqStrikes[i], seqVols[i], STRIKES, seqStart[i]);
+    return ReferenceSviCalibration.fit(seqForward[i], TAU, seqStrikes[i], seqVols[i], STRIKES, seqStart[i]);
   }
 }

@@ -6,7 +6,7 @@ package io.ballast.quant;
  * worse than ({@link SviWarmSequenceTest}). {@link #fit} repeats what {@link SmileFitter#fit} did
  * around it for five strikes or more.
  */
-final class ReferenceSviCalibration {
+public final class ReferenceSviCalibration {
 
   /** Constraint rows G·(a, d, c) ≤ h; see {@link SmileFitter} for their meaning. */
   private static final double[][] G = {
@@ -476,11 +476,11 @@ final class ReferenceSviCalibration {
   }
 
   /** An old-algorithm SVI fit: its parameters, rmse (in vol) and objective evaluations. */
-  record Fit(SviParameters svi, double rmse, int evaluations, boolean warmRejected) {
+  public record Fit(SviParameters svi, double rmse, int evaluations, boolean warmRejected) {
   }
 
   /** What {@link SmileFitter#fit} did before, for n ≥ 5 strikes and equal weights. */
-  static Fit fit(double forward, double tau, double[] strikes, double[] vols, int n,
+  public static Fit fit(double forward, double tau, double[] strikes, double[] vols, int n,
       SmileFitter.WarmStart start) {
     double[] k = new double[n];
     double[] w = new double[n];
