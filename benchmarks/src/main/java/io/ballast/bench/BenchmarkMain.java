@@ -62,6 +62,14 @@ public final class BenchmarkMain {
         String.format(Locale.ROOT, "Δ ≤ %.0e rel.", max(accuracy.greekDifference)));
     row(scores, "price", "GreeksBenchmark.ballastPrice", "GreeksBenchmark.strataPrice", "");
     row(scores, "SVI fit, 20 strikes", "SviFitBenchmark.ballastSviFit20", null, "");
+    row(scores, "SVI refit (warm), 20", "SviFitBenchmark.ballastSviWarmFit20", null, "");
+    Result<?> warm = scores.get("SviFitBenchmark.ballastSviWarmFit20");
+    Result<?> before = scores.get("SviFitBenchmark.referenceSviWarmFit20");
+    if (warm != null && before != null) {
+      System.out.printf(Locale.ROOT, "SVI refit before the closed-form inner solve and Newton warm"
+          + " start (ReferenceSviCalibration): %s ns/op, %.1f× the time of the current one%n",
+          format(before), before.getScore() / warm.getScore());
+    }
     if (scores.keySet().stream().anyMatch(k -> k.startsWith("NetworkSerializerBenchmark."))) {
       int[] size = NetworkSerializerBenchmark.sizes();
       System.out.println();

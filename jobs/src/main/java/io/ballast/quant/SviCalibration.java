@@ -2,8 +2,9 @@ package io.ballast.quant;
 
 /**
  * The raw SVI calibration behind {@link SmileFitter}: an exact inner quadratic program in (a, d, c)
- * for fixed (m, σ) and a Nelder–Mead search over (m, ln σ). One instance per fit (it holds scratch
- * arrays); not thread-safe.
+ * for fixed (m, σ), solved in closed form from the normal equations ({@link #inner}), and an outer
+ * search over (m, ln σ): a grid and Nelder–Mead from scratch, Newton steps from a warm start. One
+ * instance per fit (it holds scratch arrays, so an evaluation allocates nothing); not thread-safe.
  */
 final class SviCalibration {
 
@@ -18,6 +19,8 @@ final class SviCalibration {
       {1, 0, 0}, // a ≤ max w
   };
   private static final int[][] ACTIVE_SETS = activeSets();
+  /** Bit mask of each of {@link #ACTIVE_SETS}. */
+  private static final int[] ACTIVE_MASKS = masks(ACTIVE_SETS);
 
   private static final int GRID = 6;
   private static final int MAX_EVALUATIONS = 400;
@@ -25,7 +28,14 @@ final class SviCalibration {
   private static final double TOLERANCE = 1e-8;
   /** The warm start converges as tightly as the search from scratch, so both find the same optimum. */
   private static final double WARM_TOLERANCE = TOLERANCE;
-  /** The warm start's simplex: steps in m (times the strike range R) and in ln σ. */
+  /** Newton's first difference spacing, its least, and its iterations (m in units of R, and ln σ). */
+  private static final double NEWTON_FIRST_SPACING = 1e-3;
+  private static final double NEWTON_MIN_SPACING = 1e-6;
+  private static final int NEWTON_ITERATIONS = 8;
+  /** Newton stops after a step shorter than this; longer than {@link #NEWTON_MAX_STEP} it gives up. */
+  private static final double NEWTON_TOLERANCE = 1e-8;
+  private static final double NEWTON_MAX_STEP = 0.1;
+  /** The fallback simplex of the warm start: steps in m (times the strike range R) and in ln σ. */
   private static final double WARM_STEP_M = 0.01;
   private static final double WARM_STEP_LOG_SIGMA = 0.05;
 
@@ -44,12 +54,20 @@ final class SviCalibration {
 
   // scratch for the inner problem
   private final double[] h = {0, 0, 0, 0, 0, 0, 0};
-  private final double[][] mat = new double[3][3];
-  private final double[] rhs = new double[3];
-  private final double[][] kkt = new double[6][7];
-  private final double[] solution = new double[6];
+  // scratch of the general KKT elimination, needed only for a singular M: made on first use
+  private double[][] mat;
+  private double[] rhs;
+  private double[][] kkt;
+  private double[] solution;
   private final double[] candidate = new double[3];
   private final double[] best = new double[3];
+  /** M⁻¹ g_r for each constraint row r, and g_r·p₀ − h_r, of the current inner solve. */
+  private final double[][] minvG = new double[7][3];
+  private final double[] excess = new double[7];
+  /** ωᵢwᵢ, Σωᵢ and Σωᵢwᵢ: the parts of the normal equations that do not depend on (m, σ). */
+  private final double[] omegaW;
+  private final double sumOmega;
+  private final double sumOmegaW;
 
   private int evaluations;
   private boolean atBound;
@@ -66,12 +84,20 @@ final class SviCalibration {
     double lo = Double.POSITIVE_INFINITY;
     double hi = Double.NEGATIVE_INFINITY;
     double top = 0;
+    this.omegaW = new double[n];
+    double s1 = 0;
+    double sw = 0;
     for (int i = 0; i < n; i++) {
+      omegaW[i] = omega[i] * w[i];
+      s1 += omega[i];
+      sw += omegaW[i];
       lo = Math.min(lo, k[i]);
       hi = Math.max(hi, k[i]);
       top = Math.max(top, w[i]);
     }
     this.wMax = top;
+    this.sumOmega = s1;
+    this.sumOmegaW = sw;
     this.range = Math.max(hi - lo, 1e-3);
     this.mMin = lo - range;
     this.mMax = hi + range;
@@ -107,14 +133,85 @@ final class SviCalibration {
   }
 
   /**
-   * The search from a known good (m, σ), normally the previous fit of the same expiry: one round of
-   * Nelder–Mead with a small simplex around it, no grid. A local search; the caller decides whether
-   * to trust it (see {@link #atBound()}).
+   * The search from a known good (m, σ), normally the previous fit of the same expiry, no grid: Newton
+   * steps on the outer objective in (m/R, ln σ) with central-difference derivatives ({@link #newton}),
+   * which converge quadratically from a start that close; if a step fails (the objective not convex
+   * there, a step too long or not downhill, the box reached), one round of Nelder–Mead with a small
+   * simplex around the best point so far, as the warm start always did. A local search; the caller
+   * decides whether to trust it (see {@link #atBound()}).
    */
   SviParameters calibrateFrom(double m0, double sigma0) {
     double[] point = {clamp(m0, mMin, mMax), clamp(Math.log(sigma0), logSigmaMin, logSigmaMax)};
-    nelderMead(point, WARM_STEP_M * range, WARM_STEP_LOG_SIGMA, WARM_TOLERANCE);
+    if (!newton(point)) {
+      nelderMead(point, WARM_STEP_M * range, WARM_STEP_LOG_SIGMA, WARM_TOLERANCE);
+    }
     return parametersAt(point);
+  }
+
+  /**
+   * Newton's method on f(m, ln σ) from {@code point}, with the gradient and Hessian from five
+   * evaluations around the current point (central differences, and one more for the mixed term)
+   * at a spacing that shrinks with the last step. Each step must lower f. Returns true when a step
+   * shorter than {@link #NEWTON_TOLERANCE} (m in units of R, and ln σ) was taken — its error is
+   * then of the order of its square, far inside Nelder–Mead's {@link #TOLERANCE} — leaving the
+   * result in {@code point}; otherwise false, with the best point so far in {@code point}.
+   */
+  private boolean newton(double[] point) {
+    double m = point[0];
+    double l = point[1];
+    double f0 = objective(m, l);
+    double h = NEWTON_FIRST_SPACING;
+    for (int iteration = 0; iteration < NEWTON_ITERATIONS; iteration++) {
+      double hm = h * range;
+      if (!(m - hm > mMin && m + hm < mMax && l - h > logSigmaMin && l + h < logSigmaMax)) {
+        break;
+      }
+      double fmp = objective(m + hm, l);
+      double fmm = objective(m - hm, l);
+      double flp = objective(m, l + h);
+      double flm = objective(m, l - h);
+      double fpp = objective(m + hm, l + h);
+      double g1 = (fmp - fmm) / (2 * h);
+      double g2 = (flp - flm) / (2 * h);
+      double h11 = (fmp - 2 * f0 + fmm) / (h * h);
+      double h22 = (flp - 2 * f0 + flm) / (h * h);
+      double h12 = (fpp - fmp - flp + f0) / (h * h);
+      double det = h11 * h22 - h12 * h12;
+      if (!(h11 > 0 && det > 0)) {
+        break;
+      }
+      double s1 = -(h22 * g1 - h12 * g2) / det;
+      double s2 = -(h11 * g2 - h12 * g1) / det;
+      double step = Math.max(Math.abs(s1), Math.abs(s2));
+      double nm = m + s1 * range;
+      double nl = l + s2;
+      if (!(step <= NEWTON_MAX_STEP && nm > mMin && nm < mMax && nl > logSigmaMin
+          && nl < logSigmaMax)) {
+        break;
+      }
+      double fn = objective(nm, nl);
+      if (!(fn <= f0)) {
+        // Not downhill: converged to rounding if the step was already tiny, else a failure.
+        if (step < NEWTON_TOLERANCE) {
+          point[0] = m;
+          point[1] = l;
+          return true;
+        }
+        break;
+      }
+      m = nm;
+      l = nl;
+      f0 = fn;
+      if (step < NEWTON_TOLERANCE) {
+        point[0] = m;
+        point[1] = l;
+        return true;
+      }
+      h = Math.max(NEWTON_MIN_SPACING, Math.min(NEWTON_FIRST_SPACING, 0.5 * step));
+    }
+    point[0] = m;
+    point[1] = l;
+    return false;
   }
 
   /** Whether the last result of {@link #calibrate()} or {@link #calibrateFrom} lies on the search box. */
@@ -236,14 +333,20 @@ final class SviCalibration {
   /**
    * The best (a, d, c) for fixed (m, σ), left in {@link #best}; returns the objective
    * Σ ω (a + d y + c z − w)².
+   *
+   * <p>One pass over the points builds the normal equations M p = v (M's (a, a) entry Σω and v's a
+   * entry Σωw do not depend on (m, σ) and are summed once; Σωz² = Σωy² + Σω). The unconstrained
+   * minimum p₀ = M⁻¹v comes from the adjugate; when it violates constraints, the optimum for an
+   * active set A follows in closed form from the same M⁻¹: λ = (G_A M⁻¹ G_Aᵀ)⁻¹ (G_A p₀ − h_A),
+   * p = p₀ − M⁻¹ G_Aᵀ λ, a 1×1 to 3×3 system, taken when λ ≥ 0 and p is feasible (the KKT
+   * conditions, which only the optimum of this strictly convex problem meets). Only a numerically
+   * singular M falls back to elimination on the full KKT system.
    */
   double inner(double m, double sigma) {
-    double s1 = 0;
     double sy = 0;
     double sz = 0;
     double syy = 0;
     double syz = 0;
-    double sw = 0;
     double syw = 0;
     double szw = 0;
     double inv = 1.0 / sigma;
@@ -252,19 +355,87 @@ final class SviCalibration {
       double zi = Math.sqrt(yi * yi + 1.0);
       y[i] = yi;
       z[i] = zi;
-      double o = omega[i];
-      double oy = o * yi;
-      double oz = o * zi;
-      s1 += o;
+      double oy = omega[i] * yi;
+      double oz = omega[i] * zi;
+      double ow = omegaW[i];
       sy += oy;
       sz += oz;
       syy += oy * yi;
       syz += oy * zi;
-      sw += o * w[i];
-      syw += oy * w[i];
-      szw += oz * w[i];
+      syw += ow * yi;
+      szw += ow * zi;
     }
+    double s1 = sumOmega;
+    double sw = sumOmegaW;
     double szz = syy + s1;
+    h[2] = 4.0 * sigma;
+    h[3] = 4.0 * sigma;
+    double tolerance = 1e-12 * (wMax + 4.0 * sigma);
+
+    // Unconstrained minimum first (the usual case near the optimum): M p = v by the adjugate.
+    double c00 = syy * szz - syz * syz;
+    double c01 = syz * sz - sy * szz;
+    double c02 = sy * syz - syy * sz;
+    double det = s1 * c00 + sy * c01 + sz * c02;
+    if (Math.abs(det) > 1e-13 * Math.abs(s1 * syy * szz)) {
+      double invDet = 1.0 / det;
+      double i00 = c00 * invDet;
+      double i01 = c01 * invDet;
+      double i02 = c02 * invDet;
+      double i11 = (s1 * szz - sz * sz) * invDet;
+      double i12 = (sy * sz - s1 * syz) * invDet;
+      double i22 = (s1 * syy - sy * sy) * invDet;
+      double p0 = i00 * sw + i01 * syw + i02 * szw;
+      double p1 = i01 * sw + i11 * syw + i12 * szw;
+      double p2 = i02 * sw + i12 * syw + i22 * szw;
+      candidate[0] = p0;
+      candidate[1] = p1;
+      candidate[2] = p2;
+      int violated = violations(tolerance);
+      if (violated == 0) {
+        best[0] = p0;
+        best[1] = p1;
+        best[2] = p2;
+        return residual(best);
+      }
+      // u_r = M⁻¹ g_r and r_r = g_r·p₀ − h_r for every constraint row.
+      for (int r = 0; r < G.length; r++) {
+        double[] g = G[r];
+        double[] u = minvG[r];
+        u[0] = i00 * g[0] + i01 * g[1] + i02 * g[2];
+        u[1] = i01 * g[0] + i11 * g[1] + i12 * g[2];
+        u[2] = i02 * g[0] + i12 * g[1] + i22 * g[2];
+        excess[r] = g[0] * p0 + g[1] * p1 + g[2] * p2 - h[r];
+      }
+      double multiplierTolerance = -1e-12 * (Math.abs(sw) + 1e-300);
+      // The optimal active set of the last solve first: along a search the optimum of nearby (m, σ)
+      // usually has the same one. Any order of trying sets is correct, since a set is taken only when
+      // it satisfies the KKT conditions (for this convex problem, only the optimum does).
+      if (lastOptimal != null
+          && closedForm(lastOptimal, p0, p1, p2, tolerance, multiplierTolerance)) {
+        return residual(best);
+      }
+      // The optimal active set contains a constraint the unconstrained minimum violates: try those
+      // sets first, then the others.
+      for (int pass = 0; pass < 2; pass++) {
+        for (int i = 0; i < ACTIVE_SETS.length; i++) {
+          boolean meets = (ACTIVE_MASKS[i] & violated) != 0;
+          if (meets == (pass == 0)
+              && closedForm(ACTIVE_SETS[i], p0, p1, p2, tolerance, multiplierTolerance)) {
+            lastOptimal = ACTIVE_SETS[i];
+            return residual(best);
+          }
+        }
+      }
+      // Not reached for a well-conditioned M (some active set is optimal); rounding at the edge
+      // of the determinant test: the general search below.
+    }
+    if (mat == null) {
+      mat = new double[3][3];
+      rhs = new double[3];
+      kkt = new double[6][7];
+      solution = new double[6];
+    }
     mat[0][0] = s1;
     mat[0][1] = sy;
     mat[0][2] = sz;
@@ -277,72 +448,102 @@ final class SviCalibration {
     rhs[0] = sw;
     rhs[1] = syw;
     rhs[2] = szw;
-    h[2] = 4.0 * sigma;
-    h[3] = 4.0 * sigma;
-    double tolerance = 1e-12 * (wMax + 4.0 * sigma);
-
-    // Unconstrained minimum first (the usual case near the optimum): M p = v by Cramer's rule.
-    double c00 = syy * szz - syz * syz;
-    double c01 = syz * sz - sy * szz;
-    double c02 = sy * syz - syy * sz;
-    double det = s1 * c00 + sy * c01 + sz * c02;
-    if (Math.abs(det) > 1e-13 * Math.abs(s1 * syy * szz)) {
-      double c11 = s1 * szz - sz * sz;
-      double c12 = sy * sz - s1 * syz;
-      double c22 = s1 * syy - sy * sy;
-      double invDet = 1.0 / det;
-      candidate[0] = (c00 * sw + c01 * syw + c02 * szw) * invDet;
-      candidate[1] = (c01 * sw + c11 * syw + c12 * szw) * invDet;
-      candidate[2] = (c02 * sw + c12 * syw + c22 * szw) * invDet;
-      int violated = violations(tolerance);
-      if (violated == 0) {
-        System.arraycopy(candidate, 0, best, 0, 3);
-        return residual(candidate);
-      }
-      // The optimal active set of the last solve first: along a search the optimum of nearby (m, σ)
-      // usually has the same one. Any order of trying sets is correct, since a set is taken only when
-      // it satisfies the KKT conditions (for this convex problem, only the optimum does).
-      if (lastOptimal != null) {
-        double hinted = tryActiveSet(lastOptimal, tolerance);
-        if (hinted < Double.POSITIVE_INFINITY) {
-          return hinted;
-        }
-      }
-      // The optimal active set contains a constraint the unconstrained minimum violates: try those
-      // sets first.
-      double value = activeSets(violated, true, tolerance);
-      if (value < Double.POSITIVE_INFINITY) {
-        return value;
-      }
-    }
     return activeSets(0, false, tolerance);
   }
 
-  /** The objective with the constraints of {@code set} active if that satisfies the KKT conditions, else +∞. */
-  private double tryActiveSet(int[] set, double tolerance) {
-    if (!solveKkt(mat, rhs, set) || violations(tolerance) != 0) {
-      return Double.POSITIVE_INFINITY;
-    }
-    for (int j = 0; j < set.length; j++) {
-      if (!(solution[3 + j] >= -1e-12 * (Math.abs(rhs[0]) + 1e-300))) {
-        return Double.POSITIVE_INFINITY;
+  /**
+   * The minimum with the constraints of {@code set} held as equalities, from M⁻¹ ({@link #minvG})
+   * and the unconstrained minimum p₀; if it satisfies the KKT conditions it is left in {@link #best}
+   * and this returns true.
+   */
+  private boolean closedForm(int[] set, double p0, double p1, double p2, double tolerance,
+      double multiplierTolerance) {
+    double l0;
+    double l1 = 0;
+    double l2 = 0;
+    double[] u0 = minvG[set[0]];
+    double[] u1 = u0;
+    double[] u2 = u0;
+    if (set.length == 1) {
+      double s00 = dot(G[set[0]], u0);
+      if (!(s00 > 0)) {
+        return false;
       }
+      l0 = excess[set[0]] / s00;
+    } else if (set.length == 2) {
+      u1 = minvG[set[1]];
+      double s00 = dot(G[set[0]], u0);
+      double s01 = dot(G[set[0]], u1);
+      double s11 = dot(G[set[1]], u1);
+      double d = s00 * s11 - s01 * s01;
+      if (!(d > 1e-12 * s00 * s11)) {
+        return false;
+      }
+      double r0 = excess[set[0]];
+      double r1 = excess[set[1]];
+      l0 = (s11 * r0 - s01 * r1) / d;
+      l1 = (s00 * r1 - s01 * r0) / d;
+    } else {
+      u1 = minvG[set[1]];
+      u2 = minvG[set[2]];
+      double s00 = dot(G[set[0]], u0);
+      double s01 = dot(G[set[0]], u1);
+      double s02 = dot(G[set[0]], u2);
+      double s11 = dot(G[set[1]], u1);
+      double s12 = dot(G[set[1]], u2);
+      double s22 = dot(G[set[2]], u2);
+      double a00 = s11 * s22 - s12 * s12;
+      double a01 = s12 * s02 - s01 * s22;
+      double a02 = s01 * s12 - s11 * s02;
+      double d = s00 * a00 + s01 * a01 + s02 * a02;
+      if (!(d > 1e-12 * s00 * s11 * s22)) {
+        return false;
+      }
+      double a11 = s00 * s22 - s02 * s02;
+      double a12 = s01 * s02 - s00 * s12;
+      double a22 = s00 * s11 - s01 * s01;
+      double r0 = excess[set[0]];
+      double r1 = excess[set[1]];
+      double r2 = excess[set[2]];
+      l0 = (a00 * r0 + a01 * r1 + a02 * r2) / d;
+      l1 = (a01 * r0 + a11 * r1 + a12 * r2) / d;
+      l2 = (a02 * r0 + a12 * r1 + a22 * r2) / d;
     }
-    System.arraycopy(candidate, 0, best, 0, 3);
-    return residual(candidate);
+    if (!(l0 >= multiplierTolerance && l1 >= multiplierTolerance && l2 >= multiplierTolerance)) {
+      return false;
+    }
+    candidate[0] = p0 - l0 * u0[0] - l1 * u1[0] - l2 * u2[0];
+    candidate[1] = p1 - l0 * u0[1] - l1 * u1[1] - l2 * u2[1];
+    candidate[2] = p2 - l0 * u0[2] - l1 * u1[2] - l2 * u2[2];
+    if (violations(tolerance) != 0) {
+      return false;
+    }
+    best[0] = candidate[0];
+    best[1] = candidate[1];
+    best[2] = candidate[2];
+    return true;
   }
 
-  /** Bit mask of the constraints that {@link #candidate} violates. */
+  private static double dot(double[] g, double[] u) {
+    return g[0] * u[0] + g[1] * u[1] + g[2] * u[2];
+  }
+
+  /** Bit mask of the constraints that {@link #candidate} violates (the rows of {@link #G}). */
   private int violations(double tolerance) {
+    double a = candidate[0];
+    double d = candidate[1];
+    double c = candidate[2];
     int mask = 0;
-    for (int r = 0; r < G.length; r++) {
-      double g = G[r][0] * candidate[0] + G[r][1] * candidate[1] + G[r][2] * candidate[2];
-      if (g > h[r] + tolerance) {
-        mask |= 1 << r;
-      }
-    }
+    mask |= d - c > tolerance ? 1 : 0;
+    mask |= -d - c > tolerance ? 1 << 1 : 0;
+    mask |= c + d > h[2] + tolerance ? 1 << 2 : 0;
+    mask |= c - d > h[3] + tolerance ? 1 << 3 : 0;
+    mask |= -a + d - c > tolerance ? 1 << 4 : 0;
+    mask |= -a - d - c > tolerance ? 1 << 5 : 0;
+    mask |= a > h[6] + tolerance ? 1 << 6 : 0;
     return mask;
   }
+
 
   /**
    * Tries the active sets (those meeting {@code mask} if {@code onlyMasked}) until one satisfies the
@@ -449,6 +650,16 @@ final class SviCalibration {
       }
     }
     return true;
+  }
+
+  private static int[] masks(int[][] sets) {
+    int[] masks = new int[sets.length];
+    for (int i = 0; i < sets.length; i++) {
+      for (int c : sets[i]) {
+        masks[i] |= 1 << c;
+      }
+    }
+    return masks;
   }
 
   /** All non-empty subsets of the 7 constraints of size up to 3, smallest first. */

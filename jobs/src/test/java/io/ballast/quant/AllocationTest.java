@@ -19,7 +19,10 @@ class AllocationTest {
     assumeTrue(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean);
     Greeks g = new Greeks();
     double sink = 0;
-    for (int round = 0; round < 2; round++) { // the first round warms up (JIT)
+    // The first rounds warm up: C2 must have compiled the loop (and scalar-replaced what it can),
+    // which takes longer when earlier tests in the same JVM have filled the compile queue.
+    int rounds = 4;
+    for (int round = 0; round < rounds; round++) {
       long before = allocatedBytes();
       for (int i = 0; i < 200_000; i++) {
         double k = 60 + (i % 97);
@@ -32,7 +35,7 @@ class AllocationTest {
         sink += NormalDistribution.cdf(i * 1e-4 - 10) + NormalDistribution.inverseCdf(0.3);
       }
       long allocated = allocatedBytes() - before;
-      if (round == 1) {
+      if (round == rounds - 1) {
         assertThat(allocated).as("bytes allocated by 200,000 iterations").isLessThan(4_096);
       }
     }
