@@ -13,6 +13,24 @@ final class Args {
     return value;
   }
 
+  /** {@link #positive(double, String)} of {@code values[i]}, the name {@code array[i]} written only on failure. */
+  static double positive(double[] values, int i, String array) {
+    double value = values[i];
+    if (!(value > 0 && value < Double.POSITIVE_INFINITY)) {
+      positive(value, array + "[" + i + "]");
+    }
+    return value;
+  }
+
+  /** {@link #nonNegative(double, String)} of {@code values[i]}, the name written only on failure. */
+  static double nonNegative(double[] values, int i, String array) {
+    double value = values[i];
+    if (!(value >= 0 && value < Double.POSITIVE_INFINITY)) {
+      nonNegative(value, array + "[" + i + "]");
+    }
+    return value;
+  }
+
   static double nonNegative(double value, String name) {
     if (!(value >= 0 && value < Double.POSITIVE_INFINITY)) {
       throw new IllegalArgumentException(name + " must be non-negative and finite, was " + value);

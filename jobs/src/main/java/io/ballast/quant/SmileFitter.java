@@ -111,9 +111,10 @@ public final class SmileFitter {
     double maxStrike = 0.0;
     double weightSum = 0.0;
     for (int i = 0; i < n; i++) {
-      double strike = Args.positive(strikes[i], "strikes[" + i + "]");
-      double vol = Args.positive(vols[i], "vols[" + i + "]");
-      double weight = weights == null ? 1.0 : Args.nonNegative(weights[i], "weights[" + i + "]");
+      // The element's name is written only when it fails: this loop runs for every refit.
+      double strike = Args.positive(strikes, i, "strikes");
+      double vol = Args.positive(vols, i, "vols");
+      double weight = weights == null ? 1.0 : Args.nonNegative(weights, i, "weights");
       minStrike = Math.min(minStrike, strike);
       maxStrike = Math.max(maxStrike, strike);
       k[i] = Math.log(strike / forward);

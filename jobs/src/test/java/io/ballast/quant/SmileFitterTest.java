@@ -349,6 +349,9 @@ class SmileFitterTest {
     assertThatThrownBy(() -> SmileFitter.fit(100, 0.1, new double[] {90, 95},
         new double[] {0.5, Double.NaN}, null, 2)).hasMessageContaining("vols[1]")
         .hasMessageContaining("NaN");
+    assertThatThrownBy(() -> SmileFitter.fit(100, 0.1, new double[] {90, 95},
+        new double[] {0.5, 0.5}, new double[] {1, -2}, 2)).hasMessageContaining("weights[1]")
+        .hasMessageContaining("-2.0");
     assertThatThrownBy(() -> SmileFitter.fit(100, -0.1, new double[] {90}, new double[] {0.5},
         null, 1)).hasMessageContaining("timeToExpiry").hasMessageContaining("-0.1");
     assertThatThrownBy(() -> SviParameters.of(0.1, -0.1, 0, 0, 0.1)).hasMessageContaining("b")
