@@ -108,7 +108,7 @@ public final class Harness {
     public static void main(String[] args) throws Exception {
         Map<String, String> opts = new LinkedHashMap<>();
         opts.put("events", "300000");
-        opts.put("repeat", "3");        // throughput: a and b alternately this many times, medians reported
+        opts.put("repeat", "3");        // throughput: a and b alternately this many times after a warm-up pair; medians
         opts.put("rate", "0");          // quotes/s for the latency run; 0: half the measured maximum, capped
         opts.put("rate-cap", "2000");
         opts.put("keys", "100000");
@@ -213,9 +213,14 @@ public final class Harness {
                 counts[2], (System.nanoTime() - t0) / 1e9));
         long total = counts[0] + counts[1] + counts[2];
 
-        // a and b alternately, --repeat times: on a shared machine one pair can land in a burst of someone
-        // else's load; the medians of the alternating runs are what is reported.
+        // First a warm-up pair, not counted: the first run in a fresh JVM is mostly class loading and JIT
+        // compilation (a's first run took 2-3 times as long as its next ones), and b would profit from the
+        // code a had compiled. Then a and b alternately, --repeat times: on a shared machine one pair can
+        // land in a burst of someone else's load; the medians of the alternating runs are reported.
         int repeat = Integer.parseInt(opts.get("repeat"));
+        say("  warm-up pair (not counted):");
+        Map<String, Object> warmA = bounded("a-read-decode", t, true, total);
+        Map<String, Object> warmB = bounded("b-full-job", t, false, total);
         List<Map<String, Object>> as = new ArrayList<>();
         List<Map<String, Object>> bs = new ArrayList<>();
         List<Double> pairRatios = new ArrayList<>();
@@ -240,6 +245,8 @@ public final class Harness {
         r.put("ratioOfEachPair", pairRatios);
         r.put("aRuns", as);
         r.put("bRuns", bs);
+        r.put("warmUpA", warmA);
+        r.put("warmUpB", warmB);
         results.put("throughput", r);
         say(String.format(Locale.ROOT, "THROUGHPUT ratio b/a %.2f (records/s, medians of %d alternating runs; each pair %s),"
                 + " CPU b/a %.2f", ratio, repeat, pairRatios.stream().map(x -> String.format(Locale.ROOT, "%.2f", x)).toList(),
