@@ -191,6 +191,12 @@ public final class BallastConfig {
         positive(BallastOptions.REGISTRY_RETRY_BACKOFF_MAX);
         positive(BallastOptions.TRANSACTION_TIMEOUT);
         positive(BallastOptions.CHECKPOINT_INTERVAL);
+        for (ConfigOption<Duration> linger : List.of(BallastOptions.LINGER, BallastOptions.BULK_LINGER)) {
+            Duration d = get(linger);
+            if (d.isNegative() || d.compareTo(Duration.ofMinutes(1)) > 0) {
+                throw bad(linger, d, "must be between 0 and 1 min");
+            }
+        }
         positive(BallastOptions.IDLENESS);
         positive(BallastOptions.MAX_CLOCK_SKEW);
         if (has(BallastOptions.MAX_OUT_OF_ORDERNESS) && get(BallastOptions.MAX_OUT_OF_ORDERNESS).isNegative()) {

@@ -53,12 +53,13 @@ public final class Outputs {
         }
         if (risk != null) {
             risk.sinkTo(KafkaIo.sink(config, config.get(BallastOptions.TOPIC_RISK), RiskSnapshot.class,
-                            r -> KafkaIo.utf8(providerKey(r.getProviderId(), r.getUnderlying())), r -> r))
+                            r -> KafkaIo.utf8(providerKey(r.getProviderId(), r.getUnderlying())), r -> r,
+                            config.get(BallastOptions.BULK_LINGER)))
                     .uid(UID_RISK_SINK).name("inventory-risk");
         }
         if (skew != null) {
             skew.sinkTo(KafkaIo.sink(config, config.get(BallastOptions.TOPIC_VOL_SKEW), VolSkew.class,
-                            s -> KafkaIo.utf8(skewKey(s)), s -> s))
+                            s -> KafkaIo.utf8(skewKey(s)), s -> s, config.get(BallastOptions.BULK_LINGER)))
                     .uid(UID_SKEW_SINK).name("vol-skew");
         }
         rejected.sinkTo(KafkaIo.rejectedSink(config)).uid(UID_REJECTED_SINK).name("rejected");

@@ -94,25 +94,31 @@ public final class KafkaIo {
     public static <IN, V extends SpecificRecord> Sink<IN> sink(
             BallastConfig config, String topic, Class<V> valueClass,
             SerializableFunction<IN, byte[]> key, SerializableFunction<IN, V> value) {
-        return sink(config, new AvroKafkaSerializer<>(topic, valueClass, config.registry(), key, value));
+        return sink(config, topic, valueClass, key, value, config.get(BallastOptions.LINGER));
+    }
+
+    /** As {@link #sink(BallastConfig, String, Class, SerializableFunction, SerializableFunction)}, with its own linger. */
+    public static <IN, V extends SpecificRecord> Sink<IN> sink(
+            BallastConfig config, String topic, Class<V> valueClass,
+            SerializableFunction<IN, byte[]> key, SerializableFunction<IN, V> value, Duration linger) {
+        return sink(config, new AvroKafkaSerializer<>(topic, valueClass, config.registry(), key, value), linger);
     }
 
     /**
-     * The sinks' producer properties: the {@code kafka.*} options, and where they say nothing,
-     * idempotent writes acknowledged by all in-sync replicas, the transaction timeout of
-     * {@code sink.transaction-timeout}, and {@code linger.ms=5}. The linger is Kafka 4.0's own default
-     * (KIP-1030), written here so that it does not depend on the client's version: with 0 every record
-     * the job writes went out in a request of its own, and the producers' network threads and the broker
-     * spent more CPU on the job's ~60,000 output records per 300,000 inputs than the market stage
-     * (docs/performance.md, fix 9). A signal waits at most 5 ms more on its way to the broker.
+     * A sink's producer properties: the {@code kafka.*} options, and where they say nothing, idempotent
+     * writes acknowledged by all in-sync replicas, the transaction timeout of
+     * {@code sink.transaction-timeout}, and {@code linger.ms} = {@code linger} ({@code sink.linger} or
+     * {@code sink.bulk-linger}). With {@code linger.ms=0} every record the job writes went out in a
+     * request of its own: the producers' network threads and the broker then spent more CPU on the
+     * job's ~60,000 output records per 300,000 inputs than the market stage (docs/performance.md).
      */
-    static Properties producerProperties(BallastConfig config) {
+    static Properties producerProperties(BallastConfig config, Duration linger) {
         Properties props = config.kafkaProperties();
         props.putIfAbsent("transaction.timeout.ms",
                 Long.toString(config.get(BallastOptions.TRANSACTION_TIMEOUT).toMillis()));
         props.putIfAbsent("enable.idempotence", "true");
         props.putIfAbsent("acks", "all");
-        props.putIfAbsent("linger.ms", "5");
+        props.putIfAbsent("linger.ms", Long.toString(linger.toMillis()));
         return props;
     }
 
@@ -122,8 +128,8 @@ public final class KafkaIo {
                 Rejection::getKey, Rejection::getRecord);
     }
 
-    private static <IN> Sink<IN> sink(BallastConfig config, AvroKafkaSerializer<IN, ?> serializer) {
-        Properties props = producerProperties(config);
+    private static <IN> Sink<IN> sink(BallastConfig config, AvroKafkaSerializer<IN, ?> serializer, Duration linger) {
+        Properties props = producerProperties(config, linger);
         boolean exactlyOnce = config.delivery() == BallastConfig.Delivery.EXACTLY_ONCE;
         var builder = KafkaSink.<IN>builder()
                 .setBootstrapServers(config.require(BallastOptions.BOOTSTRAP))
