@@ -270,7 +270,6 @@ public final class Harness {
         }
         Map<String, Long> writtenBefore = readOnly ? null : recordsIn(t.signals, t.risk, t.skew, t.rejected);
         long[] gc0 = gcCountAndMillis();
-        long compile0 = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
         long cpu0 = processCpuNanos();
         long wall0 = System.nanoTime();
         Map<String, Double> byThread;
@@ -294,7 +293,6 @@ public final class Harness {
         long[] gc = gcCountAndMillis();
         r.put("gcCollections", gc[0] - gc0[0]);
         r.put("gcMillis", gc[1] - gc0[1]);
-        r.put("jitCompileMillis", ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - compile0);
         if (!readOnly) {
             Map<String, Long> written = recordsIn(t.signals, t.risk, t.skew, t.rejected);
             written.replaceAll((topic, n) -> n - writtenBefore.get(topic));
@@ -303,8 +301,7 @@ public final class Harness {
         }
         say(String.format(Locale.ROOT, "  %-14s %,d records in %.1f s (job), %.1f s with cluster start: %,.0f records/s, CPU %.1f s (%.1f µs/record)",
                 name, total, net / 1000.0, wall / 1e9, total / (net / 1000.0), cpu / 1e9, cpu / 1e3 / total));
-        say("    GC " + r.get("gcCollections") + " collections, " + r.get("gcMillis") + " ms; JIT compiling "
-                + r.get("jitCompileMillis") + " ms (compiler threads' time); CPU s by thread: " + byThread.entrySet().stream().limit(10)
+        say("    GC " + r.get("gcCollections") + " collections, " + r.get("gcMillis") + " ms; CPU s by thread: " + byThread.entrySet().stream().limit(10)
                 .map(e -> e.getKey() + " " + e.getValue()).collect(java.util.stream.Collectors.joining("; ")));
         return r;
     }
