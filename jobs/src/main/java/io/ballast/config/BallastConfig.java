@@ -192,6 +192,9 @@ public final class BallastConfig {
         positive(BallastOptions.TRANSACTION_TIMEOUT);
         positive(BallastOptions.CHECKPOINT_INTERVAL);
         for (ConfigOption<Duration> linger : List.of(BallastOptions.LINGER, BallastOptions.BULK_LINGER)) {
+            if (!has(linger)) {
+                continue; // a program without sinks (the sandbox's own options)
+            }
             Duration d = get(linger);
             if (d.isNegative() || d.compareTo(Duration.ofMinutes(1)) > 0) {
                 throw bad(linger, d, "must be between 0 and 1 min");
