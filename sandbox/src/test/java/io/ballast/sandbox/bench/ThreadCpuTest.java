@@ -38,6 +38,19 @@ class ThreadCpuTest {
         // What a thread used after the sampler's last reading before it ended (about 100 ms, more when this
         // machine is loaded) is lost; never more than it used.
         assertThat(groups.get("busy-worker-N")).isGreaterThan(0.05).isLessThanOrEqualTo(0.35);
-        assertThat(groups).containsKey("(GC, JIT, VM)");
+        // On Linux the JVM's compiler and GC threads are read from /proc and reported apart.
+        assertThat(groups).containsKeys(ThreadCpu.JIT, ThreadCpu.GC, "(other VM)");
+    }
+
+    @Test
+    void theJvmsOwnThreadsAreFoundByTheirKernelNames() {
+        assertThat(ThreadCpu.vmKind("C2 CompilerThre")).isEqualTo(ThreadCpu.JIT);
+        assertThat(ThreadCpu.vmKind("C1 CompilerThre")).isEqualTo(ThreadCpu.JIT);
+        assertThat(ThreadCpu.vmKind("GC Thread#1")).isEqualTo(ThreadCpu.GC);
+        assertThat(ThreadCpu.vmKind("G1 Conc#0")).isEqualTo(ThreadCpu.GC);
+        assertThat(ThreadCpu.vmKind("VM Thread")).isNull();
+        assertThat(ThreadCpu.vmKind("main")).isNull();
+        // This JVM has compiled something by now: its compiler threads have used CPU.
+        assertThat(ThreadCpu.vmThreadTicks().get(ThreadCpu.JIT)).isPositive();
     }
 }
