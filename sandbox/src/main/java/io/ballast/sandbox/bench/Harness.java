@@ -91,8 +91,6 @@ public final class Harness {
     private KafkaBroker broker;
     private RegistryServer registry;
     private String bootstrap;
-    /** The job arguments of the last {@link #config}, for a job started in a child JVM. */
-    private List<String> lastArgs;
     private Path jarDir;
     private String registryUrl;
     private RegistryConfig registryConfig;
@@ -372,9 +370,10 @@ public final class Harness {
         // 10 ms refreshes of 20 books per subtask are 2,000/s, right at the default budget: lift it, so that
         // an uneven split of the keys does not stretch the interval this run is about.
         extra.put("inventory.refresh-budget", "100000");
-        BallastConfig config = config(t, extra);
+        List<String> jobArgs = jobArgs(t, extra);
+        BallastConfig config = config(jobArgs);
         int webPort = config.get(JobOptions.WEB_PORT);
-        RunningJob job = startLatencyJob(config);
+        RunningJob job = startLatencyJob(config, jobArgs);
         String jobId = job.awaitRunning(webPort);
 
         // The simulator in real time: ticks as often as the rate needs (~22 quotes a tick), 20 fills/s of
@@ -444,7 +443,7 @@ public final class Harness {
      * given JVM options, {@code BallastJob}'s own main on its embedded MiniCluster (the sandbox jar's
      * classpath), log in {@code latency-job.log}.
      */
-    private RunningJob startLatencyJob(BallastConfig config) throws Exception {
+    private RunningJob startLatencyJob(BallastConfig config, List<String> jobArgs) throws Exception {
         String jvm = opts.get("latency-jvm");
         if ("same".equals(jvm)) {
             StreamExecutionEnvironment env = BallastJob.environment(config);
@@ -458,7 +457,7 @@ public final class Harness {
         jvmOptions.add("-Djava.io.tmpdir=" + Files.createDirectories(scratch.resolve("tmp-latency-job")));
         Path jar = jarDir.resolve("ballast-sandbox.jar");
         return new RunningJob(null, ChildJvm.start("latency job", jvmOptions, List.of(jar), BallastJob.class.getName(),
-                lastArgs, scratch, out.resolve("latency-job.out")));
+                jobArgs, scratch, out.resolve("latency-job.out")));
     }
 
     /** A job in this JVM (client) or in a child JVM, found through its web port. */
@@ -477,16 +476,9 @@ public final class Harness {
                 }
                 JsonNode jobs = get(webPort, "/jobs/overview");
                 for (JsonNode j : jobs == null ? JSON.createArrayNode() : jobs.path("jobs")) {
-                    if ("RUNNING".equals(j.path("state").asText())) {
-                        String id = j.path("jid").asText();
-                        JsonNode job = get(webPort, "/jobs/" + id);
-                        boolean all = job != null && job.path("vertices").size() > 0;
-                        for (JsonNode v : job == null ? JSON.createArrayNode() : job.path("vertices")) {
-                            all &= "RUNNING".equals(v.path("status").asText());
-                        }
-                        if (all) {
-                            return id;
-                        }
+                    String id = j.path("jid").asText();
+                    if ("RUNNING".equals(j.path("state").asText()) && allVerticesRunning(webPort, id)) {
+                        return id;
                     }
                 }
                 Thread.sleep(200);
@@ -733,6 +725,15 @@ public final class Harness {
 
     /** The sandbox's job options (at-least-once, earliest, RocksDB incremental) on the topics {@code t}. */
     private BallastConfig config(Topics t, Map<String, String> extra) {
+        return config(jobArgs(t, extra));
+    }
+
+    private static BallastConfig config(List<String> jobArgs) {
+        return BallastConfig.fromArgs(jobArgs, JobOptions.all(), JobOptions.FLAGS);
+    }
+
+    /** {@link #config}'s options as {@code --name value} arguments; each call is a new run (port, directory). */
+    private List<String> jobArgs(Topics t, Map<String, String> extra) {
         Map<String, String> o = new LinkedHashMap<>();
         o.put("bootstrap", bootstrap);
         o.put("registry", registryUrl);
@@ -768,8 +769,7 @@ public final class Harness {
             args.add("--" + k);
             args.add(v);
         });
-        lastArgs = args;
-        return BallastConfig.fromArgs(args, JobOptions.all(), JobOptions.FLAGS);
+        return args;
     }
 
     /** The number of records in each topic (one partition each, nothing deleted). */
@@ -813,19 +813,26 @@ public final class Harness {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
         String id = client.getJobID().toString();
         while (System.nanoTime() < deadline) {
-            JsonNode job = get(webPort, "/jobs/" + id);
-            if (job != null && job.path("vertices").size() > 0) {
-                boolean all = true;
-                for (JsonNode v : job.path("vertices")) {
-                    all &= "RUNNING".equals(v.path("status").asText());
-                }
-                if (all) {
-                    return;
-                }
+            if (allVerticesRunning(webPort, id)) {
+                return;
             }
             Thread.sleep(200);
         }
         throw new IllegalStateException("job " + id + " not running after 180 s");
+    }
+
+    /** Whether the job has vertices and every one of them runs. */
+    private static boolean allVerticesRunning(int webPort, String jobId) {
+        JsonNode job = get(webPort, "/jobs/" + jobId);
+        if (job == null || job.path("vertices").size() == 0) {
+            return false;
+        }
+        for (JsonNode v : job.path("vertices")) {
+            if (!"RUNNING".equals(v.path("status").asText())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void awaitTerminal(JobClient client) throws Exception {
