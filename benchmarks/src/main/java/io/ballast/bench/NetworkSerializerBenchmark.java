@@ -6,7 +6,7 @@ import io.ballast.avro.internal.MarketSnapshot;
 import io.ballast.avro.internal.MarketTick;
 import io.ballast.avro.internal.OptionIv;
 import io.ballast.avro.internal.SmileParams;
-import io.ballast.inventory.BroadcastEvent;
+import io.ballast.domain.BroadcastEvent;
 import io.ballast.serde.NetworkType;
 import java.io.IOException;
 import java.util.ArrayList;

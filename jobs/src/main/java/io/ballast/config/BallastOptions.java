@@ -1,10 +1,14 @@
 package io.ballast.config;
 
+import io.ballast.domain.Topic;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Every option of the Ballast job, with its default and a one-line description. Given on the command
@@ -71,13 +75,16 @@ public final class BallastOptions {
             .durationType().defaultValue(Duration.ofSeconds(5))
             .withDescription("Longest backoff between registry retries.");
 
-    public static final ConfigOption<String> TOPIC_QUOTES = topic("quotes", "Input: market quotes, key = instrument symbol.");
-    public static final ConfigOption<String> TOPIC_TRADES = topic("trades", "Input: the providers' fills, key = provider id.");
-    public static final ConfigOption<String> TOPIC_RISK_LIMITS = topic("risk-limits", "Input (compacted): risk limits, key = provider or provider/UNDERLYING.");
-    public static final ConfigOption<String> TOPIC_SIGNALS = topic("rebalance-signals", "Output: rebalance signals, key = provider/UNDERLYING.");
-    public static final ConfigOption<String> TOPIC_RISK = topic("inventory-risk", "Output: rolling greeks, key = provider/UNDERLYING.");
-    public static final ConfigOption<String> TOPIC_VOL_SKEW = topic("vol-skew", "Output: smiles, key = UNDERLYING/expiry-epoch-millis.");
-    public static final ConfigOption<String> TOPIC_REJECTED = topic("rejected", "Output: rejected input with a reason, key = input key bytes.");
+    public static final ConfigOption<String> TOPIC_QUOTES = topic(Topic.QUOTES);
+    public static final ConfigOption<String> TOPIC_TRADES = topic(Topic.TRADES);
+    public static final ConfigOption<String> TOPIC_RISK_LIMITS = topic(Topic.RISK_LIMITS);
+    public static final ConfigOption<String> TOPIC_SIGNALS = topic(Topic.SIGNALS);
+    public static final ConfigOption<String> TOPIC_RISK = topic(Topic.RISK);
+    public static final ConfigOption<String> TOPIC_VOL_SKEW = topic(Topic.VOL_SKEW);
+    public static final ConfigOption<String> TOPIC_REJECTED = topic(Topic.REJECTED);
+
+    /** The option naming each topic, in the order of {@link Topic}. */
+    public static final Map<Topic, ConfigOption<String>> TOPICS = topics();
 
     public static final ConfigOption<String> DELIVERY = ConfigOptions.key("delivery.guarantee")
             .stringType().defaultValue("exactly-once")
@@ -155,8 +162,21 @@ public final class BallastOptions {
             .intType().defaultValue(128)
             .withDescription("Key groups of every keyed operator; fixed for the life of the job's state.");
 
-    private static ConfigOption<String> topic(String name, String description) {
-        return ConfigOptions.key("topic." + name).stringType().defaultValue(name).withDescription(description);
+    private static ConfigOption<String> topic(Topic topic) {
+        return ConfigOptions.key("topic." + topic.defaultName()).stringType().defaultValue(topic.defaultName())
+                .withDescription(topic.description());
+    }
+
+    private static Map<Topic, ConfigOption<String>> topics() {
+        Map<Topic, ConfigOption<String>> all = new EnumMap<>(Topic.class);
+        all.put(Topic.QUOTES, TOPIC_QUOTES);
+        all.put(Topic.TRADES, TOPIC_TRADES);
+        all.put(Topic.RISK_LIMITS, TOPIC_RISK_LIMITS);
+        all.put(Topic.SIGNALS, TOPIC_SIGNALS);
+        all.put(Topic.RISK, TOPIC_RISK);
+        all.put(Topic.VOL_SKEW, TOPIC_VOL_SKEW);
+        all.put(Topic.REJECTED, TOPIC_REJECTED);
+        return Collections.unmodifiableMap(all);
     }
 
     /** All options, in the order of the operations guide. */

@@ -12,4 +12,11 @@ public final class ConfigException extends IllegalArgumentException {
     public ConfigException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** The message alone: no cause and no stack trace, for a console that should show one line. */
+    public static ConfigException withoutTrace(String message) {
+        ConfigException e = new ConfigException(message);
+        e.setStackTrace(new StackTraceElement[0]);
+        return e;
+    }
 }

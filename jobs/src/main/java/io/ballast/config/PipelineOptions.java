@@ -1,10 +1,18 @@
 package io.ballast.config;
 
+import io.ballast.avro.BandMode;
+import io.ballast.avro.RiskLimits;
+import io.ballast.domain.PipelineSettings;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Options of the pipeline: market-stage throttles, inventory refresh, and the job-level default risk
@@ -15,16 +23,20 @@ public final class PipelineOptions {
     private PipelineOptions() {
     }
 
+    /** The defaults live with the settings: one source for the options, the docs and the tests. */
+    private static final PipelineSettings D = PipelineSettings.defaults();
+    private static final RiskLimits L = D.defaultLimits();
+
     public static final ConfigOption<Duration> SNAPSHOT_INTERVAL = ConfigOptions.key("market.snapshot-interval")
-            .durationType().defaultValue(Duration.ofMillis(250))
+            .durationType().defaultValue(Duration.ofMillis(D.snapshotIntervalMs()))
             .withDescription("Market snapshots, smile refits and vol-skew records per underlying at most this often (event time); held-back changes are flushed within this much wall time.");
 
     public static final ConfigOption<Duration> RV_HALF_LIFE = ConfigOptions.key("market.rv-half-life")
-            .durationType().defaultValue(Duration.ofMinutes(30))
+            .durationType().defaultValue(Duration.ofMillis(D.rvHalfLifeMs()))
             .withDescription("Half-life of the EWMA realized volatility of the reference price.");
 
     public static final ConfigOption<Duration> RV_MIN_INTERVAL = ConfigOptions.key("market.rv-min-interval")
-            .durationType().defaultValue(Duration.ofSeconds(1))
+            .durationType().defaultValue(Duration.ofMillis(D.rvMinIntervalMs()))
             .withDescription("Shortest interval between prices used for realized vol (damps microstructure noise; no move is lost).");
 
     public static final ConfigOption<String> RATES = ConfigOptions.key("market.rates")
@@ -36,43 +48,43 @@ public final class PipelineOptions {
             .withDescription("Reference price source per underlying, e.g. BTC=SPOT; default: the perpetual, else the spot.");
 
     public static final ConfigOption<Duration> REFRESH_INTERVAL = ConfigOptions.key("inventory.refresh-interval")
-            .durationType().defaultValue(Duration.ofMillis(250))
+            .durationType().defaultValue(Duration.ofMillis(D.refreshIntervalMs()))
             .withDescription("How often (wall clock) a book with positions is re-marked on market moves and its pending hedges timed out; also bounds quote-to-signal latency.");
 
     public static final ConfigOption<Integer> REFRESH_BUDGET = ConfigOptions.key("inventory.refresh-budget")
-            .intType().defaultValue(2_000)
+            .intType().defaultValue(D.refreshBudget())
             .withDescription("Refresh timers per second per inventory subtask at most: with more books than the budget allows at inventory.refresh-interval, each book is refreshed less often (every keys/budget seconds, the effective interval is the refreshIntervalMs gauge), spread over the interval, so that refreshes never starve fills and checkpoints.");
 
     public static final ConfigOption<Integer> BOOK_CACHE_POSITIONS = ConfigOptions.key("inventory.book-cache-positions")
-            .intType().defaultValue(200_000)
+            .intType().defaultValue(D.bookCachePositions())
             .withDescription("Positions (and pending hedges) kept decoded on the heap per inventory subtask, in whole books, least recently used out first (about 0.5 KB each); writes go through to the state backend, so the cache only saves reads.");
 
     public static final ConfigOption<Duration> DEDUPE_TTL = ConfigOptions.key("inventory.dedupe-ttl")
-            .durationType().defaultValue(Duration.ofDays(7))
+            .durationType().defaultValue(Duration.ofMillis(D.dedupeTtlMs()))
             .withDescription("How long trade ids are remembered to apply a repeated trade once.");
 
     public static final ConfigOption<Double> QUOTE_SKEW_BPS = ConfigOptions.key("signals.quote-skew-bps")
-            .doubleType().defaultValue(5.0)
+            .doubleType().defaultValue(D.quoteSkewBps())
             .withDescription("A QUOTE_SKEW signal is emitted when the reservation price moved more than this since the last one.");
 
     public static final ConfigOption<Double> DEFAULT_DELTA_BAND = ConfigOptions.key("defaults.delta-band")
-            .doubleType().defaultValue(1.0)
+            .doubleType().defaultValue(L.getDeltaBand())
             .withDescription("Default half-width of the no-hedge band, units of underlying.");
 
     public static final ConfigOption<String> DEFAULT_BAND_MODE = ConfigOptions.key("defaults.band-mode")
-            .stringType().defaultValue("FIXED")
+            .stringType().defaultValue(L.getBandMode().name())
             .withDescription("Default band: FIXED or WHALLEY_WILMOTT.");
 
     public static final ConfigOption<Double> DEFAULT_HEDGE_COST_BPS = ConfigOptions.key("defaults.hedge-cost-bps")
-            .doubleType().defaultValue(5.0)
+            .doubleType().defaultValue(L.getHedgeCostBps())
             .withDescription("Default proportional hedge cost, basis points.");
 
     public static final ConfigOption<Double> DEFAULT_MIN_HEDGE = ConfigOptions.key("defaults.min-hedge-quantity")
-            .doubleType().defaultValue(0.001)
+            .doubleType().defaultValue(L.getMinHedgeQuantity())
             .withDescription("Default smallest hedge worth routing, contracts.");
 
     public static final ConfigOption<Duration> DEFAULT_HEDGE_TIMEOUT = ConfigOptions.key("defaults.hedge-timeout")
-            .durationType().defaultValue(Duration.ofSeconds(30))
+            .durationType().defaultValue(Duration.ofMillis(L.getHedgeTimeoutMs()))
             .withDescription("Default time after which an unfilled hedge stops counting as pending.");
 
     public static final ConfigOption<Double> DEFAULT_GAMMA_LIMIT = ConfigOptions.key("defaults.gamma-limit")
@@ -84,19 +96,150 @@ public final class PipelineOptions {
             .withDescription("Default limit on |vega| per vol point; none by default.");
 
     public static final ConfigOption<Double> DEFAULT_RISK_AVERSION = ConfigOptions.key("defaults.risk-aversion")
-            .doubleType().defaultValue(0.001)
+            .doubleType().defaultValue(L.getRiskAversion())
             .withDescription("Default risk aversion (gamma of Avellaneda-Stoikov and Whalley-Wilmott), per unit of quote currency: scale it with the price level.");
 
     public static final ConfigOption<Double> DEFAULT_FILL_INTENSITY = ConfigOptions.key("defaults.fill-intensity")
-            .doubleType().defaultValue(1.5)
+            .doubleType().defaultValue(L.getFillIntensity())
             .withDescription("Default order-fill intensity k of Avellaneda-Stoikov.");
 
     public static final ConfigOption<Duration> DEFAULT_QUOTE_HORIZON = ConfigOptions.key("defaults.quote-horizon")
-            .durationType().defaultValue(Duration.ofMinutes(1))
+            .durationType().defaultValue(Duration.ofMillis(L.getQuoteHorizonMs()))
             .withDescription("Default horizon tau of the quote skew.");
 
     public static final List<ConfigOption<?>> ALL = List.of(SNAPSHOT_INTERVAL, RV_HALF_LIFE, RV_MIN_INTERVAL, RATES, REFERENCE,
             REFRESH_INTERVAL, REFRESH_BUDGET, BOOK_CACHE_POSITIONS, DEDUPE_TTL, QUOTE_SKEW_BPS, DEFAULT_DELTA_BAND, DEFAULT_BAND_MODE,
             DEFAULT_HEDGE_COST_BPS, DEFAULT_MIN_HEDGE, DEFAULT_HEDGE_TIMEOUT, DEFAULT_GAMMA_LIMIT,
             DEFAULT_VEGA_LIMIT, DEFAULT_RISK_AVERSION, DEFAULT_FILL_INTENSITY, DEFAULT_QUOTE_HORIZON);
+
+    /**
+     * Pipeline settings from pipeline options alone ({@code --market.*}, {@code --inventory.*},
+     * {@code --signals.*}, {@code --defaults.*}): for a stage's tests and tools that need no Kafka.
+     */
+    public static PipelineSettings parse(String... args) {
+        return settings(ParsedArgs.parse(List.of(args), ALL, Set.of(), false, System::getenv));
+    }
+
+    /** The pipeline settings of parsed arguments, checked; a bad value fails naming its option. */
+    static PipelineSettings settings(ParsedArgs c) {
+        PipelineSettings.Builder b = PipelineSettings.builder()
+                .snapshotIntervalMs(positive(c, SNAPSHOT_INTERVAL))
+                .rvHalfLifeMs(positive(c, RV_HALF_LIFE))
+                .refreshIntervalMs(positive(c, REFRESH_INTERVAL))
+                .dedupeTtlMs(positive(c, DEDUPE_TTL))
+                .refreshBudget(atLeast(c, REFRESH_BUDGET, 1))
+                .bookCachePositions(atLeast(c, BOOK_CACHE_POSITIONS, 0))
+                .quoteSkewBps(nonNegative(c, QUOTE_SKEW_BPS));
+        Duration minInterval = c.get(RV_MIN_INTERVAL);
+        if (minInterval.isNegative()) {
+            throw ParsedArgs.bad(RV_MIN_INTERVAL, minInterval, "must be >= 0");
+        }
+        b.rvMinIntervalMs(minInterval.toMillis());
+        b.rates(parseRates(c));
+        Set<String> spot = new HashSet<>();
+        for (Map.Entry<String, String> e : parsePairs(c, REFERENCE).entrySet()) {
+            String kind = e.getValue().toUpperCase(Locale.ROOT);
+            if (kind.equals("SPOT")) {
+                spot.add(e.getKey());
+            } else if (!kind.equals("PERPETUAL")) {
+                throw ParsedArgs.bad(REFERENCE, c.get(REFERENCE),
+                        "the reference of " + e.getKey() + " must be PERPETUAL or SPOT, got " + e.getValue());
+            }
+        }
+        b.spotReferenced(spot);
+        String mode = c.get(DEFAULT_BAND_MODE).trim().toUpperCase(Locale.ROOT).replace('-', '_');
+        BandMode bandMode;
+        try {
+            bandMode = BandMode.valueOf(mode);
+        } catch (IllegalArgumentException e) {
+            throw ParsedArgs.bad(DEFAULT_BAND_MODE, c.get(DEFAULT_BAND_MODE), "expected FIXED or WHALLEY_WILMOTT");
+        }
+        b.defaultLimits(b.defaultLimitsBuilder()
+                .setDeltaBand(nonNegative(c, DEFAULT_DELTA_BAND))
+                .setBandMode(bandMode)
+                .setHedgeCostBps(nonNegative(c, DEFAULT_HEDGE_COST_BPS))
+                .setMinHedgeQuantity(nonNegative(c, DEFAULT_MIN_HEDGE))
+                .setHedgeTimeoutMs(positive(c, DEFAULT_HEDGE_TIMEOUT))
+                .setGammaLimit(optionalPositive(c, DEFAULT_GAMMA_LIMIT))
+                .setVegaLimit(optionalPositive(c, DEFAULT_VEGA_LIMIT))
+                .setRiskAversion(strictlyPositive(c, DEFAULT_RISK_AVERSION))
+                .setFillIntensity(strictlyPositive(c, DEFAULT_FILL_INTENSITY))
+                .setQuoteHorizonMs(positive(c, DEFAULT_QUOTE_HORIZON))
+                .build());
+        return b.build();
+    }
+
+    private static long positive(ParsedArgs c, ConfigOption<Duration> o) {
+        Duration d = c.get(o);
+        if (d.isNegative() || d.isZero()) {
+            throw ParsedArgs.bad(o, d, "must be positive");
+        }
+        return d.toMillis();
+    }
+
+    private static int atLeast(ParsedArgs c, ConfigOption<Integer> o, int min) {
+        int v = c.get(o);
+        if (v < min) {
+            throw ParsedArgs.bad(o, v, "must be >= " + min);
+        }
+        return v;
+    }
+
+    private static double nonNegative(ParsedArgs c, ConfigOption<Double> o) {
+        double v = c.get(o);
+        if (!Double.isFinite(v) || v < 0) {
+            throw ParsedArgs.bad(o, v, "must be finite and >= 0");
+        }
+        return v;
+    }
+
+    private static double strictlyPositive(ParsedArgs c, ConfigOption<Double> o) {
+        double v = c.get(o);
+        if (!Double.isFinite(v) || v <= 0) {
+            throw ParsedArgs.bad(o, v, "must be finite and > 0");
+        }
+        return v;
+    }
+
+    private static Double optionalPositive(ParsedArgs c, ConfigOption<Double> o) {
+        Double v = c.get(o);
+        if (v != null && (!Double.isFinite(v) || v <= 0)) {
+            throw ParsedArgs.bad(o, v, "must be finite and > 0");
+        }
+        return v;
+    }
+
+    private static Map<String, String> parsePairs(ParsedArgs c, ConfigOption<String> o) {
+        Map<String, String> out = new HashMap<>();
+        String raw = c.get(o).trim();
+        if (raw.isEmpty()) {
+            return out;
+        }
+        for (String part : raw.split(",")) {
+            String[] kv = part.split("=", -1);
+            if (kv.length != 2 || kv[0].isBlank() || kv[1].isBlank()) {
+                throw ParsedArgs.bad(o, raw, "expected UNDERLYING=value[,UNDERLYING=value...], got '" + part + "'");
+            }
+            if (out.put(kv[0].trim(), kv[1].trim()) != null) {
+                throw ParsedArgs.bad(o, raw, kv[0].trim() + " is given twice");
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, Double> parseRates(ParsedArgs c) {
+        Map<String, Double> out = new HashMap<>();
+        for (Map.Entry<String, String> e : parsePairs(c, RATES).entrySet()) {
+            try {
+                double v = Double.parseDouble(e.getValue());
+                if (!Double.isFinite(v)) {
+                    throw new NumberFormatException();
+                }
+                out.put(e.getKey(), v);
+            } catch (NumberFormatException ex) {
+                throw ParsedArgs.bad(RATES, c.get(RATES), "the value for " + e.getKey() + " is not a finite number: " + e.getValue());
+            }
+        }
+        return out;
+    }
 }

@@ -1,9 +1,7 @@
 package io.ballast.job;
 
 import io.ballast.config.BallastConfig;
-import io.ballast.config.BallastOptions;
 import io.ballast.config.ConfigException;
-import io.ballast.config.JobOptions;
 import io.ballast.kafka.KafkaIo;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -33,30 +31,44 @@ public final class BallastJob {
     }
 
     /**
-     * Bad configuration ends {@code main} with a {@link ConfigException} naming the option and value,
-     * never with {@code System.exit}: submitted to a session cluster, {@code main} runs inside the
-     * JobManager, and an exit would take it down with every job on it.
+     * Bad configuration ends {@code main} with one line on stderr naming the option and the value, found
+     * before anything touches the network, and a {@link ConfigException} carrying only that line, never
+     * with {@code System.exit}: submitted to a session cluster, {@code main} runs inside the JobManager,
+     * and an exit would take it down with every job on it. Started as a plain Java program, the JVM then
+     * ends with status 1 and no stack trace.
      */
     public static void main(String[] args) throws Exception {
         BallastConfig config;
         try {
-            config = BallastConfig.fromArgs(Arrays.asList(args), JobOptions.all(), JobOptions.FLAGS);
-            KafkaIo.checkCluster(config, topics(config));
+            config = BallastConfig.fromArgs(Arrays.asList(args));
+            KafkaIo.checkCluster(config, config.topics().all());
         } catch (ConfigException e) {
             System.err.println("ballast: " + e.getMessage());
-            throw e;
+            if (launchedByTheJvm()) {
+                // The line above said it all: the launcher would add the exception and its stack trace.
+                Thread.currentThread().setUncaughtExceptionHandler((thread, error) -> {
+                    if (!(error instanceof ConfigException)) {
+                        error.printStackTrace();
+                    }
+                });
+            }
+            throw ConfigException.withoutTrace(e.getMessage());
         }
         StreamExecutionEnvironment env = environment(config);
         build(env, config);
         env.execute(JOB_NAME);
     }
 
+    /** Whether this {@code main} was called by the Java launcher itself (not by Flink's client, a test or a tool). */
+    private static boolean launchedByTheJvm() {
+        StackTraceElement[] stack = Thread.currentThread().getStackTrace();
+        StackTraceElement bottom = stack[stack.length - 1];
+        return bottom.getClassName().equals(BallastJob.class.getName()) && bottom.getMethodName().equals("main");
+    }
+
     /** All topics the job reads or writes. */
     public static List<String> topics(BallastConfig config) {
-        return List.of(config.get(BallastOptions.TOPIC_QUOTES), config.get(BallastOptions.TOPIC_TRADES),
-                config.get(BallastOptions.TOPIC_RISK_LIMITS), config.get(BallastOptions.TOPIC_SIGNALS),
-                config.get(BallastOptions.TOPIC_RISK), config.get(BallastOptions.TOPIC_VOL_SKEW),
-                config.get(BallastOptions.TOPIC_REJECTED));
+        return config.topics().all();
     }
 
     /**
@@ -67,11 +79,11 @@ public final class BallastJob {
     public static StreamExecutionEnvironment environment(BallastConfig config) {
         Configuration flink = flinkConfiguration(config);
         StreamExecutionEnvironment env;
-        if (config.get(JobOptions.LOCAL)) {
+        if (config.local()) {
             // Everything of the embedded cluster on the loopback: web UI, RPC, blob server, data exchange.
             flink.set(RestOptions.BIND_ADDRESS, LOOPBACK);
             flink.set(RestOptions.ADDRESS, LOOPBACK);
-            flink.set(RestOptions.PORT, config.get(JobOptions.WEB_PORT));
+            flink.set(RestOptions.PORT, config.webPort());
             flink.set(JobManagerOptions.BIND_HOST, LOOPBACK);
             flink.set(JobManagerOptions.ADDRESS, LOOPBACK);
             flink.set(TaskManagerOptions.BIND_HOST, LOOPBACK);
@@ -80,7 +92,7 @@ public final class BallastJob {
         } else {
             env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
         }
-        Integer parallelism = config.get(BallastOptions.PARALLELISM);
+        Integer parallelism = config.checkpoints().parallelism();
         if (parallelism != null) {
             env.setParallelism(parallelism);
         }
@@ -89,25 +101,25 @@ public final class BallastJob {
 
     /** Checkpointing (exactly-once mode, RocksDB, incremental, unaligned under back pressure), max parallelism, no Kryo fallback, buffer timeout. */
     public static Configuration flinkConfiguration(BallastConfig config) {
+        BallastConfig.Checkpoints c = config.checkpoints();
         Configuration flink = new Configuration();
-        flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.get(BallastOptions.CHECKPOINT_INTERVAL));
+        flink.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, c.interval());
         flink.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
-        flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, config.get(BallastOptions.CHECKPOINT_DIR));
+        flink.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, c.dir());
         flink.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, true);
-        boolean unaligned = config.get(BallastOptions.CHECKPOINT_UNALIGNED);
-        flink.set(CheckpointingOptions.ENABLE_UNALIGNED, unaligned);
-        if (unaligned) {
-            flink.set(CheckpointingOptions.ALIGNED_CHECKPOINT_TIMEOUT, config.get(BallastOptions.CHECKPOINT_ALIGNED_TIMEOUT));
+        flink.set(CheckpointingOptions.ENABLE_UNALIGNED, c.unaligned());
+        if (c.unaligned()) {
+            flink.set(CheckpointingOptions.ALIGNED_CHECKPOINT_TIMEOUT, c.alignedTimeout());
             // A barrier may also interrupt a run of due timers (each book's refresh) rather than wait for all.
             flink.set(CheckpointingOptions.ENABLE_UNALIGNED_INTERRUPTIBLE_TIMERS, true);
         }
         flink.set(StateBackendOptions.STATE_BACKEND, "rocksdb");
-        flink.set(PipelineOptions.MAX_PARALLELISM, config.get(BallastOptions.MAX_PARALLELISM));
+        flink.set(PipelineOptions.MAX_PARALLELISM, c.maxParallelism());
         flink.set(PipelineOptions.GENERIC_TYPES, false);
         flink.set(PipelineOptions.OBJECT_REUSE, true);
         flink.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, java.time.Duration.ofMillis(50));
         flink.set(ExecutionOptions.BUFFER_TIMEOUT_ENABLED, true);
-        flink.set(ExecutionOptions.BUFFER_TIMEOUT, config.get(BallastOptions.BUFFER_TIMEOUT));
+        flink.set(ExecutionOptions.BUFFER_TIMEOUT, c.bufferTimeout());
         return flink;
     }
 

@@ -7,12 +7,13 @@ import io.ballast.avro.internal.MarketSnapshot;
 import io.ballast.avro.internal.MarketTick;
 import io.ballast.avro.internal.SourcedTrade;
 import io.ballast.config.BallastConfig;
-import io.ballast.config.PipelineSettings;
-import io.ballast.inventory.BroadcastEvent;
-import io.ballast.inventory.InventoryFunction;
+import io.ballast.domain.BroadcastEvent;
+import io.ballast.domain.Keys;
+import io.ballast.domain.PipelineSettings;
 import io.ballast.kafka.Rejection;
-import io.ballast.market.MarketFunction;
-import io.ballast.market.QuoteIvFunction;
+import io.ballast.stages.InventoryFunction;
+import io.ballast.stages.MarketFunction;
+import io.ballast.stages.QuoteIvFunction;
 import io.ballast.serde.NetworkType;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
@@ -38,7 +39,7 @@ public final class BallastPipeline {
     }
 
     public static Outputs build(Inputs inputs, BallastConfig config) {
-        return build(inputs, PipelineSettings.from(config));
+        return build(inputs, config.pipeline());
     }
 
     public static Outputs build(Inputs inputs, PipelineSettings settings) {
@@ -73,6 +74,6 @@ public final class BallastPipeline {
 
     /** {@code provider/UNDERLYING} of a trade. */
     public static String inventoryKey(SourcedTrade t) {
-        return Outputs.providerKey(t.getTrade().getProviderId(), t.getTrade().getInstrument().getUnderlying());
+        return Keys.book(t.getTrade().getProviderId(), t.getTrade().getInstrument().getUnderlying());
     }
 }

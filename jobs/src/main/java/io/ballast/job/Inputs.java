@@ -5,12 +5,15 @@ import io.ballast.avro.RiskLimits;
 import io.ballast.avro.Trade;
 import io.ballast.avro.internal.SourcedTrade;
 import io.ballast.config.BallastConfig;
-import io.ballast.config.BallastOptions;
+import io.ballast.domain.Keys;
+import io.ballast.domain.LimitsUpdate;
+import io.ballast.domain.Topic;
 import io.ballast.kafka.KafkaIo;
 import io.ballast.kafka.Rejection;
 import io.ballast.kafka.SourceRecordMapper;
 import io.ballast.kafka.SplitRejected;
 import io.ballast.kafka.Validators;
+import io.ballast.registry.RegistryConfig;
 import org.apache.flink.api.common.eventtime.SerializableTimestampAssigner;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -61,18 +64,22 @@ public final class Inputs {
 
     /** The Kafka inputs of the configuration. */
     public static Inputs fromKafka(StreamExecutionEnvironment env, BallastConfig config) {
-        long skew = config.get(BallastOptions.MAX_CLOCK_SKEW).toMillis();
-        Duration disorder = config.get(BallastOptions.MAX_OUT_OF_ORDERNESS);
-        Duration idleness = config.get(BallastOptions.IDLENESS);
+        BallastConfig.Sources sources = config.sources();
+        long skew = sources.maxClockSkew().toMillis();
+        Duration disorder = sources.maxOutOfOrderness();
+        Duration idleness = sources.idleness();
+        BallastConfig.Kafka kafka = config.kafka();
+        RegistryConfig registry = config.registry();
+        BallastConfig.TopicNames topics = config.topics();
 
-        KafkaSource<Either<Rejection, Quote>> quoteSource = KafkaIo.source(config,
-                config.get(BallastOptions.TOPIC_QUOTES), Quote.class, Validators.quote(skew),
+        KafkaSource<Either<Rejection, Quote>> quoteSource = KafkaIo.source(kafka, sources, registry,
+                topics.name(Topic.QUOTES), Quote.class, Validators.quote(skew),
                 SourceRecordMapper.identity(), new AvroTypeInfo<>(Quote.class));
-        KafkaSource<Either<Rejection, SourcedTrade>> tradeSource = KafkaIo.source(config,
-                config.get(BallastOptions.TOPIC_TRADES), Trade.class, Validators.trade(skew),
+        KafkaSource<Either<Rejection, SourcedTrade>> tradeSource = KafkaIo.source(kafka, sources, registry,
+                topics.name(Topic.TRADES), Trade.class, Validators.trade(skew),
                 new TradeMapper(), new AvroTypeInfo<>(SourcedTrade.class));
-        KafkaSource<Either<Rejection, LimitsUpdate>> limitsSource = KafkaIo.source(config,
-                config.get(BallastOptions.TOPIC_RISK_LIMITS), RiskLimits.class, Validators.riskLimits(),
+        KafkaSource<Either<Rejection, LimitsUpdate>> limitsSource = KafkaIo.source(kafka, sources, registry,
+                topics.name(Topic.RISK_LIMITS), RiskLimits.class, Validators.riskLimits(),
                 new LimitsMapper(), TypeInformation.of(LimitsUpdate.class));
 
         SingleOutputStreamOperator<Quote> quotes = split(env.fromSource(quoteSource,
@@ -139,8 +146,7 @@ public final class Inputs {
 
         @Override
         public LimitsUpdate map(RiskLimits value, ConsumerRecord<byte[], byte[]> record) {
-            return new LimitsUpdate(Validators.limitsKey(value.getProviderId(), value.getUnderlying()), value,
-                    record.offset());
+            return new LimitsUpdate(Keys.limits(value.getProviderId(), value.getUnderlying()), value, record.offset());
         }
 
         @Override
@@ -149,11 +155,7 @@ public final class Inputs {
                 return null; // rejected as NULL_VALUE: a tombstone must name what it deletes
             }
             String key = new String(record.key(), StandardCharsets.UTF_8);
-            String[] parts = key.split(String.valueOf(Validators.KEY_SEPARATOR), -1);
-            if (parts.length > 2 || parts[0].isBlank() || (parts.length == 2 && parts[1].isBlank())) {
-                return null;
-            }
-            return new LimitsUpdate(key, null, record.offset());
+            return Keys.parseLimits(key) == null ? null : new LimitsUpdate(key, null, record.offset());
         }
     }
 }

@@ -4,9 +4,11 @@ import io.ballast.avro.RebalanceSignal;
 import io.ballast.avro.RiskSnapshot;
 import io.ballast.avro.VolSkew;
 import io.ballast.config.BallastConfig;
-import io.ballast.config.BallastOptions;
+import io.ballast.domain.Keys;
+import io.ballast.domain.Topic;
 import io.ballast.kafka.KafkaIo;
 import io.ballast.kafka.Rejection;
+import io.ballast.registry.RegistryConfig;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /** The four output streams of the pipeline. */
@@ -35,33 +37,29 @@ public final class Outputs {
     public DataStream<VolSkew> skew() { return skew; }
     public DataStream<Rejection> rejected() { return rejected; }
 
-    /** Keys of the output topics, per the contract. */
-    public static String providerKey(String providerId, String underlying) {
-        return providerId + "/" + underlying;
-    }
-
-    public static String skewKey(VolSkew s) {
-        return s.getUnderlying() + "/" + s.getExpiry().toEpochMilli();
-    }
-
     /** Writes every stream to its topic. */
     public void toKafka(BallastConfig config) {
+        BallastConfig.Kafka kafka = config.kafka();
+        BallastConfig.Sinks sinks = config.sinks();
+        RegistryConfig registry = config.registry();
+        BallastConfig.TopicNames topics = config.topics();
         if (signals != null) {
-            signals.sinkTo(KafkaIo.sink(config, config.get(BallastOptions.TOPIC_SIGNALS), RebalanceSignal.class,
-                            s -> KafkaIo.utf8(providerKey(s.getProviderId(), s.getUnderlying())), s -> s))
+            signals.sinkTo(KafkaIo.sink(kafka, sinks, registry, topics.name(Topic.SIGNALS), RebalanceSignal.class,
+                            s -> KafkaIo.utf8(Keys.book(s.getProviderId(), s.getUnderlying())), s -> s, sinks.linger()))
                     .uid(UID_SIGNALS_SINK).name("rebalance-signals");
         }
         if (risk != null) {
-            risk.sinkTo(KafkaIo.sink(config, config.get(BallastOptions.TOPIC_RISK), RiskSnapshot.class,
-                            r -> KafkaIo.utf8(providerKey(r.getProviderId(), r.getUnderlying())), r -> r,
-                            config.get(BallastOptions.BULK_LINGER)))
+            risk.sinkTo(KafkaIo.sink(kafka, sinks, registry, topics.name(Topic.RISK), RiskSnapshot.class,
+                            r -> KafkaIo.utf8(Keys.book(r.getProviderId(), r.getUnderlying())), r -> r, sinks.bulkLinger()))
                     .uid(UID_RISK_SINK).name("inventory-risk");
         }
         if (skew != null) {
-            skew.sinkTo(KafkaIo.sink(config, config.get(BallastOptions.TOPIC_VOL_SKEW), VolSkew.class,
-                            s -> KafkaIo.utf8(skewKey(s)), s -> s, config.get(BallastOptions.BULK_LINGER)))
+            skew.sinkTo(KafkaIo.sink(kafka, sinks, registry, topics.name(Topic.VOL_SKEW), VolSkew.class,
+                            s -> KafkaIo.utf8(Keys.smile(s.getUnderlying(), s.getExpiry().toEpochMilli())), s -> s,
+                            sinks.bulkLinger()))
                     .uid(UID_SKEW_SINK).name("vol-skew");
         }
-        rejected.sinkTo(KafkaIo.rejectedSink(config)).uid(UID_REJECTED_SINK).name("rejected");
+        rejected.sinkTo(KafkaIo.rejectedSink(kafka, sinks, registry, topics.name(Topic.REJECTED)))
+                .uid(UID_REJECTED_SINK).name("rejected");
     }
 }

@@ -4,6 +4,8 @@ import io.ballast.avro.RejectedRecord;
 import io.ballast.config.BallastConfig;
 import io.ballast.config.BallastOptions;
 import io.ballast.config.ConfigException;
+import io.ballast.domain.Topic;
+import io.ballast.registry.RegistryConfig;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -49,22 +51,22 @@ public final class KafkaIo {
      * {@link ValidatingDeserializer}).
      */
     public static <T extends SpecificRecord, R> KafkaSource<Either<Rejection, R>> source(
-            BallastConfig config, String topic, Class<T> recordClass, Validator<T> validator,
-            SourceRecordMapper<T, R> mapper, TypeInformation<R> producedType) {
-        Properties props = config.kafkaProperties();
+            BallastConfig.Kafka kafka, BallastConfig.Sources sources, RegistryConfig registry, String topic,
+            Class<T> recordClass, Validator<T> validator, SourceRecordMapper<T, R> mapper, TypeInformation<R> producedType) {
+        Properties props = kafka.properties();
         props.putIfAbsent("isolation.level", "read_committed");
         props.putIfAbsent("partition.discovery.interval.ms", "60000");
         props.putIfAbsent("commit.offsets.on.checkpoint", "true");
         var builder = KafkaSource.<Either<Rejection, R>>builder()
-                .setBootstrapServers(config.require(BallastOptions.BOOTSTRAP))
+                .setBootstrapServers(kafka.bootstrap())
                 .setTopics(topic)
-                .setGroupId(config.get(BallastOptions.GROUP_ID))
-                .setClientIdPrefix(config.get(BallastOptions.GROUP_ID) + "-" + topic)
-                .setStartingOffsets(startingOffsets(config))
+                .setGroupId(sources.groupId())
+                .setClientIdPrefix(sources.groupId() + "-" + topic)
+                .setStartingOffsets(startingOffsets(sources.startingOffsets()))
                 .setProperties(props)
-                .setDeserializer(new ValidatingDeserializer<>(recordClass, config.registry(), validator, mapper,
-                        producedType, config.get(BallastOptions.MAX_RECORD_BYTES)));
-        if (config.get(BallastOptions.SOURCE_BOUNDED)) {
+                .setDeserializer(new ValidatingDeserializer<>(recordClass, registry, validator, mapper,
+                        producedType, sources.maxRecordBytes()));
+        if (sources.bounded()) {
             // The throughput harness: read what is there at start, then end, so that the job finishes.
             builder.setBounded(OffsetsInitializer.latest());
         }
@@ -73,8 +75,8 @@ public final class KafkaIo {
 
     // The connector's committedOffsets takes the OffsetResetStrategy that kafka-clients 4 deprecates.
     @SuppressWarnings("deprecation")
-    private static OffsetsInitializer startingOffsets(BallastConfig config) {
-        switch (config.startingOffsets()) {
+    private static OffsetsInitializer startingOffsets(BallastConfig.StartingOffsets startingOffsets) {
+        switch (startingOffsets) {
             case EARLIEST:
                 return OffsetsInitializer.earliest();
             case LATEST:
@@ -86,22 +88,27 @@ public final class KafkaIo {
     }
 
     /**
-     * A sink writing Avro values to {@code topic}, with the configured delivery guarantee. With
-     * exactly-once, each sink gets its own transactional id prefix ({@code <prefix>-<topic>}), and is a
-     * {@link TolerantKafkaSink}: a restore whose transactions the broker has forgotten does not fail the
-     * job in a loop.
+     * A sink writing Avro values to {@code topic}, with the configured delivery guarantee and
+     * {@code linger} ({@code sink.linger} or {@code sink.bulk-linger}). With exactly-once, each sink gets its
+     * own transactional id prefix ({@code <prefix>-<topic>}), and is a {@link TolerantKafkaSink}: a restore
+     * whose transactions the broker has forgotten does not fail the job in a loop.
      */
     public static <IN, V extends SpecificRecord> Sink<IN> sink(
-            BallastConfig config, String topic, Class<V> valueClass,
-            SerializableFunction<IN, byte[]> key, SerializableFunction<IN, V> value) {
-        return sink(config, topic, valueClass, key, value, config.get(BallastOptions.LINGER));
-    }
-
-    /** As {@link #sink(BallastConfig, String, Class, SerializableFunction, SerializableFunction)}, with its own linger. */
-    public static <IN, V extends SpecificRecord> Sink<IN> sink(
-            BallastConfig config, String topic, Class<V> valueClass,
+            BallastConfig.Kafka kafka, BallastConfig.Sinks sinks, RegistryConfig registry, String topic, Class<V> valueClass,
             SerializableFunction<IN, byte[]> key, SerializableFunction<IN, V> value, Duration linger) {
-        return sink(config, new AvroKafkaSerializer<>(topic, valueClass, config.registry(), key, value), linger);
+        AvroKafkaSerializer<IN, V> serializer = new AvroKafkaSerializer<>(topic, valueClass, registry, key, value);
+        Properties props = producerProperties(kafka, sinks, linger);
+        boolean exactlyOnce = sinks.delivery() == BallastConfig.Delivery.EXACTLY_ONCE;
+        var builder = KafkaSink.<IN>builder()
+                .setBootstrapServers(kafka.bootstrap())
+                .setKafkaProducerConfig(props)
+                .setRecordSerializer(serializer)
+                .setDeliveryGuarantee(exactlyOnce ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE);
+        if (!exactlyOnce) {
+            return builder.build();
+        }
+        builder.setTransactionalIdPrefix(sinks.transactionalIdPrefix() + "-" + topic);
+        return new TolerantKafkaSink<>(builder.build());
     }
 
     /**
@@ -112,35 +119,31 @@ public final class KafkaIo {
      * request of its own: the producers' network threads and the broker then spent more CPU on the
      * job's ~60,000 output records per 300,000 inputs than the market stage (docs/performance.md).
      */
-    static Properties producerProperties(BallastConfig config, Duration linger) {
-        Properties props = config.kafkaProperties();
-        props.putIfAbsent("transaction.timeout.ms",
-                Long.toString(config.get(BallastOptions.TRANSACTION_TIMEOUT).toMillis()));
+    static Properties producerProperties(BallastConfig.Kafka kafka, BallastConfig.Sinks sinks, Duration linger) {
+        Properties props = kafka.properties();
+        props.putIfAbsent("transaction.timeout.ms", Long.toString(sinks.transactionTimeout().toMillis()));
         props.putIfAbsent("enable.idempotence", "true");
         props.putIfAbsent("acks", "all");
         props.putIfAbsent("linger.ms", Long.toString(linger.toMillis()));
         return props;
     }
 
-    /** The sink of the {@code rejected} topic: the input's key bytes, as received, and the record. */
-    public static Sink<Rejection> rejectedSink(BallastConfig config) {
-        return sink(config, config.get(BallastOptions.TOPIC_REJECTED), RejectedRecord.class,
-                Rejection::getKey, Rejection::getRecord);
+    /** As {@link #sink(BallastConfig.Kafka, BallastConfig.Sinks, RegistryConfig, String, Class, SerializableFunction, SerializableFunction, Duration)}, with the parts of {@code config} and {@code sink.linger}. */
+    public static <IN, V extends SpecificRecord> Sink<IN> sink(BallastConfig config, String topic, Class<V> valueClass,
+            SerializableFunction<IN, byte[]> key, SerializableFunction<IN, V> value) {
+        return sink(config.kafka(), config.sinks(), config.registry(), topic, valueClass, key, value, config.sinks().linger());
     }
 
-    private static <IN> Sink<IN> sink(BallastConfig config, AvroKafkaSerializer<IN, ?> serializer, Duration linger) {
-        Properties props = producerProperties(config, linger);
-        boolean exactlyOnce = config.delivery() == BallastConfig.Delivery.EXACTLY_ONCE;
-        var builder = KafkaSink.<IN>builder()
-                .setBootstrapServers(config.require(BallastOptions.BOOTSTRAP))
-                .setKafkaProducerConfig(props)
-                .setRecordSerializer(serializer)
-                .setDeliveryGuarantee(exactlyOnce ? DeliveryGuarantee.EXACTLY_ONCE : DeliveryGuarantee.AT_LEAST_ONCE);
-        if (!exactlyOnce) {
-            return builder.build();
-        }
-        builder.setTransactionalIdPrefix(config.get(BallastOptions.TRANSACTIONAL_ID_PREFIX) + "-" + serializer.topic());
-        return new TolerantKafkaSink<>(builder.build());
+    /** The sink of the {@code rejected} topic of {@code config}. */
+    public static Sink<Rejection> rejectedSink(BallastConfig config) {
+        return rejectedSink(config.kafka(), config.sinks(), config.registry(), config.topics().name(Topic.REJECTED));
+    }
+
+    /** The sink of the {@code rejected} topic: the input's key bytes, as received, and the record. */
+    public static Sink<Rejection> rejectedSink(BallastConfig.Kafka kafka, BallastConfig.Sinks sinks, RegistryConfig registry,
+                                               String topic) {
+        return sink(kafka, sinks, registry, topic, RejectedRecord.class, Rejection::getKey, Rejection::getRecord,
+                sinks.linger());
     }
 
     /** Key bytes of a UTF-8 string key. */
@@ -154,8 +157,17 @@ public final class KafkaIo {
      * the broker's {@value #BROKER_MAX_TRANSACTION_TIMEOUT}.
      */
     public static void checkCluster(BallastConfig config, Collection<String> topics) {
-        Properties props = config.kafkaProperties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.require(BallastOptions.BOOTSTRAP));
+        checkCluster(config.kafka(), config.sinks(), config.checkpoints().interval(), topics);
+    }
+
+    /**
+     * As {@link #checkCluster(BallastConfig, Collection)}, from the parts it needs: the cluster, the
+     * sinks' delivery and transaction timeout, and the checkpoint interval the timeout must exceed.
+     */
+    public static void checkCluster(BallastConfig.Kafka kafka, BallastConfig.Sinks sinks, Duration checkpointInterval,
+                                    Collection<String> topics) {
+        Properties props = kafka.properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrap());
         props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "15000");
         props.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
         try (Admin admin = Admin.create(props)) {
@@ -168,25 +180,25 @@ public final class KafkaIo {
             }
             if (!missing.isEmpty()) {
                 throw new ConfigException("Topics " + new TreeSet<>(missing) + " do not exist on the Kafka cluster at "
-                        + config.get(BallastOptions.BOOTSTRAP) + "; create them first (see the README)");
+                        + kafka.bootstrap() + "; create them first (see the README)");
             }
-            if (config.delivery() == BallastConfig.Delivery.EXACTLY_ONCE) {
-                checkTransactionTimeout(config, admin);
+            if (sinks.delivery() == BallastConfig.Delivery.EXACTLY_ONCE) {
+                checkTransactionTimeout(kafka, sinks, checkpointInterval, admin);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while checking the Kafka cluster", e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new ConfigException("Cannot reach the Kafka cluster at --bootstrap "
-                    + config.get(BallastOptions.BOOTSTRAP) + ": " + e.getMessage(), e);
+            throw new ConfigException("Cannot reach the Kafka cluster at --bootstrap " + kafka.bootstrap() + ": "
+                    + e.getMessage(), e);
         }
     }
 
-    private static void checkTransactionTimeout(BallastConfig config, Admin admin)
+    private static void checkTransactionTimeout(BallastConfig.Kafka kafka, BallastConfig.Sinks sinks,
+                                                Duration interval, Admin admin)
             throws InterruptedException, ExecutionException, TimeoutException {
-        Duration timeout = config.get(BallastOptions.TRANSACTION_TIMEOUT);
-        String passed = config.kafkaProperties().getProperty("transaction.timeout.ms");
-        long timeoutMs = passed != null ? Long.parseLong(passed.trim()) : timeout.toMillis();
+        String passed = kafka.clientProperties().getProperty("transaction.timeout.ms");
+        long timeoutMs = passed != null ? Long.parseLong(passed.trim()) : sinks.transactionTimeout().toMillis();
         Collection<Node> nodes = admin.describeCluster().nodes().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         for (Node node : nodes) {
             ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, node.idString());
@@ -203,7 +215,6 @@ public final class KafkaIo {
                                 + node.idString() + "); lower it, or raise the broker's maximum");
             }
         }
-        Duration interval = config.get(BallastOptions.CHECKPOINT_INTERVAL);
         if (timeoutMs <= interval.toMillis()) {
             throw BallastConfig.bad(BallastOptions.TRANSACTION_TIMEOUT, Duration.ofMillis(timeoutMs),
                     "must be longer than --checkpoint.interval (" + interval.toMillis()

@@ -1,7 +1,10 @@
 package io.ballast.kafka;
 
 import io.ballast.avro.RejectedRecord;
+import io.ballast.avro.Trade;
+import io.ballast.avro.internal.SourcedTrade;
 
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -56,5 +59,29 @@ public final class Rejection {
     public String toString() {
         return "Rejection{" + (record == null ? "null" : record.getReason() + " " + record.getSourceTopic() + "/"
                 + record.getPartition() + "@" + record.getOffset() + ": " + record.getDetail()) + "}";
+    }
+
+    /**
+     * A fill whose (venue, trade id) was already applied, as {@code DUPLICATE_TRADE} with its source
+     * coordinates and original bytes; {@code firstSeen} is the first one's event time, if known.
+     */
+    public static Rejection duplicateTrade(SourcedTrade s, Long firstSeen) {
+        Trade t = s.getTrade();
+        RejectedRecord r = RejectedRecord.newBuilder()
+                .setSourceTopic(s.getTopic())
+                .setPartition(s.getPartition())
+                .setOffset(s.getOffset())
+                .setReason(RejectReason.DUPLICATE_TRADE.name())
+                .setDetail("trade id '" + t.getTradeId() + "' on venue '" + t.getVenue() + "' was already applied"
+                        + (firstSeen == null ? "" : " (event time " + Instant.ofEpochMilli(firstSeen) + ")"))
+                .setPayload(s.getPayload())
+                .setEventTime(Instant.ofEpochMilli(Math.max(0, s.getKafkaTimestamp())))
+                .build();
+        byte[] key = null;
+        if (s.getKey() != null) {
+            key = new byte[s.getKey().remaining()];
+            s.getKey().duplicate().get(key);
+        }
+        return new Rejection(key, r);
     }
 }

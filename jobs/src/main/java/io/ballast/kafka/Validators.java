@@ -5,6 +5,7 @@ import io.ballast.avro.InstrumentKind;
 import io.ballast.avro.Quote;
 import io.ballast.avro.RiskLimits;
 import io.ballast.avro.Trade;
+import io.ballast.domain.Keys;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -16,7 +17,7 @@ import java.time.Instant;
 public final class Validators {
 
     /** Separator of provider and underlying in keys; it may not appear inside either. */
-    public static final char KEY_SEPARATOR = '/';
+    private static final char KEY_SEPARATOR = Keys.SEPARATOR;
 
     private Validators() {
     }
@@ -99,7 +100,7 @@ public final class Validators {
             if (l.getUnderlying() != null && (p = keyPart("riskLimits.underlying", l.getUnderlying())) != null) {
                 return p;
             }
-            String expectedKey = limitsKey(l.getProviderId(), l.getUnderlying());
+            String expectedKey = Keys.limits(l.getProviderId(), l.getUnderlying());
             String actualKey = key == null ? null : new String(key, StandardCharsets.UTF_8);
             if (!expectedKey.equals(actualKey)) {
                 return "risk-limits key '" + actualKey + "' does not match the record, expected '" + expectedKey + "'";
@@ -127,11 +128,6 @@ public final class Validators {
             }
             return null;
         };
-    }
-
-    /** The Kafka key of a limits record: {@code provider} or {@code provider/UNDERLYING}. */
-    public static String limitsKey(String providerId, String underlying) {
-        return underlying == null ? providerId : providerId + KEY_SEPARATOR + underlying;
     }
 
     static String instrument(String path, Instrument i) {

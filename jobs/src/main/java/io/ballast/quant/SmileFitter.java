@@ -64,8 +64,17 @@ public final class SmileFitter {
    * @return the fitted smile
    */
   public static Smile fit(double forward, double timeToExpiry, OtmQuotes quotes) {
+    return fit(forward, timeToExpiry, quotes, null, null);
+  }
+
+  /**
+   * Fits out-of-the-money quotes selected by {@link OtmQuotes}, starting from a previous fit when one
+   * is given (see {@link WarmStart}), adding what it took to {@code stats} when that is not null.
+   */
+  public static Smile fit(double forward, double timeToExpiry, OtmQuotes quotes, WarmStart start,
+      Stats stats) {
     return fit(forward, timeToExpiry, quotes.strikesUnsafe(), quotes.volsUnsafe(),
-        quotes.weightsUnsafe(), quotes.size());
+        quotes.weightsUnsafe(), quotes.size(), start, stats);
   }
 
   /**

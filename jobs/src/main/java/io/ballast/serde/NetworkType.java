@@ -1,7 +1,7 @@
 package io.ballast.serde;
 
 import io.ballast.avro.internal.MarketTick;
-import io.ballast.inventory.BroadcastEvent;
+import io.ballast.domain.BroadcastEvent;
 import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;

@@ -1,11 +1,10 @@
 package io.ballast.tools;
 
+import io.ballast.domain.Smiles;
 import io.ballast.quant.Black76;
 import io.ballast.quant.Greeks;
 import io.ballast.quant.ImpliedVol;
-import io.ballast.quant.OtmQuotes;
 import io.ballast.quant.Smile;
-import io.ballast.quant.SmileFitter;
 import io.ballast.quant.SviParameters;
 import io.ballast.quant.TimeToExpiry;
 import java.io.BufferedReader;
@@ -234,14 +233,15 @@ public final class ChainTool {
         Double iv = vols.get(row);
         ivs[i] = iv == null ? Double.NaN : iv;
       }
-      OtmQuotes quotes = OtmQuotes.select(forward, strikes, calls, ivs, null, n);
+      // The job's own fit (the market stage's first fit of an expiry, from scratch).
+      Smiles.Fitted fitted = Smiles.fit(first.expiry, forward, tau, strikes, calls, ivs, n, asOf, null, null);
       String where = first.underlying + " " + Instant.ofEpochMilli(first.expiry);
-      if (quotes.size() == 0 || !(tau > 0)) {
+      if (fitted == null) {
         err.println("no smile for " + where
             + ": no out-of-the-money quote with an implied volatility");
         continue;
       }
-      Smile smile = SmileFitter.fit(forward, tau, quotes);
+      Smile smile = fitted.smile();
       SviParameters svi = smile.svi();
       StringBuilder sb = new StringBuilder(256);
       sb.append(first.underlying).append(',').append(Instant.ofEpochMilli(first.expiry)).append(',')

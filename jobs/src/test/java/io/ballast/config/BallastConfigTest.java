@@ -68,9 +68,9 @@ class BallastConfigTest {
         assertThatThrownBy(() -> parse("--checkpoint.interval", "0 s"))
                 .hasMessageContaining("--checkpoint.interval").hasMessageContaining("positive");
         assertThatThrownBy(() -> parse("--registry.retries", "-1")).hasMessageContaining("--registry.retries");
-        assertThatThrownBy(() -> PipelineSettings.from(parse("--inventory.refresh-budget", "0")))
+        assertThatThrownBy(() -> parse("--inventory.refresh-budget", "0"))
                 .hasMessageContaining("'0'").hasMessageContaining("--inventory.refresh-budget").hasMessageContaining(">= 1");
-        assertThatThrownBy(() -> PipelineSettings.from(parse("--inventory.book-cache-positions", "-5")))
+        assertThatThrownBy(() -> parse("--inventory.book-cache-positions", "-5"))
                 .hasMessageContaining("'-5'").hasMessageContaining("--inventory.book-cache-positions").hasMessageContaining(">= 0");
         assertThatThrownBy(() -> parse("--network.buffer-timeout", "-1 ms"))
                 .hasMessageContaining("--network.buffer-timeout").hasMessageContaining("'-1 ms'");

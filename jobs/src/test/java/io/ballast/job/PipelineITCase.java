@@ -13,7 +13,6 @@ import io.ballast.avro.SignalStatus;
 import io.ballast.avro.SignalType;
 import io.ballast.avro.Trade;
 import io.ballast.avro.VolSkew;
-import io.ballast.inventory.RiskCalculator;
 import io.ballast.testing.BallastRig;
 import io.ballast.testing.KafkaBrokerExtension;
 import io.ballast.testing.SchemaRegistryExtension;
@@ -47,6 +46,9 @@ import static org.assertj.core.api.Assertions.within;
  * test instead of hiding in a restart.
  */
 class PipelineITCase {
+
+    /** ACT/365 in milliseconds, as the contract writes it. */
+    private static final double MILLIS_PER_YEAR = 31_536_000_000.0;
 
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = KafkaBrokerExtension.shared();
@@ -84,7 +86,7 @@ class PipelineITCase {
     /** A perpetual quote around S, and a chain of calls and puts priced at a flat VOL on the forward S. */
     private void market(PipelineRig rig, Instant at) {
         rig.quote(TestRecords.quote(TestRecords.perp("BTC"), S - 0.5, S + 0.5, at));
-        double tau = (expiry.toEpochMilli() - at.toEpochMilli()) / RiskCalculator.MILLIS_PER_YEAR;
+        double tau = (expiry.toEpochMilli() - at.toEpochMilli()) / MILLIS_PER_YEAR;
         for (double k = 80_000; k <= 120_000; k += 5_000) {
             for (OptionRight right : OptionRight.values()) {
                 Instrument o = TestRecords.option("BTC", k, expiry, right);
@@ -129,7 +131,7 @@ class PipelineITCase {
             rig.trade(TestRecords.trade("sell-1", "mm1", atm, Side.SELL, 10, 7_800, t0.plusSeconds(1)));
             RebalanceSignal hedge = ofType(rig.signalsUntil(s -> !ofType(s, SignalType.DELTA_HEDGE).isEmpty()),
                     SignalType.DELTA_HEDGE).get(0);
-            double tau = (expiry.toEpochMilli() - hedge.getEventTime().toEpochMilli()) / RiskCalculator.MILLIS_PER_YEAR;
+            double tau = (expiry.toEpochMilli() - hedge.getEventTime().toEpochMilli()) / MILLIS_PER_YEAR;
             double bookDelta = -10 * IndependentBlack.callDelta(S, S, tau, VOL);
             assertThat(hedge.getStatus()).isEqualTo(SignalStatus.ACTION);
             assertThat(hedge.getSide()).isEqualTo(Side.BUY);
@@ -165,7 +167,7 @@ class PipelineITCase {
     @Test
     void aGammaLimitIsBreachedThenClearedWithOneSignalEach() throws Exception {
         PipelineRig rig = new PipelineRig(KAFKA, REGISTRY, dir);
-        double tau = (expiry.toEpochMilli() - t0.toEpochMilli()) / RiskCalculator.MILLIS_PER_YEAR;
+        double tau = (expiry.toEpochMilli() - t0.toEpochMilli()) / MILLIS_PER_YEAR;
         double dollarGammaPerCall = IndependentBlack.gamma(S, S, tau, VOL) * S * S / 100;
         RiskLimits l = limits("mm2", 1e9);
         l.setGammaLimit(5.5 * dollarGammaPerCall);

@@ -3,6 +3,7 @@ package io.ballast.job;
 import io.ballast.avro.Quote;
 import io.ballast.avro.internal.SourcedTrade;
 import io.ballast.config.BallastConfig;
+import io.ballast.domain.LimitsUpdate;
 import io.ballast.kafka.Rejection;
 import io.ballast.serde.BroadcastEventSerializer;
 import io.ballast.serde.MarketTickSerializer;

@@ -13,7 +13,7 @@ import io.ballast.config.BallastConfig;
 import io.ballast.config.BallastOptions;
 import io.ballast.job.BallastJob;
 import io.ballast.job.Inputs;
-import io.ballast.job.LimitsUpdate;
+import io.ballast.domain.LimitsUpdate;
 import io.ballast.registry.ConfluentAvroDecoder;
 import io.ballast.registry.ConfluentRegistryClient;
 import io.ballast.testing.ContractSchemas;

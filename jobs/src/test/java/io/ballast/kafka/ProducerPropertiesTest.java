@@ -25,23 +25,23 @@ class ProducerPropertiesTest {
     @Test
     void defaultsAreIdempotentAllAcksAndTheSinksLinger() {
         BallastConfig c = config();
-        Properties signals = KafkaIo.producerProperties(c, c.get(BallastOptions.LINGER));
+        Properties signals = KafkaIo.producerProperties(c.kafka(), c.sinks(), c.get(BallastOptions.LINGER));
         assertThat(signals.getProperty("enable.idempotence")).isEqualTo("true");
         assertThat(signals.getProperty("acks")).isEqualTo("all");
         assertThat(signals.getProperty("linger.ms")).isEqualTo("5");
         assertThat(signals.getProperty("transaction.timeout.ms")).isEqualTo("600000");
-        assertThat(KafkaIo.producerProperties(c, c.get(BallastOptions.BULK_LINGER)).getProperty("linger.ms")).isEqualTo("50");
+        assertThat(KafkaIo.producerProperties(c.kafka(), c.sinks(), c.get(BallastOptions.BULK_LINGER)).getProperty("linger.ms")).isEqualTo("50");
     }
 
     @Test
     void theLingerOptionsAndKafkaOptionsOverrideTheDefaults() {
         BallastConfig c = config("--sink.linger", "1 ms", "--sink.bulk-linger", "200 ms", "--sink.transaction-timeout", "60 s");
-        assertThat(KafkaIo.producerProperties(c, c.get(BallastOptions.LINGER)).getProperty("linger.ms")).isEqualTo("1");
-        assertThat(KafkaIo.producerProperties(c, c.get(BallastOptions.BULK_LINGER)).getProperty("linger.ms")).isEqualTo("200");
-        assertThat(KafkaIo.producerProperties(c, Duration.ZERO).getProperty("transaction.timeout.ms")).isEqualTo("60000");
+        assertThat(KafkaIo.producerProperties(c.kafka(), c.sinks(), c.get(BallastOptions.LINGER)).getProperty("linger.ms")).isEqualTo("1");
+        assertThat(KafkaIo.producerProperties(c.kafka(), c.sinks(), c.get(BallastOptions.BULK_LINGER)).getProperty("linger.ms")).isEqualTo("200");
+        assertThat(KafkaIo.producerProperties(c.kafka(), c.sinks(), Duration.ZERO).getProperty("transaction.timeout.ms")).isEqualTo("60000");
         // A Kafka property given explicitly goes to every producer as it is.
         BallastConfig k = config("--kafka.linger.ms", "0");
-        assertThat(KafkaIo.producerProperties(k, k.get(BallastOptions.BULK_LINGER)).getProperty("linger.ms")).isEqualTo("0");
+        assertThat(KafkaIo.producerProperties(k.kafka(), k.sinks(), k.get(BallastOptions.BULK_LINGER)).getProperty("linger.ms")).isEqualTo("0");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.ballast.sandbox;
 
 import io.ballast.config.BallastConfig;
 import io.ballast.config.ConfigException;
+import io.ballast.config.ParsedArgs;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 
@@ -81,7 +82,7 @@ public final class SandboxOptions {
                 (forJob ? job : own).add(a);
             }
         }
-        BallastConfig c = BallastConfig.fromArgs(own, ALL, Set.of(NO_SIMULATOR.key()));
+        ParsedArgs c = ParsedArgs.parse(own, ALL, Set.of(NO_SIMULATOR.key()), true, System::getenv);
         if (!c.kafkaProperties().isEmpty()) {
             throw new ConfigException("Kafka client properties go to the job, after --: e.g. "
                     + "`-- --kafka.linger.ms 5`");

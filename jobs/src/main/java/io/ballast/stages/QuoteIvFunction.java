@@ -1,22 +1,21 @@
-package io.ballast.market;
+package io.ballast.stages;
 
 import io.ballast.avro.Instrument;
 import io.ballast.avro.InstrumentKind;
 import io.ballast.avro.OptionRight;
 import io.ballast.avro.Quote;
 import io.ballast.avro.internal.MarketTick;
-import io.ballast.config.PipelineSettings;
-import io.ballast.inventory.RiskCalculator;
+import io.ballast.domain.Clock;
+import io.ballast.domain.PipelineSettings;
+import io.ballast.domain.Pricing;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.metrics.Counter;
 
-import java.time.Instant;
-
 /**
  * Per quote, before any keyBy and so in parallel: the mid, and for an option quoted with a forward
- * ({@code underlyingPrice}) its implied vol. Options quoted without a forward are solved later by the
- * market stage, on the reference price. Stateless.
+ * ({@code underlyingPrice}) its implied vol ({@link Pricing}). Options quoted without a forward are
+ * solved later by the market stage, on the reference price. Stateless.
  *
  * <p>Metrics: {@code ivSolved}, {@code ivNoMid} (no two-sided market), {@code ivOutOfBounds} (mid
  * below intrinsic or above the no-arbitrage upper bound: no IV).
@@ -46,7 +45,7 @@ public final class QuoteIvFunction extends RichMapFunction<Quote, MarketTick> {
     public MarketTick map(Quote q) {
         Instrument ins = q.getInstrument();
         long time = q.getEventTime().toEpochMilli();
-        double mid = mid(q.getBid(), q.getAsk());
+        double mid = Pricing.mid(q.getBid(), q.getAsk());
         MarketTick.Builder tick = MarketTick.newBuilder()
                 .setUnderlying(ins.getUnderlying())
                 .setSymbol(ins.getSymbol())
@@ -60,13 +59,13 @@ public final class QuoteIvFunction extends RichMapFunction<Quote, MarketTick> {
                 .setIv(null)
                 .setIvSolved(false)
                 .setEventTime(time)
-                .setIngestMicros(nowMicros());
+                .setIngestMicros(Clock.nowMicros());
         if (ins.getKind() == InstrumentKind.OPTION && q.getUnderlyingPrice() != null) {
             tick.setIvSolved(true);
             if (Double.isNaN(mid)) {
                 noMid.inc();
             } else {
-                double iv = impliedVol(ins.getRight() == OptionRight.CALL, mid / ins.getMultiplier(),
+                double iv = Pricing.impliedVol(ins.getRight() == OptionRight.CALL, mid / ins.getMultiplier(),
                         q.getUnderlyingPrice(), ins.getStrike(), ins.getExpiry().toEpochMilli(), time,
                         settings.rate(ins.getUnderlying()));
                 if (Double.isNaN(iv)) {
@@ -78,26 +77,5 @@ public final class QuoteIvFunction extends RichMapFunction<Quote, MarketTick> {
             }
         }
         return tick.build();
-    }
-
-    /** (bid + ask) / 2 when 0 < bid ≤ ask and both are finite, else NaN (CONTRACT.md). */
-    public static double mid(double bid, double ask) {
-        return bid > 0 && bid <= ask && Double.isFinite(ask) ? (bid + ask) / 2 : Double.NaN;
-    }
-
-    /** The implied vol of a price per unit of underlying, NaN when the price admits none. */
-    public static double impliedVol(boolean call, double pricePerUnit, double forward, double strike, long expiry,
-                                    long asOf, double rate) {
-        double tau = (expiry - asOf) / RiskCalculator.MILLIS_PER_YEAR;
-        if (!(tau > 0)) {
-            return Double.NaN;
-        }
-        return QuantAdapter.impliedVol(call, pricePerUnit, forward, strike, tau, Math.exp(-rate * tau));
-    }
-
-    /** The wall clock in epoch microseconds: the time base of the quote-to-signal latency. */
-    public static long nowMicros() {
-        Instant now = Instant.now();
-        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
     }
 }

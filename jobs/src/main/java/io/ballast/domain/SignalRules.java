@@ -1,8 +1,10 @@
-package io.ballast.inventory;
+package io.ballast.domain;
 
 import io.ballast.avro.BandMode;
 import io.ballast.avro.RiskLimits;
-import io.ballast.market.QuantAdapter;
+import io.ballast.quant.AvellanedaStoikov;
+import io.ballast.quant.TimeToExpiry;
+import io.ballast.quant.WhalleyWilmott;
 
 /** The decision rules of CONTRACT.md, as plain functions of the book's risk and the limits. */
 public final class SignalRules {
@@ -20,7 +22,7 @@ public final class SignalRules {
         if (limits.getBandMode() != BandMode.WHALLEY_WILMOTT || Double.isNaN(risk.referencePrice)) {
             return fixed;
         }
-        double ww = QuantAdapter.whalleyWilmottBand(risk.rate, risk.nearestExpiry, limits.getHedgeCostBps() / 1e4,
+        double ww = whalleyWilmottBand(risk.rate, risk.nearestExpiry, limits.getHedgeCostBps() / 1e4,
                 risk.referencePrice, risk.gamma, limits.getRiskAversion());
         return Double.isFinite(ww) ? Math.max(fixed, ww) : fixed;
     }
@@ -50,10 +52,19 @@ public final class SignalRules {
     public static double[] quoteSkew(double netDelta, double s, double realizedVol, RiskLimits limits) {
         double q = netDelta - limits.getDeltaTarget();
         double sigma = realizedVol * s;
-        double tau = limits.getQuoteHorizonMs() / RiskCalculator.MILLIS_PER_YEAR;
+        double tau = TimeToExpiry.years(limits.getQuoteHorizonMs());
         double gamma = limits.getRiskAversion();
-        double reservation = QuantAdapter.reservationPrice(s, q, gamma, sigma, tau);
-        double half = QuantAdapter.halfSpread(gamma, sigma, tau, limits.getFillIntensity());
+        double reservation = AvellanedaStoikov.reservationPrice(s, q, gamma, sigma, tau);
+        double half = AvellanedaStoikov.halfSpread(gamma, sigma, tau, limits.getFillIntensity());
         return new double[] {reservation, reservation - half - s, reservation + half - s};
+    }
+
+    /** Whalley–Wilmott half-band (3/2 · e^{−rτ} · λ · S · Γ² / γ)^{1/3}; NaN where it is undefined. */
+    static double whalleyWilmottBand(double rate, double timeToExpiry, double costFraction, double spot,
+                                     double gamma, double riskAversion) {
+        if (!(spot > 0) || !(riskAversion > 0) || !Double.isFinite(gamma)) {
+            return Double.NaN;
+        }
+        return WhalleyWilmott.band(Math.exp(-rate * timeToExpiry), costFraction, spot, gamma, riskAversion);
     }
 }

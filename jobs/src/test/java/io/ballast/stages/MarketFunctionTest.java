@@ -1,4 +1,4 @@
-package io.ballast.market;
+package io.ballast.stages;
 
 import io.ballast.TestRecords;
 import io.ballast.avro.Instrument;
@@ -7,9 +7,8 @@ import io.ballast.avro.Quote;
 import io.ballast.avro.VolSkew;
 import io.ballast.avro.internal.MarketSnapshot;
 import io.ballast.avro.internal.MarketTick;
-import io.ballast.config.BallastConfig;
-import io.ballast.config.PipelineSettings;
-import io.ballast.inventory.RiskCalculator;
+import io.ballast.config.PipelineOptions;
+import io.ballast.domain.PipelineSettings;
 import io.ballast.quant.Black76;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -34,13 +33,16 @@ import static org.assertj.core.api.Assertions.within;
 
 class MarketFunctionTest {
 
+    /** ACT/365 in milliseconds, as the contract writes it. */
+    private static final double MILLIS_PER_YEAR = 31_536_000_000.0;
+
     private static final long T0 = 1_800_000_000_000L;
     private static final Instant EXPIRY = Instant.ofEpochMilli(T0 + 60L * 86_400_000);
     private static final double F = 100_000;
 
-    private final PipelineSettings settings = PipelineSettings.from(BallastConfig.fromArgs(
-            "--bootstrap", "h:1", "--registry", "http://r", "--market.snapshot-interval", "1 s",
-            "--market.rv-min-interval", "0 s", "--market.reference", "ETH=SPOT"));
+    private final PipelineSettings settings = PipelineOptions.parse(
+            "--market.snapshot-interval", "1 s",
+            "--market.rv-min-interval", "0 s", "--market.reference", "ETH=SPOT");
     private final QuoteIvFunction iv = new QuoteIvFunction(settings);
 
     private KeyedOneInputStreamOperatorTestHarness<String, MarketTick, MarketSnapshot> harness;
@@ -90,7 +92,7 @@ class MarketFunctionTest {
 
     private static Quote option(String underlying, Instant expiry, double strike, OptionRight right, double vol, Double forward,
                                 long t) {
-        double tau = (expiry.toEpochMilli() - t) / RiskCalculator.MILLIS_PER_YEAR;
+        double tau = (expiry.toEpochMilli() - t) / MILLIS_PER_YEAR;
         double price = Black76.price(right == OptionRight.CALL, forward == null ? F : forward, strike, tau, vol, 1.0);
         Quote q = TestRecords.quote(TestRecords.option(underlying, strike, expiry, right), price * (1 - 1e-12), price * (1 + 1e-12),
                 Instant.ofEpochMilli(t));

@@ -1,4 +1,4 @@
-package io.ballast.job;
+package io.ballast.domain;
 
 import io.ballast.avro.RiskLimits;
 

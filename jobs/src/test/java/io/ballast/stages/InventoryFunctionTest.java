@@ -1,4 +1,4 @@
-package io.ballast.inventory;
+package io.ballast.stages;
 
 import io.ballast.TestRecords;
 import io.ballast.avro.BandMode;
@@ -16,10 +16,11 @@ import io.ballast.avro.internal.LinearMark;
 import io.ballast.avro.internal.MarketSnapshot;
 import io.ballast.avro.internal.OptionIv;
 import io.ballast.avro.internal.SourcedTrade;
-import io.ballast.config.BallastConfig;
-import io.ballast.config.PipelineSettings;
+import io.ballast.config.PipelineOptions;
+import io.ballast.domain.BroadcastEvent;
+import io.ballast.domain.PipelineSettings;
 import io.ballast.job.BallastPipeline;
-import io.ballast.job.LimitsUpdate;
+import io.ballast.domain.LimitsUpdate;
 import io.ballast.kafka.Rejection;
 import org.apache.commons.numbers.gamma.Erfc;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -46,14 +47,17 @@ import static org.assertj.core.api.Assertions.within;
 
 class InventoryFunctionTest {
 
+    /** ACT/365 in milliseconds, as the contract writes it. */
+    private static final double MILLIS_PER_YEAR = 31_536_000_000.0;
+
     private static final long T0 = 1_800_000_000_000L; // 2027-01-15
     private static final Instant EXPIRY = Instant.ofEpochMilli(T0 + 30L * 86_400_000);
     private static final double S = 100_000;
     private static final double VOL = 0.6;
 
-    private final PipelineSettings settings = PipelineSettings.from(BallastConfig.fromArgs(
-            "--bootstrap", "h:1", "--registry", "http://r", "--inventory.refresh-interval", "1 s",
-            "--defaults.delta-band", "1.0", "--defaults.hedge-timeout", "10 s", "--defaults.min-hedge-quantity", "0.01"));
+    private final PipelineSettings settings = PipelineOptions.parse(
+            "--inventory.refresh-interval", "1 s",
+            "--defaults.delta-band", "1.0", "--defaults.hedge-timeout", "10 s", "--defaults.min-hedge-quantity", "0.01");
 
     private KeyedBroadcastOperatorTestHarness<String, SourcedTrade, BroadcastEvent, RiskSnapshot> harness;
     private long offset;
@@ -163,7 +167,7 @@ class InventoryFunctionTest {
         harness.processBroadcastElement(BroadcastEvent.of(market(1, T0, S, VOL)), T0);
         harness.processElement(fill("t1", atmCall(), Side.SELL, 10, T0, null), T0);
 
-        double tau = (EXPIRY.toEpochMilli() - T0) / RiskCalculator.MILLIS_PER_YEAR;
+        double tau = (EXPIRY.toEpochMilli() - T0) / MILLIS_PER_YEAR;
         double bookDelta = -10 * callDelta(S, S, tau, VOL);
         RiskSnapshot risk = harness.extractOutputValues().get(0);
         assertThat(risk.getNetDelta()).isCloseTo(bookDelta, within(1e-12));
@@ -256,7 +260,7 @@ class InventoryFunctionTest {
         RiskLimits limits = TestRecords.limits("mm1", "BTC");
         limits.setDeltaBand(1e9); // no hedges in this test
         limits.setVegaLimit(null);
-        double tau = (EXPIRY.toEpochMilli() - T0) / RiskCalculator.MILLIS_PER_YEAR;
+        double tau = (EXPIRY.toEpochMilli() - T0) / MILLIS_PER_YEAR;
         double gammaPerContract = Math.exp(-0.5 * Math.pow(0.5 * VOL * Math.sqrt(tau), 2)) / Math.sqrt(2 * Math.PI)
                 / (S * VOL * Math.sqrt(tau));
         double dollarGammaPerContract = gammaPerContract * S * S / 100;
@@ -348,7 +352,7 @@ class InventoryFunctionTest {
         List<RiskSnapshot> out = harness.extractOutputValues();
         RiskSnapshot late = out.get(1);
         assertThat(late.getAsOf()).isEqualTo(Instant.ofEpochMilli(T0)); // not an hour back
-        double tau = (EXPIRY.toEpochMilli() - T0) / RiskCalculator.MILLIS_PER_YEAR;
+        double tau = (EXPIRY.toEpochMilli() - T0) / MILLIS_PER_YEAR;
         assertThat(late.getNetDelta()).isCloseTo(2 * callDelta(S, S, tau, VOL), within(1e-12));
         assertThat(late.getSequence()).isEqualTo(2);
     }
@@ -371,9 +375,9 @@ class InventoryFunctionTest {
     @Test
     void booksRefreshLessOftenWhenThereAreMoreThanTheBudgetAllowsAndAreSpreadOverTheInterval() throws Exception {
         harness.close();
-        PipelineSettings budget2 = PipelineSettings.from(BallastConfig.fromArgs(
-                "--bootstrap", "h:1", "--registry", "http://r", "--inventory.refresh-interval", "1 s",
-                "--inventory.refresh-budget", "2", "--defaults.delta-band", "100"));
+        PipelineSettings budget2 = PipelineOptions.parse(
+            "--inventory.refresh-interval", "1 s",
+                "--inventory.refresh-budget", "2", "--defaults.delta-band", "100");
         harness = newHarness(null, budget2);
         harness.processBroadcastElement(BroadcastEvent.of(market(1, T0, S, VOL)), T0);
         for (int i = 0; i < 6; i++) {
@@ -406,9 +410,9 @@ class InventoryFunctionTest {
     @Test
     void aBookReadBackFromStateMarksToTheSameBitsAsTheCachedOne() throws Exception {
         harness.close();
-        PipelineSettings noCache = PipelineSettings.from(BallastConfig.fromArgs(
-                "--bootstrap", "h:1", "--registry", "http://r", "--inventory.refresh-interval", "1 s",
-                "--inventory.book-cache-positions", "0", "--defaults.delta-band", "1.0", "--defaults.hedge-timeout", "10 s"));
+        PipelineSettings noCache = PipelineOptions.parse(
+            "--inventory.refresh-interval", "1 s",
+                "--inventory.book-cache-positions", "0", "--defaults.delta-band", "1.0", "--defaults.hedge-timeout", "10 s");
         List<List<RiskSnapshot>> outputs = new ArrayList<>();
         for (PipelineSettings s : List.of(settings, noCache)) {
             harness = newHarness(null, s, s == noCache); // read back from RocksDB, in its own iteration order

@@ -1,4 +1,4 @@
-package io.ballast.inventory;
+package io.ballast.domain;
 
 import java.util.Locale;
 
@@ -8,7 +8,7 @@ import java.util.Locale;
  * the formatter parses its pattern and goes through a decimal expansion on every call, and a busy
  * inventory operator writes several numbers per signal.
  */
-final class Reason {
+public final class Reason {
 
     private static final double[] POW10 = new double[23];
 
@@ -22,13 +22,13 @@ final class Reason {
 
     private final StringBuilder sb = new StringBuilder(160);
 
-    Reason text(String s) {
+    public Reason text(String s) {
         sb.append(s);
         return this;
     }
 
     /** {@code x} with {@code significant} digits (1 to 15), as {@code %.<significant>g} writes it. */
-    Reason num(double x, int significant) {
+    public Reason num(double x, int significant) {
         append(sb, x, significant);
         return this;
     }

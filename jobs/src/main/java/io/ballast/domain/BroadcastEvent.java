@@ -1,7 +1,7 @@
-package io.ballast.inventory;
+package io.ballast.domain;
 
 import io.ballast.avro.internal.MarketSnapshot;
-import io.ballast.job.LimitsUpdate;
+import io.ballast.domain.LimitsUpdate;
 
 /** What reaches every inventory subtask: a market snapshot or a limits change. A Flink POJO. */
 public final class BroadcastEvent {

@@ -1,4 +1,4 @@
-package io.ballast.inventory;
+package io.ballast.domain;
 
 import io.ballast.avro.Instrument;
 import io.ballast.avro.InstrumentKind;
@@ -7,7 +7,6 @@ import io.ballast.avro.internal.LinearMark;
 import io.ballast.avro.internal.MarketSnapshot;
 import io.ballast.avro.internal.OptionIv;
 import io.ballast.avro.internal.SmileParams;
-import io.ballast.market.QuantAdapter;
 import io.ballast.quant.Greeks;
 
 import java.util.Collection;
@@ -22,9 +21,6 @@ import java.util.List;
  */
 public final class RiskCalculator {
 
-    /** Milliseconds in a year, ACT/365. */
-    public static final double MILLIS_PER_YEAR = 31_536_000_000.0;
-
     private final Greeks greeks = new Greeks();
 
     /**
@@ -32,12 +28,12 @@ public final class RiskCalculator {
      * @param snapshot the underlying's market, or null when none arrived yet
      * @param asOf event time of the evaluation
      */
-    void compute(Collection<Book.Held> book, MarketSnapshot snapshot, long asOf, BookRisk out) {
+    void compute(Collection<InventoryBook.Held> book, MarketSnapshot snapshot, long asOf, BookRisk out) {
         out.reset();
         out.referencePrice = snapshot == null || snapshot.getReferencePrice() == null ? Double.NaN : snapshot.getReferencePrice();
         out.rate = snapshot == null ? 0 : snapshot.getRate();
         double nearest = Double.POSITIVE_INFINITY;
-        for (Book.Held h : book) {
+        for (InventoryBook.Held h : book) {
             nearest = Math.min(nearest, add(h.instrument(), h.quantity(), snapshot, asOf, out));
         }
         out.nearestExpiry = Double.isInfinite(nearest) ? 0 : nearest;
@@ -66,7 +62,7 @@ public final class RiskCalculator {
             }
             return Double.POSITIVE_INFINITY;
         }
-        double tau = (ins.getExpiry().toEpochMilli() - asOf) / MILLIS_PER_YEAR;
+        double tau = Pricing.timeToExpiry(ins.getExpiry().toEpochMilli(), asOf);
         OptionIv quoted = snapshot == null ? null : snapshot.getOptions().get(ins.getSymbol());
         double forward = quoted != null && quoted.getForward() != null ? quoted.getForward() : s;
         boolean call = ins.getRight() == OptionRight.CALL;
@@ -86,7 +82,7 @@ public final class RiskCalculator {
             return Double.POSITIVE_INFINITY;
         }
         double df = Math.exp(-r * tau);
-        QuantAdapter.greeks(call, forward, strike, tau, vol, df, greeks);
+        Pricing.greeks(call, forward, strike, tau, vol, df, greeks);
         out.netDelta += units * greeks.delta();
         out.gamma += units * greeks.gamma();
         out.vega += units * greeks.vega();
@@ -114,7 +110,7 @@ public final class RiskCalculator {
         for (int i = 0; i < smiles.size(); i++) {
             SmileParams p = smiles.get(i);
             if (p.getExpiry() == expiry) {
-                return QuantAdapter.smileVol(p, ins.getStrike());
+                return Smiles.vol(p, ins.getStrike());
             }
         }
         return Double.NaN;

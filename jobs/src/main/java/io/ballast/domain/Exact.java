@@ -1,4 +1,4 @@
-package io.ballast.inventory;
+package io.ballast.domain;
 
 import io.ballast.avro.internal.ExactDecimal;
 

@@ -1,4 +1,4 @@
-package io.ballast.inventory;
+package io.ballast.domain;
 
 /**
  * The greeks of one provider's book in one underlying at one instant, summed over positions:

@@ -1,0 +1,477 @@
+package io.ballast.domain;
+
+import io.ballast.avro.Instrument;
+import io.ballast.avro.InstrumentKind;
+import io.ballast.avro.RebalanceSignal;
+import io.ballast.avro.RiskLimits;
+import io.ballast.avro.RiskSnapshot;
+import io.ballast.avro.Side;
+import io.ballast.avro.SignalStatus;
+import io.ballast.avro.SignalType;
+import io.ballast.avro.Trade;
+import io.ballast.avro.Urgency;
+import io.ballast.avro.internal.InventoryMeta;
+import io.ballast.avro.internal.LinearMark;
+import io.ballast.avro.internal.MarketSnapshot;
+import io.ballast.avro.internal.PendingHedge;
+import io.ballast.avro.internal.Position;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The inventory of one provider in one underlying (key {@code provider/UNDERLYING}), and the rules of
+ * CONTRACT.md that change it: exact positions from fills, rolling greeks against the latest market
+ * snapshot, pending hedges, and the rebalance signals.
+ *
+ * <p>{@link #applyFill} applies a fill (already known to be new: dedupe is the stage's), re-marks the
+ * book, emits its {@code RiskSnapshot} and decides the signals. {@link #refresh} re-marks and decides
+ * again when the market snapshot or the limits changed, or a pending hedge timed out, or an option
+ * expired. What is computed is stamped and judged in event time: the book is marked as of the latest of
+ * its own last fill, the market snapshot and the watermark, and hedge timeouts are compared with that time.
+ *
+ * <p>Records: the scalar {@code meta}, positions by symbol, pending hedges by signal id, each written
+ * through its {@link Cell} or {@link Table} when it changes, never changed after (a change writes a new
+ * record). Positions and hedges are iterated by symbol and signal id, so the greeks are summed in the same
+ * order however the book was loaded: a book read back from state gives the same numbers to the last bit.
+ * Option positions are removed once expired; a flat position is removed.
+ */
+public final class InventoryBook {
+
+    /** What a book decides. */
+    public interface Output {
+        void risk(RiskSnapshot snapshot);
+
+        void signal(RebalanceSignal signal);
+
+        /** |effective delta − target| / band at a delta decision (for the {@code maxDeltaToBand} gauge). */
+        default void deltaToBand(double ratio) {
+        }
+    }
+
+    /** Scratch space for marking, shared by the books of one thread: no allocation per evaluation. */
+    public static final class Scratch {
+        private final RiskCalculator calculator = new RiskCalculator();
+        private final BookRisk risk = new BookRisk();
+    }
+
+    /** A hedge whose remainder is this small a fraction of what was left is filled. */
+    private static final double FILLED_TOLERANCE = 1e-9;
+
+    private final PipelineSettings settings;
+    private final Cell<InventoryMeta> metaCell;
+    private final Table<String, Position> positions;
+    private final Table<String, PendingHedge> pending;
+    private final Scratch scratch;
+    /** The positions with their quantities as doubles, converted once per change rather than per mark. */
+    private final TreeMap<String, Held> held = new TreeMap<>();
+    /** Earliest expiry among option positions (epoch ms); {@code Long.MAX_VALUE} with none. */
+    private long firstExpiry = Long.MAX_VALUE;
+    /**
+     * The stage's armed refresh timer. Kept with {@code meta} whenever that is written, but a refresh
+     * that changed nothing only moves it on the heap.
+     */
+    private long nextTimer;
+
+    public InventoryBook(Cell<InventoryMeta> meta, Table<String, Position> positions, Table<String, PendingHedge> pending,
+                         Scratch scratch, PipelineSettings settings) {
+        this.metaCell = meta;
+        this.positions = positions;
+        this.pending = pending;
+        this.scratch = scratch;
+        this.settings = settings;
+        for (Map.Entry<String, Position> e : positions.entries()) {
+            hold(e.getKey(), e.getValue());
+        }
+        nextTimer = meta.get() == null ? Long.MIN_VALUE : meta.get().getNextTimer();
+    }
+
+    /** A book on the heap alone (tests, tools). */
+    public static InventoryBook onHeap(PipelineSettings settings) {
+        return new InventoryBook(Cell.onHeap(), new HeapTable<>(null), new HeapTable<>(null), new Scratch(), settings);
+    }
+
+    // ------------------------------------------------------------------------------- reading
+
+    /** Null until the key's first fill. */
+    public InventoryMeta meta() {
+        return metaCell.get();
+    }
+
+    /** Flat and nothing pending: no refresh needed until the next fill. */
+    public boolean idle() {
+        return positions.isEmpty() && pending.isEmpty();
+    }
+
+    /** What the book costs a cache: its positions and pending hedges, and one for the rest. */
+    public int weight() {
+        return positions.size() + pending.size() + 1;
+    }
+
+    public long nextTimer() {
+        return nextTimer;
+    }
+
+    public void nextTimer(long at) {
+        nextTimer = at;
+    }
+
+    // ----------------------------------------------------------------------------- changing
+
+    /**
+     * Applies a new fill (BUY adds, SELL subtracts, exactly), counts it against the pending hedge its
+     * {@code signalId} names, re-marks the book and decides. A late fill is applied, but the book is
+     * marked as of now (its latest fill, or the market), not as of the fill's old time; the signals it
+     * triggers carry the fill's time.
+     *
+     * @param market the underlying's latest snapshot, or null
+     * @param limits the limits in force for this book, and {@code limitsStamp} their {@link Limits#stamp}
+     */
+    public void applyFill(Trade t, MarketSnapshot market, RiskLimits limits, String limitsStamp, Output out) {
+        long time = t.getEventTime().toEpochMilli();
+        InventoryMeta m = metaCell.get() == null
+                ? InventoryMeta.newBuilder().setProviderId(t.getProviderId()).setUnderlying(t.getInstrument().getUnderlying()).build()
+                : copy(metaCell.get());
+        double signed = t.getSide() == Side.BUY ? t.getQuantity() : -t.getQuantity();
+        Instrument instrument = t.getInstrument();
+        String symbol = instrument.getSymbol();
+        Position p = positions.get(symbol);
+        Position next = p == null
+                ? Position.newBuilder().setInstrument(instrument).setQuantity(Exact.ZERO).setCashFlow(Exact.ZERO)
+                        .setFees(Exact.ZERO).setFills(0).setLastEventTime(time).build()
+                : new Position(p.getInstrument(), p.getQuantity(), p.getCashFlow(), p.getFees(), p.getFills(), p.getLastEventTime());
+        next.setQuantity(Exact.plus(next.getQuantity(), signed));
+        next.setCashFlow(Exact.plusProduct(next.getCashFlow(), -signed, t.getPrice()));
+        if (t.getFee() != null) {
+            next.setFees(Exact.plus(next.getFees(), t.getFee()));
+        }
+        next.setFills(next.getFills() + 1);
+        next.setLastEventTime(Math.max(next.getLastEventTime(), time));
+        if (Exact.isZero(next.getQuantity())) {
+            removePosition(symbol); // flat: no risk left to carry
+        } else {
+            positions.put(symbol, next);
+            hold(symbol, next);
+        }
+
+        if (t.getSignalId() != null) {
+            PendingHedge h = pending.get(t.getSignalId());
+            if (h != null) {
+                double remaining = h.getRemaining() - signed;
+                // Filled (or overfilled), up to the rounding of the router's quantities.
+                if (Math.abs(remaining) <= FILLED_TOLERANCE * Math.abs(h.getRemaining())
+                        || Math.signum(remaining) != Math.signum(h.getRemaining())) {
+                    pending.remove(t.getSignalId());
+                } else {
+                    pending.put(t.getSignalId(), new PendingHedge(h.getInstrument(), remaining, h.getDeltaPerContract(),
+                            h.getExpiresAt()));
+                }
+            }
+        }
+        m.setLastEventTime(Math.max(m.getLastEventTime(), time));
+        long markTime = market == null ? m.getLastEventTime() : Math.max(m.getLastEventTime(), market.getAsOf());
+        evaluate(m, market, limits, limitsStamp, markTime, time, out);
+        write(m);
+    }
+
+    /**
+     * Re-marks the book and decides again if anything it depends on changed since it was last marked:
+     * the market snapshot, the limits, a pending hedge's timeout, an option's expiry. Judged as of the
+     * latest of the book's last fill, the market's time and {@code watermark} (ignored before the first
+     * and at the end of input).
+     *
+     * @return whether the book was re-marked (and its records written)
+     */
+    public boolean refresh(long watermark, MarketSnapshot market, RiskLimits limits, String limitsStamp, Output out) {
+        InventoryMeta current = metaCell.get();
+        if (current == null) {
+            return false;
+        }
+        InventoryMeta m = copy(current);
+        long now = eventTimeNow(watermark, m, market);
+        boolean changed = expirePending(now) | purgeExpiredOptions(now);
+        if (market != null && market.getVersion() != m.getMarketVersion()) {
+            changed = true;
+        }
+        if (!limitsStamp.equals(m.getLimitsStamp())) {
+            changed = true;
+        }
+        if (changed) {
+            evaluate(m, market, limits, limitsStamp, now, now, out);
+            write(m);
+        }
+        return changed;
+    }
+
+    private void write(InventoryMeta m) {
+        m.setNextTimer(nextTimer);
+        metaCell.set(m);
+    }
+
+    /**
+     * Marks the book as of {@code asOf} against {@code market}, emits its {@code RiskSnapshot} and
+     * decides the signals, which carry {@code triggerTime}, the event time of the input that caused it.
+     */
+    private void evaluate(InventoryMeta m, MarketSnapshot market, RiskLimits limits, String limitsStamp, long asOf,
+                          long triggerTime, Output out) {
+        BookRisk risk = scratch.risk;
+        m.setMarketVersion(market == null ? -1 : market.getVersion());
+        m.setLimitsStamp(limitsStamp);
+
+        scratch.calculator.compute(held.values(), market, asOf, risk);
+        double pendingDelta = pendingDelta(asOf);
+        Instant at = Instant.ofEpochMilli(triggerTime);
+        m.setSnapshotSequence(m.getSnapshotSequence() + 1);
+        out.risk(RiskSnapshot.newBuilder()
+                .setProviderId(m.getProviderId())
+                .setUnderlying(m.getUnderlying())
+                .setReferencePrice(risk.referencePrice)
+                .setNetDelta(risk.netDelta)
+                .setGamma(risk.gamma)
+                .setVega(risk.vega)
+                .setTheta(risk.theta)
+                .setDollarGamma(risk.dollarGamma())
+                .setDeltaNotional(risk.deltaNotional())
+                .setMarkValue(risk.markValue)
+                .setRealizedVol(market == null ? null : market.getRealizedVol())
+                .setPositions(risk.positions)
+                .setUnpricedPositions(risk.unpricedPositions)
+                .setPendingHedge(pendingDelta)
+                .setAsOf(Instant.ofEpochMilli(asOf))
+                .setSequence(m.getSnapshotSequence())
+                .build());
+
+        limitSignal(m, risk, SignalType.GAMMA_LIMIT, risk.dollarGamma(), limits.getGammaLimit(), at, out);
+        limitSignal(m, risk, SignalType.VEGA_LIMIT, risk.vega, limits.getVegaLimit(), at, out);
+        deltaHedge(m, risk, market, limits, pendingDelta, asOf, at, out);
+        quoteSkew(m, risk, market, limits, at, out);
+    }
+
+    /**
+     * @param asOf the event time the book is marked at: the hedge's timeout counts from it (not from the
+     *             key's last fill, which may be long past when a refresh decides the hedge)
+     */
+    private void deltaHedge(InventoryMeta m, BookRisk risk, MarketSnapshot market, RiskLimits limits,
+                            double pendingDelta, long asOf, Instant at, Output out) {
+        double band = SignalRules.band(limits, risk);
+        double effective = risk.netDelta + pendingDelta;
+        out.deltaToBand(Math.abs(effective - limits.getDeltaTarget()) / band);
+        String instrument = limits.getHedgeInstrument() != null ? limits.getHedgeInstrument() : m.getUnderlying() + "-PERP";
+        LinearMark hedgeMark = market == null ? null : market.getLinear().get(instrument);
+        double deltaPerContract = hedgeMark == null ? 1.0 : hedgeMark.getMultiplier();
+        double contracts = SignalRules.hedgeContracts(effective, limits, band, deltaPerContract);
+        if (contracts == 0) {
+            return;
+        }
+        double deviation = effective - limits.getDeltaTarget();
+        String id = nextSignalId(m, SignalType.DELTA_HEDGE);
+        pending.put(id, PendingHedge.newBuilder().setInstrument(instrument).setRemaining(contracts)
+                .setDeltaPerContract(deltaPerContract).setExpiresAt(asOf + limits.getHedgeTimeoutMs()).build());
+        out.signal(signal(m, risk, id, SignalType.DELTA_HEDGE, SignalStatus.ACTION, band,
+                Math.abs(deviation) > 2 * band ? Urgency.HIGH : Urgency.NORMAL,
+                new Reason().text("effective delta ").num(effective, 6).text(" (net ").num(risk.netDelta, 6)
+                        .text(", pending ").num(pendingDelta, 6).text(") is ").num(deviation, 6)
+                        .text(" from target ").num(limits.getDeltaTarget(), 6).text(", outside band ").num(band, 6)
+                        .text(contracts > 0 ? ": BUY " : ": SELL ").num(Math.abs(contracts), 6).text(" " + instrument).toString(), at)
+                .setInstrument(instrument)
+                .setSide(contracts > 0 ? Side.BUY : Side.SELL)
+                .setQuantity(Math.abs(contracts))
+                .build());
+    }
+
+    private void limitSignal(InventoryMeta m, BookRisk risk, SignalType type, double value, Double limit, Instant at,
+                             Output out) {
+        boolean wasBreached = type == SignalType.GAMMA_LIMIT ? m.getGammaBreached() : m.getVegaBreached();
+        if (Double.isNaN(value)) {
+            return; // not measurable (no reference price yet): keep the state
+        }
+        boolean breached = SignalRules.breached(value, limit);
+        if (breached == wasBreached) {
+            return;
+        }
+        if (type == SignalType.GAMMA_LIMIT) {
+            m.setGammaBreached(breached);
+        } else {
+            m.setVegaBreached(breached);
+        }
+        String what = type == SignalType.GAMMA_LIMIT ? "|dollar gamma|" : "|vega|";
+        double threshold = limit == null ? Double.NaN : limit;
+        String reason = breached
+                ? new Reason().text(what + " ").num(Math.abs(value), 6).text(" exceeds the limit ").num(threshold, 6).toString()
+                : limit == null ? what + " limit removed"
+                : new Reason().text(what + " ").num(Math.abs(value), 6).text(" back within the limit ").num(threshold, 6).toString();
+        out.signal(signal(m, risk, nextSignalId(m, type), type, breached ? SignalStatus.BREACH : SignalStatus.CLEARED, threshold,
+                breached ? (Math.abs(value) > 1.5 * threshold ? Urgency.HIGH : Urgency.NORMAL) : Urgency.LOW, reason, at).build());
+    }
+
+    private void quoteSkew(InventoryMeta m, BookRisk risk, MarketSnapshot market, RiskLimits limits, Instant at, Output out) {
+        if (market == null || market.getRealizedVol() == null || Double.isNaN(risk.referencePrice)) {
+            return;
+        }
+        double[] skew = SignalRules.quoteSkew(risk.netDelta, risk.referencePrice, market.getRealizedVol(), limits);
+        double reservation = skew[0];
+        if (!Double.isFinite(reservation)) {
+            return;
+        }
+        Double last = m.getLastReservationPrice();
+        double moveBps = last == null ? Double.POSITIVE_INFINITY : Math.abs(reservation - last) / Math.abs(last) * 1e4;
+        if (!(moveBps > settings.quoteSkewBps())) {
+            return;
+        }
+        m.setLastReservationPrice(reservation);
+        out.signal(signal(m, risk, nextSignalId(m, SignalType.QUOTE_SKEW), SignalType.QUOTE_SKEW, SignalStatus.ACTION,
+                settings.quoteSkewBps(), Urgency.LOW,
+                (last == null ? new Reason().text("reservation price ")
+                        : new Reason().text("reservation price moved ").num(moveBps, 3).text(" bps to "))
+                        .num(reservation, 8).text(" (S ").num(risk.referencePrice, 8)
+                        .text(", inventory ").num(risk.netDelta - limits.getDeltaTarget(), 6).text(")").toString(),
+                at)
+                .setReservationPrice(reservation)
+                .setBidOffset(skew[1])
+                .setAskOffset(skew[2])
+                .build());
+    }
+
+    private static RebalanceSignal.Builder signal(InventoryMeta m, BookRisk risk, String id, SignalType type,
+                                                  SignalStatus status, double threshold, Urgency urgency, String reason,
+                                                  Instant at) {
+        return RebalanceSignal.newBuilder()
+                .setSignalId(id)
+                .setProviderId(m.getProviderId())
+                .setUnderlying(m.getUnderlying())
+                .setType(type)
+                .setStatus(status)
+                .setInstrument(null).setSide(null).setQuantity(null)
+                .setReservationPrice(null).setBidOffset(null).setAskOffset(null)
+                .setNetDelta(risk.netDelta)
+                .setGamma(risk.gamma)
+                .setVega(risk.vega)
+                .setThreshold(threshold)
+                .setUrgency(urgency)
+                .setReason(reason)
+                .setEventTime(at);
+    }
+
+    /** The next id from the key's sequence in state: never reused. */
+    private static String nextSignalId(InventoryMeta m, SignalType type) {
+        long seq = m.getSignalSequence() + 1;
+        m.setSignalSequence(seq);
+        return Keys.signal(m.getProviderId(), m.getUnderlying(), type, seq);
+    }
+
+    // ------------------------------------------------------------------------------ helpers
+
+    private double pendingDelta(long asOf) {
+        double sum = 0;
+        for (PendingHedge h : pending.values()) {
+            if (h.getExpiresAt() > asOf) {
+                sum += h.getRemaining() * h.getDeltaPerContract();
+            }
+        }
+        return sum;
+    }
+
+    /** Removes pending hedges whose timeout has passed; true when any was removed. */
+    private boolean expirePending(long now) {
+        List<String> expired = new ArrayList<>();
+        for (Map.Entry<String, PendingHedge> e : pending.entries()) {
+            if (e.getValue().getExpiresAt() <= now) {
+                expired.add(e.getKey());
+            }
+        }
+        for (String id : expired) {
+            pending.remove(id);
+        }
+        return !expired.isEmpty();
+    }
+
+    /** Removes option positions past their expiry; true when any was removed. */
+    private boolean purgeExpiredOptions(long now) {
+        if (firstExpiry > now) {
+            return false;
+        }
+        List<String> expired = new ArrayList<>();
+        for (Map.Entry<String, Held> e : held.entrySet()) {
+            if (optionExpiry(e.getValue().instrument()) <= now) {
+                expired.add(e.getKey());
+            }
+        }
+        for (String symbol : expired) {
+            removePosition(symbol);
+        }
+        return !expired.isEmpty();
+    }
+
+    /** The event time a refresh is judged at: the latest of the key's last fill, the market and the watermark. */
+    private static long eventTimeNow(long watermark, InventoryMeta m, MarketSnapshot market) {
+        long now = m.getLastEventTime();
+        if (market != null) {
+            now = Math.max(now, market.getAsOf());
+        }
+        if (watermark != Long.MIN_VALUE && watermark != Long.MAX_VALUE) {
+            now = Math.max(now, watermark);
+        }
+        return now;
+    }
+
+    private void hold(String symbol, Position p) {
+        Held previous = held.get(symbol);
+        if (previous != null) {
+            previous.update(p);
+        } else {
+            held.put(symbol, new Held(p));
+        }
+        firstExpiry = Math.min(firstExpiry, optionExpiry(p.getInstrument()));
+    }
+
+    private void removePosition(String symbol) {
+        positions.remove(symbol);
+        Held gone = held.remove(symbol);
+        if (gone != null && optionExpiry(gone.instrument()) == firstExpiry) {
+            firstExpiry = Long.MAX_VALUE;
+            for (Held h : held.values()) {
+                firstExpiry = Math.min(firstExpiry, optionExpiry(h.instrument()));
+            }
+        }
+    }
+
+    private static long optionExpiry(Instrument ins) {
+        return ins.getKind() == InstrumentKind.OPTION ? ins.getExpiry().toEpochMilli() : Long.MAX_VALUE;
+    }
+
+    /**
+     * A copy to change: the stored record is never changed in place. (The all-arguments constructor makes
+     * a new field of {@code InventoryMeta} a compile error here rather than a silent loss.)
+     */
+    static InventoryMeta copy(InventoryMeta m) {
+        return new InventoryMeta(m.getProviderId(), m.getUnderlying(), m.getSignalSequence(), m.getSnapshotSequence(),
+                m.getGammaBreached(), m.getVegaBreached(), m.getLastReservationPrice(), m.getMarketVersion(),
+                m.getNextTimer(), m.getLimitsStamp(), m.getLastEventTime());
+    }
+
+    /** A position with its quantity as a double. */
+    static final class Held {
+        private Position position;
+        private double quantity;
+
+        Held(Position p) {
+            update(p);
+        }
+
+        void update(Position p) {
+            position = p;
+            quantity = Exact.toDouble(p.getQuantity());
+        }
+
+        Instrument instrument() {
+            return position.getInstrument();
+        }
+
+        double quantity() {
+            return quantity;
+        }
+    }
+}

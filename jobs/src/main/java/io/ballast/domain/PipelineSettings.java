@@ -1,0 +1,170 @@
+package io.ballast.domain;
+
+import io.ballast.avro.BandMode;
+import io.ballast.avro.RiskLimits;
+
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What the pipeline's rules and stages need to know: market-stage throttles, realized vol, rates and
+ * reference prices, inventory refresh and cache bounds, and the job-level default risk limits.
+ * Immutable. Built from the command line by the configuration (which names the option of a bad
+ * value) or, in tests, from {@link #defaults()} with {@link #toBuilder()}; the builder checks ranges too.
+ */
+public final class PipelineSettings implements Serializable {
+
+    private static final long serialVersionUID = 2L;
+
+    private final long snapshotIntervalMs;
+    private final long rvHalfLifeMs;
+    private final long rvMinIntervalMs;
+    private final Map<String, Double> rates;
+    private final Set<String> spotReferenced;
+    private final long refreshIntervalMs;
+    private final long dedupeTtlMs;
+    private final int refreshBudget;
+    private final int bookCachePositions;
+    private final double quoteSkewBps;
+    private final RiskLimits defaultLimits;
+
+    private PipelineSettings(Builder b) {
+        snapshotIntervalMs = positive("snapshotIntervalMs", b.snapshotIntervalMs);
+        rvHalfLifeMs = positive("rvHalfLifeMs", b.rvHalfLifeMs);
+        rvMinIntervalMs = atLeast("rvMinIntervalMs", b.rvMinIntervalMs, 0);
+        refreshIntervalMs = positive("refreshIntervalMs", b.refreshIntervalMs);
+        dedupeTtlMs = positive("dedupeTtlMs", b.dedupeTtlMs);
+        refreshBudget = (int) atLeast("refreshBudget", b.refreshBudget, 1);
+        bookCachePositions = (int) atLeast("bookCachePositions", b.bookCachePositions, 0);
+        if (!Double.isFinite(b.quoteSkewBps) || b.quoteSkewBps < 0) {
+            throw new IllegalArgumentException("quoteSkewBps must be finite and >= 0, got " + b.quoteSkewBps);
+        }
+        quoteSkewBps = b.quoteSkewBps;
+        rates = Map.copyOf(b.rates);
+        spotReferenced = Set.copyOf(b.spotReferenced);
+        defaultLimits = RiskLimits.newBuilder(b.defaultLimits).build();
+    }
+
+    /** The defaults of every option (CONTRACT.md and the operations guide list them). */
+    public static PipelineSettings defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding these settings, to change some. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.snapshotIntervalMs = snapshotIntervalMs;
+        b.rvHalfLifeMs = rvHalfLifeMs;
+        b.rvMinIntervalMs = rvMinIntervalMs;
+        b.rates = new HashMap<>(rates);
+        b.spotReferenced = new HashSet<>(spotReferenced);
+        b.refreshIntervalMs = refreshIntervalMs;
+        b.dedupeTtlMs = dedupeTtlMs;
+        b.refreshBudget = refreshBudget;
+        b.bookCachePositions = bookCachePositions;
+        b.quoteSkewBps = quoteSkewBps;
+        b.defaultLimits = RiskLimits.newBuilder(defaultLimits).build();
+        return b;
+    }
+
+    public long snapshotIntervalMs() { return snapshotIntervalMs; }
+    public long rvHalfLifeMs() { return rvHalfLifeMs; }
+    public long rvMinIntervalMs() { return rvMinIntervalMs; }
+    public long refreshIntervalMs() { return refreshIntervalMs; }
+    public long dedupeTtlMs() { return dedupeTtlMs; }
+    public int refreshBudget() { return refreshBudget; }
+    public int bookCachePositions() { return bookCachePositions; }
+    public double quoteSkewBps() { return quoteSkewBps; }
+
+    /** The rate of an underlying, 0 when not configured. */
+    public double rate(String underlying) {
+        return rates.getOrDefault(underlying, 0.0);
+    }
+
+    /** Whether the reference price of the underlying is its spot rather than its perpetual. */
+    public boolean spotReferenced(String underlying) {
+        return spotReferenced.contains(underlying);
+    }
+
+    /** A fresh copy of the job-level default limits. */
+    public RiskLimits defaultLimits() {
+        return RiskLimits.newBuilder(defaultLimits).build();
+    }
+
+    private static long positive(String name, long v) {
+        if (v <= 0) {
+            throw new IllegalArgumentException(name + " must be > 0, got " + v);
+        }
+        return v;
+    }
+
+    private static long atLeast(String name, long v, long min) {
+        if (v < min) {
+            throw new IllegalArgumentException(name + " must be >= " + min + ", got " + v);
+        }
+        return v;
+    }
+
+    /** Settings to build; every field starts at its default. */
+    public static final class Builder {
+        private long snapshotIntervalMs = 250;
+        private long rvHalfLifeMs = 30 * 60_000L;
+        private long rvMinIntervalMs = 1_000;
+        private Map<String, Double> rates = new HashMap<>();
+        private Set<String> spotReferenced = new HashSet<>();
+        private long refreshIntervalMs = 250;
+        private long dedupeTtlMs = 7 * 86_400_000L;
+        private int refreshBudget = 2_000;
+        private int bookCachePositions = 200_000;
+        private double quoteSkewBps = 5.0;
+        private RiskLimits defaultLimits = RiskLimits.newBuilder()
+                .setProviderId("*")
+                .setUnderlying(null)
+                .setDeltaTarget(0.0)
+                .setDeltaBand(1.0)
+                .setBandMode(BandMode.FIXED)
+                .setHedgeCostBps(5.0)
+                .setHedgeInstrument(null)
+                .setMinHedgeQuantity(0.001)
+                .setHedgeTimeoutMs(30_000)
+                .setGammaLimit(null)
+                .setVegaLimit(null)
+                .setRiskAversion(0.001)
+                .setFillIntensity(1.5)
+                .setQuoteHorizonMs(60_000)
+                .setUpdatedAt(Instant.EPOCH)
+                .build();
+
+        private Builder() {
+        }
+
+        public Builder snapshotIntervalMs(long v) { snapshotIntervalMs = v; return this; }
+        public Builder rvHalfLifeMs(long v) { rvHalfLifeMs = v; return this; }
+        public Builder rvMinIntervalMs(long v) { rvMinIntervalMs = v; return this; }
+        public Builder rates(Map<String, Double> v) { rates = new HashMap<>(v); return this; }
+        public Builder spotReferenced(Set<String> v) { spotReferenced = new HashSet<>(v); return this; }
+        public Builder refreshIntervalMs(long v) { refreshIntervalMs = v; return this; }
+        public Builder dedupeTtlMs(long v) { dedupeTtlMs = v; return this; }
+        public Builder refreshBudget(int v) { refreshBudget = v; return this; }
+        public Builder bookCachePositions(int v) { bookCachePositions = v; return this; }
+        public Builder quoteSkewBps(double v) { quoteSkewBps = v; return this; }
+
+        /** The job-level default limits ({@code providerId} "*", no underlying). */
+        public Builder defaultLimits(RiskLimits v) { defaultLimits = RiskLimits.newBuilder(v).build(); return this; }
+
+        /** The current default limits, to change some of their fields. */
+        public RiskLimits.Builder defaultLimitsBuilder() { return RiskLimits.newBuilder(defaultLimits); }
+
+        public PipelineSettings build() {
+            return new PipelineSettings(this);
+        }
+    }
+}
