@@ -142,7 +142,7 @@ public final class InventoryBook {
         Position next = p == null
                 ? Position.newBuilder().setInstrument(instrument).setQuantity(Exact.ZERO).setCashFlow(Exact.ZERO)
                         .setFees(Exact.ZERO).setFills(0).setLastEventTime(time).build()
-                : new Position(p.getInstrument(), p.getQuantity(), p.getCashFlow(), p.getFees(), p.getFills(), p.getLastEventTime());
+                : Position.newBuilder(p).build();
         next.setQuantity(Exact.plus(next.getQuantity(), signed));
         next.setCashFlow(Exact.plusProduct(next.getCashFlow(), -signed, t.getPrice()));
         if (t.getFee() != null) {
@@ -166,8 +166,7 @@ public final class InventoryBook {
                         || Math.signum(remaining) != Math.signum(h.getRemaining())) {
                     pending.remove(t.getSignalId());
                 } else {
-                    pending.put(t.getSignalId(), new PendingHedge(h.getInstrument(), remaining, h.getDeltaPerContract(),
-                            h.getExpiresAt()));
+                    pending.put(t.getSignalId(), PendingHedge.newBuilder(h).setRemaining(remaining).build());
                 }
             }
         }
@@ -443,13 +442,12 @@ public final class InventoryBook {
     }
 
     /**
-     * A copy to change: the stored record is never changed in place. (The all-arguments constructor makes
-     * a new field of {@code InventoryMeta} a compile error here rather than a silent loss.)
+     * A copy to change: the stored record is never changed in place. (Through the builder, which copies
+     * every field: the state types evolve, and code compiled against one version of them must run with
+     * the next, whose records have more fields.)
      */
     static InventoryMeta copy(InventoryMeta m) {
-        return new InventoryMeta(m.getProviderId(), m.getUnderlying(), m.getSignalSequence(), m.getSnapshotSequence(),
-                m.getGammaBreached(), m.getVegaBreached(), m.getLastReservationPrice(), m.getMarketVersion(),
-                m.getNextTimer(), m.getLimitsStamp(), m.getLastEventTime());
+        return InventoryMeta.newBuilder(m).build();
     }
 
     /** A position with its quantity as a double. */

@@ -2,6 +2,7 @@ package io.ballast.sandbox.market;
 
 import io.ballast.avro.BandMode;
 import io.ballast.avro.RiskLimits;
+import io.ballast.domain.Keys;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -63,8 +64,7 @@ public final class RiskLimitsPlan {
 
     /** The Kafka key of a limits record, per the contract. */
     public static String key(RiskLimits limits) {
-        return limits.getUnderlying() == null ? limits.getProviderId()
-                : limits.getProviderId() + "/" + limits.getUnderlying();
+        return Keys.limits(limits.getProviderId(), limits.getUnderlying());
     }
 
     /** Provider ids {@code mm1 .. mmN}. */

@@ -1,5 +1,7 @@
 package io.ballast.sandbox.monitor;
 
+import io.ballast.domain.Keys;
+
 import java.util.List;
 import java.util.Map;
 
@@ -27,7 +29,7 @@ public record RunData(
                             List<SignalPoint> signals, List<HedgeFill> hedgeFills) {
 
         public String key() {
-            return provider + "/" + underlying;
+            return Keys.book(provider, underlying);
         }
 
         public RiskPoint last() {

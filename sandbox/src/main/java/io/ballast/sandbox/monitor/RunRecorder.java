@@ -4,6 +4,7 @@ import io.ballast.avro.RebalanceSignal;
 import io.ballast.avro.RiskLimits;
 import io.ballast.avro.RiskSnapshot;
 import io.ballast.avro.VolSkew;
+import io.ballast.domain.Keys;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -146,12 +147,12 @@ public final class RunRecorder {
 
     /** The limits in force for a provider in an underlying: provider/UNDERLYING, else provider. */
     private RiskLimits limitsOf(String provider, String underlying) {
-        RiskLimits specific = limits.get(provider + "/" + underlying);
+        RiskLimits specific = limits.get(Keys.book(provider, underlying));
         return specific != null ? specific : limits.get(provider);
     }
 
     private Key key(String provider, String underlying) {
-        return keys.computeIfAbsent(provider + "/" + underlying, k -> new Key(provider, underlying));
+        return keys.computeIfAbsent(Keys.book(provider, underlying), k -> new Key(provider, underlying));
     }
 
     private Underlying underlying(String name) {
