@@ -1,4 +1,4 @@
-package io.ballast.cluster;
+package io.ballast.testkit;
 
 import io.ballast.registry.ConfluentAvroDecoder;
 import io.ballast.registry.ConfluentRegistryClient;
@@ -19,28 +19,32 @@ import java.util.Map;
 
 /**
  * Records of the contract to and from the Confluent wire format, with the job's own serializer and
- * decoder against the real registry (subjects {@code <topic>-value}), as a producer and a router would.
+ * decoder against a registry (subjects {@code <topic>-value}), as a producer and a router would.
+ * Thread-safe.
  */
-final class AvroCodec {
+public final class AvroCodec {
 
     /** A decoded output record with where it was in its topic. */
-    record Decoded<T>(String key, int partition, long offset, T value) {
+    public record Decoded<T>(String key, int partition, long offset, T value) {
     }
 
     private final RegistryConfig registry;
     private final Map<String, RegistryAvroSerializationSchema<?>> serializers = new HashMap<>();
     private final Map<Class<?>, ConfluentAvroDecoder<?>> decoders = new HashMap<>();
 
-    AvroCodec(String registryUrl) {
+    public AvroCodec(String registryUrl) {
         this.registry = RegistryConfig.builder(registryUrl).build();
     }
 
-    synchronized ProducerRecord<byte[], byte[]> record(String topic, String key, SpecificRecord value) {
-        return new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), serialize(topic, value));
+    /** A record of {@code value} (may be null: a tombstone) in the Confluent wire format; key may be null. */
+    public ProducerRecord<byte[], byte[]> record(String topic, String key, SpecificRecord value) {
+        return new ProducerRecord<>(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+                value == null ? null : serialize(topic, value));
     }
 
+    /** The Confluent wire format of {@code value} on {@code topic}, registered under {@code <topic>-value}. */
     @SuppressWarnings("unchecked")
-    private <T extends SpecificRecord> byte[] serialize(String topic, T value) {
+    public synchronized <T extends SpecificRecord> byte[] serialize(String topic, T value) {
         RegistryAvroSerializationSchema<T> s = (RegistryAvroSerializationSchema<T>) serializers.computeIfAbsent(
                 topic + "/" + value.getClass().getName(),
                 k -> RegistryAvroSerializationSchema.forSpecific((Class<T>) value.getClass(),
@@ -48,8 +52,9 @@ final class AvroCodec {
         return s.serialize(value);
     }
 
+    /** The values, decoded, with their keys and where they were. */
     @SuppressWarnings("unchecked")
-    synchronized <T extends SpecificRecord> List<Decoded<T>> decode(List<ConsumerRecord<byte[], byte[]>> records, Class<T> type) {
+    public synchronized <T extends SpecificRecord> List<Decoded<T>> decode(List<ConsumerRecord<byte[], byte[]>> records, Class<T> type) {
         ConfluentAvroDecoder<T> d = (ConfluentAvroDecoder<T>) decoders.computeIfAbsent(type,
                 c -> new ConfluentAvroDecoder<>((Class<T>) c, ConfluentRegistryClient.shared(registry)));
         List<Decoded<T>> out = new ArrayList<>(records.size());
@@ -62,5 +67,10 @@ final class AvroCodec {
             }
         }
         return out;
+    }
+
+    /** The values only, decoded. */
+    public <T extends SpecificRecord> List<T> values(List<ConsumerRecord<byte[], byte[]>> records, Class<T> type) {
+        return decode(records, type).stream().map(Decoded::value).toList();
     }
 }

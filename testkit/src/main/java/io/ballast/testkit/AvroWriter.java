@@ -1,4 +1,4 @@
-package io.ballast.sandbox.infra;
+package io.ballast.testkit;
 
 import io.ballast.kafka.AvroKafkaSerializer;
 import io.ballast.registry.ConfluentSchemaCoder;
@@ -39,7 +39,7 @@ public final class AvroWriter<T extends SpecificRecord> {
                 ConfluentSchemaCoder.Provider.forWriting(registry, AvroKafkaSerializer.subjectOf(topic)));
     }
 
-    /** A producer for the sandbox's simulators: idempotent, all acks, a few ms of batching. */
+    /** A producer for simulators and load: idempotent, all acks, a few ms of batching. */
     public static Producer<byte[], byte[]> producer(String bootstrap, String clientId) {
         return new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,

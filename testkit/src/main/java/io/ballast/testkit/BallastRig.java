@@ -1,20 +1,22 @@
-package io.ballast.testing;
+package io.ballast.testkit;
 
+import io.ballast.avro.Quote;
+import io.ballast.avro.RebalanceSignal;
+import io.ballast.avro.RejectedRecord;
+import io.ballast.avro.RiskLimits;
+import io.ballast.avro.RiskSnapshot;
+import io.ballast.avro.Trade;
+import io.ballast.avro.VolSkew;
 import io.ballast.config.BallastConfig;
 import io.ballast.job.BallastJob;
 import io.ballast.job.BallastPipeline;
 import io.ballast.job.Inputs;
 import io.ballast.kafka.KafkaIo;
-import io.ballast.registry.ConfluentAvroDecoder;
-import io.ballast.registry.ConfluentRegistryClient;
-import io.ballast.registry.ConfluentSchemaCoder;
-import io.ballast.registry.RegistryConfig;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.formats.avro.RegistryAvroSerializationSchema;
 import org.apache.flink.runtime.executiongraph.AccessExecutionGraph;
 import org.apache.flink.runtime.executiongraph.AccessExecutionVertex;
 import org.apache.flink.runtime.minicluster.MiniCluster;
@@ -23,32 +25,27 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
- * One Ballast job on topics of its own, for the fault, evolution and corpus tests: produce inputs with
- * the Confluent wire format, run the real job (sources of {@link Inputs#fromKafka}, the whole
- * {@link BallastPipeline}, the Kafka sinks), optionally with one extra pass-through operator on the
- * trades (fault injection), and read the committed outputs back, decoded.
+ * One Ballast job on topics of its own, for the integration tests: produce inputs with the Confluent
+ * wire format, run the real job in the MiniCluster of the test ({@link BallastJob#build}; or the sources
+ * of {@link Inputs#fromKafka}, one extra pass-through operator on the inputs (fault injection) and the
+ * whole {@link BallastPipeline} with its Kafka sinks), and read the committed outputs back, decoded.
  */
 public final class BallastRig {
 
     /** How long a test waits for the outputs it expects. */
     public static final Duration TIMEOUT = Duration.ofSeconds(90);
 
-    public final KafkaBrokerExtension kafka;
+    public final KafkaBroker kafka;
+    public final BallastTopics topics;
     public final String quotes;
     public final String trades;
     public final String limits;
@@ -59,32 +56,30 @@ public final class BallastRig {
     public final String txPrefix;
     private final String registryUrl;
     private final Path checkpoints;
-    private final RegistryConfig registryConfig;
-    private final Map<String, RegistryAvroSerializationSchema<?>> serializers = new HashMap<>();
-    private final Map<Class<?>, ConfluentAvroDecoder<?>> decoders = new HashMap<>();
+    private final AvroCodec codec;
 
     /** New topics ({@code partitions} each, one for the limits) with unique names. */
-    public BallastRig(KafkaBrokerExtension kafka, String registryUrl, Path checkpoints, int partitions) {
-        this(kafka, registryUrl, checkpoints, partitions, KafkaBrokerExtension.uniqueName("ballast"));
+    public BallastRig(KafkaBroker kafka, String registryUrl, Path checkpoints, int partitions) {
+        this(kafka, registryUrl, checkpoints, partitions, KafkaBroker.uniqueName("ballast"));
     }
 
     /** Topics named {@code <prefix>-quotes} and so on; created unless they exist. */
-    public BallastRig(KafkaBrokerExtension kafka, String registryUrl, Path checkpoints, int partitions, String prefix) {
+    public BallastRig(KafkaBroker kafka, String registryUrl, Path checkpoints, int partitions, String prefix) {
         this.kafka = kafka;
         this.registryUrl = registryUrl;
         this.checkpoints = checkpoints;
-        this.registryConfig = RegistryConfig.builder(registryUrl).build();
-        quotes = prefix + "-quotes";
-        trades = prefix + "-trades";
-        limits = prefix + "-risk-limits";
-        signals = prefix + "-rebalance-signals";
-        risk = prefix + "-inventory-risk";
-        skew = prefix + "-vol-skew";
-        rejected = prefix + "-rejected";
+        this.codec = new AvroCodec(registryUrl);
+        topics = BallastTopics.withPrefix(prefix);
+        quotes = topics.quotes();
+        trades = topics.trades();
+        limits = topics.limits();
+        signals = topics.signals();
+        risk = topics.risk();
+        skew = topics.skew();
+        rejected = topics.rejected();
         txPrefix = prefix + "-tx";
         if (!kafka.topics().contains(trades)) {
-            kafka.createTopics(partitions, quotes, trades, signals, risk, skew, rejected);
-            kafka.createTopics(1, limits);
+            kafka.createTopics(topics.forTests(partitions));
         }
     }
 
@@ -99,11 +94,9 @@ public final class BallastRig {
 
     /** The arguments of {@link #config}, e.g. for a job in another JVM. */
     public List<String> args(String... extra) {
-        List<String> args = new ArrayList<>(List.of(
-                "--bootstrap", kafka.bootstrapServers(), "--registry", registryUrl,
-                "--topic.quotes", quotes, "--topic.trades", trades, "--topic.risk-limits", limits,
-                "--topic.rebalance-signals", signals, "--topic.inventory-risk", risk, "--topic.vol-skew", skew,
-                "--topic.rejected", rejected,
+        List<String> args = new ArrayList<>(List.of("--bootstrap", kafka.bootstrapServers(), "--registry", registryUrl));
+        args.addAll(topics.args());
+        args.addAll(List.of(
                 "--checkpoint.interval", "300 ms", "--checkpoint.dir", checkpoints.toUri().toString(),
                 "--source.starting-offsets", "earliest", "--source.idleness", "300 ms",
                 "--source.max-out-of-orderness", "0 ms",
@@ -121,14 +114,14 @@ public final class BallastRig {
         return args;
     }
 
-    /** Starts the real job: restart strategy "none" unless {@code flink} says otherwise. */
+    /** Starts the real job ({@link BallastJob#build}), restart strategy "none"; {@code savepoint} (nullable) to resume from. */
     public JobClient start(BallastConfig config, int parallelism, String savepoint) throws Exception {
-        return start(config, parallelism, savepoint, new Configuration(), UnaryOperator.identity());
+        return start(config, parallelism, savepoint, new Configuration(), null);
     }
 
     /**
-     * Starts the real job with extra Flink settings (a restart strategy, ...) and, through {@code tweak},
-     * possibly one extra operator on the inputs (the pipeline itself is untouched).
+     * Starts the real job with extra Flink settings (a restart strategy, ...) and, through {@code tweak}
+     * (nullable), possibly one extra operator on the inputs (the pipeline itself is untouched).
      */
     public JobClient start(BallastConfig config, int parallelism, String savepoint, Configuration flink,
                            UnaryOperator<Inputs> tweak) throws Exception {
@@ -142,8 +135,12 @@ public final class BallastRig {
         }
         env.configure(conf);
         env.setParallelism(parallelism);
-        Inputs inputs = tweak.apply(Inputs.fromKafka(env, config));
-        BallastPipeline.build(inputs, config).toKafka(config);
+        if (tweak == null) {
+            BallastJob.build(env, config);
+        } else {
+            Inputs inputs = tweak.apply(Inputs.fromKafka(env, config));
+            BallastPipeline.build(inputs, config).toKafka(config);
+        }
         return env.executeAsync("ballast-" + trades);
     }
 
@@ -157,7 +154,7 @@ public final class BallastRig {
                 // Finished in the meantime.
             }
         }
-        await(Duration.ofSeconds(60), "job " + job.getJobID() + " to end", () -> terminal(job));
+        Await.until(Duration.ofSeconds(60), "job " + job.getJobID() + " to end", () -> terminal(job));
     }
 
     private static boolean terminal(JobClient job) {
@@ -188,28 +185,11 @@ public final class BallastRig {
         }
     }
 
-    /** Waits for {@code condition}, polling; fails with {@code what} at the deadline. */
-    public static void await(Duration timeout, String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Timed out after " + timeout + " waiting for " + what);
-            }
-            try {
-                Thread.sleep(50); // polling interval, not a wait for something to happen
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("Interrupted waiting for " + what, e);
-            }
-        }
-    }
-
     // ------------------------------------------------------------------------------- inputs
 
     /** A record of {@code value} in the Confluent wire format, registered under {@code <topic>-value}. */
     public ProducerRecord<byte[], byte[]> record(String topic, String key, SpecificRecord value) {
-        return new ProducerRecord<>(topic, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
-                value == null ? null : serialize(topic, value));
+        return codec.record(topic, key, value);
     }
 
     /** Sends and waits for the acknowledgements, in order. */
@@ -217,17 +197,45 @@ public final class BallastRig {
         return records.isEmpty() ? List.of() : kafka.send(records);
     }
 
+    /** Sends one record and waits for its acknowledgement. */
+    public void send(String topic, String key, SpecificRecord value) {
+        send(List.of(record(topic, key, value)));
+    }
+
+    public void quote(Quote q) {
+        send(quotes, q.getInstrument().getSymbol(), q);
+    }
+
+    public void trade(Trade t) {
+        send(trades, t.getProviderId(), t);
+    }
+
+    public void limits(String key, RiskLimits l) {
+        send(limits, key, l);
+    }
+
     /** The Confluent wire format of {@code value} on {@code topic}. */
-    @SuppressWarnings("unchecked")
     public <T extends SpecificRecord> byte[] serialize(String topic, T value) {
-        RegistryAvroSerializationSchema<T> s = (RegistryAvroSerializationSchema<T>) serializers.computeIfAbsent(
-                topic + "|" + value.getClass().getName(),
-                k -> RegistryAvroSerializationSchema.forSpecific((Class<T>) value.getClass(),
-                        ConfluentSchemaCoder.Provider.forWriting(registryConfig, topic + "-value")));
-        return s.serialize(value);
+        return codec.serialize(topic, value);
     }
 
     // ------------------------------------------------------------------------------ outputs
+
+    public List<RebalanceSignal> signalsUntil(Predicate<List<RebalanceSignal>> done) {
+        return until(signals, RebalanceSignal.class, done);
+    }
+
+    public List<RiskSnapshot> riskUntil(Predicate<List<RiskSnapshot>> done) {
+        return until(risk, RiskSnapshot.class, done);
+    }
+
+    public List<VolSkew> skewUntil(Predicate<List<VolSkew>> done) {
+        return until(skew, VolSkew.class, done);
+    }
+
+    public List<RejectedRecord> rejectedUntil(Predicate<List<RejectedRecord>> done) {
+        return until(rejected, RejectedRecord.class, done);
+    }
 
     /** Everything committed on the topic now, decoded. */
     public <T extends SpecificRecord> List<T> all(String topic, Class<T> type) {
@@ -247,18 +255,7 @@ public final class BallastRig {
     }
 
     /** Decodes Confluent wire-format values. */
-    @SuppressWarnings("unchecked")
     public <T extends SpecificRecord> List<T> decode(List<ConsumerRecord<byte[], byte[]>> records, Class<T> type) {
-        ConfluentAvroDecoder<T> d = (ConfluentAvroDecoder<T>) decoders.computeIfAbsent(type,
-                c -> new ConfluentAvroDecoder<>((Class<T>) c, ConfluentRegistryClient.shared(registryConfig)));
-        List<T> out = new ArrayList<>(records.size());
-        for (ConsumerRecord<byte[], byte[]> r : records) {
-            try {
-                out.add(d.decode(r.value()));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return out;
+        return codec.values(records, type);
     }
 }

@@ -1,11 +1,16 @@
-package io.ballast.sandbox.infra;
+package io.ballast.testkit;
 
-import io.ballast.sandbox.SandboxException;
-import io.ballast.sandbox.watchdog.ParentWatchdog;
-
+import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.function.Consumer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -16,7 +21,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A program run in a child JVM that cannot outlive this one: its {@code main} runs under
  * {@link ParentWatchdog}, which ends it when this JVM exits for any reason, SIGKILL included; and
- * {@link #close()} (also run from a shutdown hook) stops it and its descendants, gracefully first.
+ * {@link #close()} (also run from a shutdown hook) stops it and its descendants, gracefully first
+ * (SIGTERM: the program's shutdown hooks run).
  */
 public final class ChildJvm implements AutoCloseable {
 
@@ -39,6 +45,51 @@ public final class ChildJvm implements AutoCloseable {
      */
     public static ChildJvm start(String name, List<String> jvmOptions, List<Path> classpath, String mainClass,
                                  List<String> args, Path scratch, Path log) {
+        ProcessBuilder pb = command(jvmOptions, classpath, mainClass, args, scratch)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        return start(name, pb);
+    }
+
+    /**
+     * As {@link #start(String, List, List, String, List, Path, Path)}, and every line the program prints
+     * (stdout and stderr) also goes to {@code lines}, on a thread of its own, as soon as it is printed.
+     */
+    public static ChildJvm start(String name, List<String> jvmOptions, List<Path> classpath, String mainClass,
+                                 List<String> args, Path scratch, Path log, Consumer<String> lines) {
+        ProcessBuilder pb = command(jvmOptions, classpath, mainClass, args, scratch).redirectErrorStream(true);
+        ChildJvm child = start(name, pb);
+        Thread reader = new Thread(() -> {
+            try (BufferedReader out = new BufferedReader(new InputStreamReader(child.process.getInputStream(), StandardCharsets.UTF_8));
+                 Writer file = Files.newBufferedWriter(log, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                         StandardOpenOption.APPEND)) {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    file.write(line);
+                    file.write('\n');
+                    file.flush();
+                    lines.accept(line);
+                }
+            } catch (IOException e) {
+                // The child is gone.
+            }
+        }, name + "-output");
+        reader.setDaemon(true);
+        reader.start();
+        return child;
+    }
+
+    /** This JVM's classpath, as a child JVM gets it (surefire and failsafe keep theirs in a property of their own). */
+    public static List<Path> currentClasspath() {
+        String cp = System.getProperty("surefire.test.class.path");
+        if (cp == null || cp.isBlank()) {
+            cp = System.getProperty("java.class.path");
+        }
+        return Arrays.stream(cp.split(File.pathSeparator)).filter(e -> !e.isBlank()).map(Path::of).toList();
+    }
+
+    private static ProcessBuilder command(List<String> jvmOptions, List<Path> classpath, String mainClass, List<String> args,
+                                          Path scratch) {
         Path watchdogRoot = installWatchdog(scratch);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -53,14 +104,14 @@ public final class ChildJvm implements AutoCloseable {
         command.add(Long.toString(ProcessHandle.current().pid()));
         command.add(mainClass);
         command.addAll(args);
-        ProcessBuilder pb = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .redirectInput(ProcessBuilder.Redirect.PIPE);
+        return new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE);
+    }
+
+    private static ChildJvm start(String name, ProcessBuilder pb) {
         try {
             return new ChildJvm(name, pb.start());
         } catch (IOException e) {
-            throw new SandboxException("Cannot start " + name + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("Cannot start " + name + ": " + e.getMessage(), e);
         }
     }
 
@@ -71,13 +122,13 @@ public final class ChildJvm implements AutoCloseable {
         Path target = root.resolve(resource);
         try (InputStream in = ParentWatchdog.class.getClassLoader().getResourceAsStream(resource)) {
             if (in == null) {
-                throw new SandboxException("Cannot find " + resource + " on the sandbox's classpath");
+                throw new IllegalStateException("Cannot find " + resource + " on the classpath");
             }
             Files.createDirectories(target.getParent());
             Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
             return root;
         } catch (IOException e) {
-            throw new SandboxException("Cannot write the watchdog class to " + target + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("Cannot write the watchdog class to " + target + ": " + e.getMessage(), e);
         }
     }
 
@@ -87,6 +138,16 @@ public final class ChildJvm implements AutoCloseable {
 
     public boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** Waits up to {@code timeout} for the program to end; whether it has. */
+    public boolean awaitExit(java.time.Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !process.isAlive();
+        }
     }
 
     /** Stops the program (SIGTERM, then SIGKILL after a grace period) with everything it started. */

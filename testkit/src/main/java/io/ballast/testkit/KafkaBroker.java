@@ -1,5 +1,11 @@
-package io.ballast.testing;
+package io.ballast.testkit;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -8,17 +14,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
-import kafka.server.BrokerServer;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -32,56 +40,52 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.network.ListenerName;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
-import org.apache.kafka.metadata.bootstrap.BootstrapMetadata;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.Feature;
 import org.apache.kafka.server.common.MetadataVersion;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.BeforeEachCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A real Kafka broker for tests: one KRaft node acting as broker and controller, started in this JVM
- * with {@link KafkaClusterTestKit} and advertised on 127.0.0.1.
- *
- * <p>Register it as a static extension. {@link #shared()} is one broker per JVM, started by the first
- * test class that needs it and closed when the JUnit run ends (root store), or by a JVM shutdown hook
- * if it was started outside JUnit:
+ * A real Kafka broker in this JVM: one KRaft node, broker and controller combined
+ * ({@link KafkaRaftServer}, the server {@code kafka-server-start.sh} runs, after formatting its storage
+ * as {@code kafka-storage.sh format} does), listening on 127.0.0.1 only. The tests (through
+ * {@link KafkaBrokerExtension}), the sandbox and the harness all run this one.
  *
  * <pre>{@code
- * @RegisterExtension
- * static final KafkaBrokerExtension KAFKA = KafkaBrokerExtension.shared();
+ * try (KafkaBroker kafka = KafkaBroker.builder().port(9092).build()) {
+ *     kafka.start();
+ *     kafka.createTopics(2, "quotes", "trades");
+ * }
  * }</pre>
  *
- * <p>Tests that stop the broker or need other broker settings take a private one from
- * {@link #builder()}; it is closed after the test class that registered it.
- *
- * <p>Defaults: replication factor 1 and one partition for the offsets and transaction-state topics,
- * {@code group.initial.rebalance.delay.ms=0}, {@code auto.create.topics.enable=false} (create topics
- * with {@link #createTopics}), {@code transaction.max.timeout.ms} left at the broker default (15 min).
+ * <p>Defaults: a free port (or {@link Builder#port}), replication factor 1 and one partition for the
+ * offsets and transaction-state topics, {@code group.initial.rebalance.delay.ms=0},
+ * {@code auto.create.topics.enable=false} (create topics with {@link #createTopics}),
+ * {@code transaction.max.timeout.ms} at Kafka's default (15 min), a laptop-sized thread count; its
+ * data in a temporary directory deleted by {@link #close()} (or {@link Builder#logDir}).
  */
-public final class KafkaBrokerExtension implements BeforeAllCallback, BeforeEachCallback, AutoCloseable {
+public class KafkaBroker implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(KafkaBrokerExtension.class);
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(KafkaBrokerExtension.class);
-    private static final String HOST = "127.0.0.1";
-    /** The combined node's id: the kit numbers brokers from 0 and, when combined, controllers too. */
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaBroker.class);
+    private static final String HOST = Ports.HOST;
+    private static final String CONTROLLER_LISTENER = "CONTROLLER";
+    /** Node 0, as a one-node cluster usually numbers it (a broker's configs are described by its id). */
     private static final int NODE_ID = 0;
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration BROKER_READY_TIMEOUT = Duration.ofSeconds(60);
-    private static final AtomicInteger INSTANCES = new AtomicInteger();
-    private static final KafkaBrokerExtension SHARED = builder().build();
 
     private final Map<String, String> brokerProperties;
-    private final String storeKey = KafkaBrokerExtension.class.getName() + "#" + INSTANCES.incrementAndGet();
+    private final int requestedPort;
+    private final Path requestedLogDir;
 
-    private KafkaClusterTestKit cluster;
+    private KafkaRaftServer server;
+    private KafkaConfig config;
+    private Path logDir;
     private String bootstrapServers;
     private Admin admin;
     private KafkaProducer<byte[], byte[]> producer;
@@ -90,30 +94,31 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, BeforeEach
     private boolean closed;
     private Thread shutdownHook;
 
-    private KafkaBrokerExtension(Map<String, String> brokerProperties) {
-        this.brokerProperties = Map.copyOf(brokerProperties);
+    protected KafkaBroker(Builder<?> builder) {
+        this.brokerProperties = Map.copyOf(builder.properties);
+        this.requestedPort = builder.port;
+        this.requestedLogDir = builder.logDir;
     }
 
-    /** The broker shared by every test class of this JVM. Do not stop it; take a {@link #builder()} one to. */
-    public static KafkaBrokerExtension shared() {
-        return SHARED;
+    /** A broker to {@link #start()}. */
+    public static Builder<? extends KafkaBroker> builder() {
+        return new Builder<>(KafkaBroker::new);
     }
 
-    /** A broker of its own, e.g. for fault tests or other broker settings. */
-    public static Builder builder() {
-        return new Builder();
-    }
-
-    /** A topic (or group, or transactional id) name that no other test of this JVM uses. */
+    /** A topic (or group, or transactional id) name that no other user of this JVM's brokers has. */
     public static String uniqueName(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    /** Builds a broker of its own. */
-    public static final class Builder {
+    /** Builds a broker: {@code B} is {@link KafkaBroker}, or the JUnit extension. */
+    public static final class Builder<B extends KafkaBroker> {
+        private final Function<Builder<B>, B> factory;
         private final Map<String, String> properties = new LinkedHashMap<>();
+        private int port;
+        private Path logDir;
 
-        private Builder() {
+        public Builder(Function<Builder<B>, B> factory) {
+            this.factory = factory;
             properties.put("offsets.topic.replication.factor", "1");
             properties.put("offsets.topic.num.partitions", "1");
             properties.put("transaction.state.log.replication.factor", "1");
@@ -123,167 +128,120 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, BeforeEach
             properties.put("share.coordinator.state.topic.min.isr", "1");
             properties.put("group.initial.rebalance.delay.ms", "0");
             properties.put("auto.create.topics.enable", "false");
+            properties.put("num.partitions", "1");
+            // Kafka's default, stated because Ballast checks its transaction timeout against it.
+            properties.put("transaction.max.timeout.ms", "900000");
+            // A laptop-sized broker.
+            properties.put("num.network.threads", "2");
+            properties.put("num.io.threads", "2");
+            properties.put("log.cleaner.threads", "1");
+            properties.put("log.cleaner.dedupe.buffer.size", Integer.toString(4 * 1024 * 1024));
+            properties.put("log.cleaner.backoff.ms", "5000");
         }
 
         /** Sets a broker configuration, e.g. {@code transaction.max.timeout.ms}. */
-        public Builder brokerProperty(String key, Object value) {
+        public Builder<B> brokerProperty(String key, Object value) {
             properties.put(Objects.requireNonNull(key, "key"), String.valueOf(Objects.requireNonNull(value, key)));
             return this;
         }
 
-        public KafkaBrokerExtension build() {
-            return new KafkaBrokerExtension(properties);
+        /** The client port on 127.0.0.1; 0 (the default) for a free one. */
+        public Builder<B> port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** Where the broker keeps its data (left in place by {@link #close()}); default a temporary directory. */
+        public Builder<B> logDir(Path logDir) {
+            this.logDir = logDir;
+            return this;
+        }
+
+        public B build() {
+            return factory.apply(this);
         }
     }
 
     // ---------------------------------------------------------------- lifecycle
 
-    @Override
-    public void beforeAll(ExtensionContext context) {
-        startWithin(context);
-    }
-
-    @Override
-    public void beforeEach(ExtensionContext context) {
-        startWithin(context);
-    }
-
-    private void startWithin(ExtensionContext context) {
-        // A store closes what it holds when its context ends: the root one once the whole run of this
-        // JVM is over (so the shared broker serves every test class), a class one after that class.
-        ExtensionContext scope = this == SHARED ? context.getRoot() : classContext(context);
-        scope.getStore(NAMESPACE).getOrComputeIfAbsent(storeKey, key -> {
-            start();
-            return this;
-        }, KafkaBrokerExtension.class);
-    }
-
-    static ExtensionContext classContext(ExtensionContext context) {
-        ExtensionContext scope = context;
-        while (scope.getTestMethod().isPresent() && scope.getParent().isPresent()) {
-            scope = scope.getParent().get();
-        }
-        return scope;
-    }
-
-    /** Formats and starts the broker, unless it runs already. Blocks until it accepts clients. */
+    /** Formats the storage and starts the node, unless it runs already. Blocks until it accepts clients. */
     public synchronized void start() {
-        if (cluster != null) {
+        if (server != null) {
             return;
         }
         if (closed) {
             throw new IllegalStateException("This Kafka broker was closed; build a new one");
         }
         long started = System.nanoTime();
-        KafkaClusterTestKit kit = null;
+        int port = requestedPort == 0 ? Ports.free() : requestedPort;
         try {
-            TestKitNodes nodes = new TestKitNodes.Builder(productionBootstrapMetadata())
-                    .setCombined(true)
-                    .setNumBrokerNodes(1)
-                    .setNumControllerNodes(1)
-                    .build();
-            KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
-            // Advertise (and, on a restart, bind) on the IPv4 loopback only. The kit's own default is
-            // "localhost", which may resolve to ::1 first.
-            builder.setConfigProp("listeners", String.format("%s://%s:0,%s://%s:0",
-                    nodes.brokerListenerName().value(), HOST, nodes.controllerListenerName().value(), HOST));
-            brokerProperties.forEach(builder::setConfigProp);
-            kit = builder.build();
-            kit.format();
-            kit.startup();
-            kit.waitForReadyBrokers();
-            BrokerServer broker = kit.brokers().get(NODE_ID);
-            bootstrapServers = HOST + ":" + broker.boundPort(ListenerName.normalised(nodes.brokerListenerName().value()));
-            cluster = kit;
+            logDir = requestedLogDir != null ? Files.createDirectories(requestedLogDir)
+                    : Files.createTempDirectory("ballast-kafka-");
+            config = KafkaConfig.fromProps(properties(port, Ports.free()), false);
+            format(logDir);
+            bootstrapServers = HOST + ":" + port;
+            startServer();
         } catch (Exception e) {
-            closeQuietly(kit);
-            throw new IllegalStateException("Could not start the Kafka test broker: " + e, e);
+            stopServer();
+            deleteLogDir();
+            throw new IllegalStateException("Could not start the Kafka broker on " + HOST + ":" + port + ": " + e, e);
         }
         startupDuration = Duration.ofNanos(System.nanoTime() - started);
-        shutdownHook = new Thread(this::close, "kafka-test-broker-shutdown");
+        shutdownHook = new Thread(this::close, "kafka-broker-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         LOG.info("Kafka broker (KRaft, combined) at {} started in {} ms", bootstrapServers, startupDuration.toMillis());
     }
 
-    /** The bootstrap metadata a production 4.2 broker gets from {@code kafka-storage format}. */
-    private static BootstrapMetadata productionBootstrapMetadata() {
-        MetadataVersion version = MetadataVersion.latestProduction();
-        Map<String, Short> features = new TreeMap<>();
-        for (Feature feature : Feature.PRODUCTION_FEATURES) {
-            features.put(feature.featureName(), feature.defaultLevel(version));
-        }
-        return BootstrapMetadata.fromVersions(version, features, "ballast-test");
+    private Properties properties(int port, int controllerPort) {
+        Properties p = new Properties();
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", Integer.toString(NODE_ID));
+        p.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
+        p.put("listeners", "PLAINTEXT://" + HOST + ":" + port + "," + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port);
+        p.put("controller.listener.names", CONTROLLER_LISTENER);
+        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        p.put("log.dirs", logDir.toString());
+        p.putAll(brokerProperties);
+        return p;
     }
 
-    /** Stops everything and deletes the broker's data. Idempotent. The shared broker closes itself. */
-    @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
+    private static void format(Path logDir) throws Exception {
+        try (PrintStream quiet = new PrintStream(OutputStream.nullOutputStream())) {
+            new Formatter()
+                    .setPrintStream(quiet)
+                    .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
+                    .setNodeId(NODE_ID)
+                    .setClusterId(Uuid.randomUuid().toString())
+                    .setDirectories(List.of(logDir.toString()))
+                    .setMetadataLogDirectory(logDir.toString())
+                    .setReleaseVersion(MetadataVersion.latestProduction())
+                    .setControllerListenerName(CONTROLLER_LISTENER)
+                    .setHasDynamicQuorum(false)
+                    .run();
         }
-        closed = true;
+    }
+
+    private void startServer() throws ExecutionException, InterruptedException, TimeoutException {
+        KafkaRaftServer s = new KafkaRaftServer(config, Time.SYSTEM);
+        server = s;
+        s.startup();
+        awaitClients();
+    }
+
+    private void stopServer() {
         closeQuietly(producer);
         closeQuietly(admin);
-        closeQuietly(cluster);
         producer = null;
         admin = null;
-        cluster = null;
-        if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
-            } catch (IllegalStateException jvmShuttingDown) {
-                // Nothing to remove then.
-            }
+        if (server != null) {
+            server.shutdown();
+            server.awaitShutdown();
         }
     }
 
-    /**
-     * Shuts the broker down; the controller and the broker's data stay. Clients see a broker that is
-     * gone until {@link #startBroker()}. Not for the {@link #shared()} broker.
-     */
-    public synchronized void stopBroker() {
-        requireStarted();
-        if (this == SHARED) {
-            throw new IllegalStateException("Do not stop the shared broker: take one from KafkaBrokerExtension.builder()");
-        }
-        if (!brokerStopped) {
-            broker().shutdown();
-            brokerStopped = true;
-            LOG.info("Kafka broker at {} stopped", bootstrapServers);
-        }
-    }
-
-    /**
-     * Starts a broker stopped by {@link #stopBroker()} again, on the same port and data, and waits until
-     * it is ready. The controller lets the broker register again only once its previous session has
-     * expired, so this takes up to {@code broker.session.timeout.ms} (9 s by default) after the stop:
-     * fault tests set e.g. {@code broker.session.timeout.ms=2000} and {@code broker.heartbeat.interval.ms=500}.
-     */
-    public synchronized void startBroker() {
-        requireStarted();
-        if (!brokerStopped) {
-            return;
-        }
-        long started = System.nanoTime();
-        broker().startup();
-        try {
-            waitForBrokerReady();
-        } catch (Exception e) {
-            throw new IllegalStateException("The Kafka test broker did not come back at " + bootstrapServers + ": " + e, e);
-        }
-        brokerStopped = false;
-        LOG.info("Kafka broker at {} restarted in {} ms", bootstrapServers, Duration.ofNanos(System.nanoTime() - started).toMillis());
-    }
-
-    /** {@link #stopBroker()} then {@link #startBroker()}. */
-    public void restartBroker() {
-        stopBroker();
-        startBroker();
-    }
-
-    private void waitForBrokerReady() throws ExecutionException, InterruptedException, TimeoutException {
-        // The kit's wait covers registration and metadata; then prove a client gets through.
-        cluster.waitForReadyBrokers();
+    private void awaitClients() throws ExecutionException, InterruptedException, TimeoutException {
         long deadline = System.nanoTime() + BROKER_READY_TIMEOUT.toNanos();
         while (true) {
             try {
@@ -297,17 +255,81 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, BeforeEach
         }
     }
 
-    private BrokerServer broker() {
-        return cluster.brokers().get(NODE_ID);
+    /** Stops the broker and deletes its data (unless {@link Builder#logDir} was given). Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (!brokerStopped) {
+            stopServer();
+        }
+        server = null;
+        deleteLogDir();
+        if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException jvmShuttingDown) {
+                // Nothing to remove then.
+            }
+        }
+    }
+
+    private void deleteLogDir() {
+        if (requestedLogDir == null && logDir != null) {
+            Dirs.deleteTree(logDir);
+        }
+    }
+
+    /**
+     * Shuts the node down; its data stays. Clients see a broker that is gone until {@link #startBroker()}.
+     */
+    public synchronized void stopBroker() {
+        requireStarted();
+        if (!brokerStopped) {
+            stopServer();
+            brokerStopped = true;
+            LOG.info("Kafka broker at {} stopped", bootstrapServers);
+        }
+    }
+
+    /**
+     * Starts a node stopped by {@link #stopBroker()} again, on the same port and data, and waits until it
+     * accepts clients. The controller lets the broker register again only once its previous session has
+     * expired, so this takes up to {@code broker.session.timeout.ms} (9 s by default) after the stop:
+     * fault tests set e.g. {@code broker.session.timeout.ms=2000} and {@code broker.heartbeat.interval.ms=500}.
+     */
+    public synchronized void startBroker() {
+        requireStarted();
+        if (!brokerStopped) {
+            return;
+        }
+        long started = System.nanoTime();
+        try {
+            startServer();
+        } catch (Exception e) {
+            throw new IllegalStateException("The Kafka broker did not come back at " + bootstrapServers + ": " + e, e);
+        }
+        brokerStopped = false;
+        LOG.info("Kafka broker at {} restarted in {} ms", bootstrapServers, Duration.ofNanos(System.nanoTime() - started).toMillis());
+    }
+
+    /** {@link #stopBroker()} then {@link #startBroker()}. */
+    public void restartBroker() {
+        stopBroker();
+        startBroker();
     }
 
     private void requireStarted() {
-        if (cluster == null) {
-            throw new IllegalStateException(closed
-                    ? "This Kafka broker was closed"
-                    : "The Kafka broker is not started: register it with "
-                            + "@RegisterExtension static final KafkaBrokerExtension KAFKA = KafkaBrokerExtension.shared();");
+        if (server == null) {
+            throw new IllegalStateException(closed ? "This Kafka broker was closed" : notStartedMessage());
         }
+    }
+
+    /** What {@link IllegalStateException} says when the broker is used before {@link #start()}. */
+    protected String notStartedMessage() {
+        return "The Kafka broker is not started: call start()";
     }
 
     /** How long format and start took. */
@@ -330,7 +352,7 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, BeforeEach
         if (admin == null) {
             Map<String, Object> config = new TreeMap<>();
             config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-            config.put(AdminClientConfig.CLIENT_ID_CONFIG, "ballast-test-admin");
+            config.put(AdminClientConfig.CLIENT_ID_CONFIG, "ballast-kit-admin");
             admin = Admin.create(config);
         }
         return admin;
@@ -349,6 +371,11 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, BeforeEach
         createTopics(Arrays.stream(names)
                 .map(name -> new NewTopic(name, partitions, (short) 1))
                 .toArray(NewTopic[]::new));
+    }
+
+    /** Creates topics as described (e.g. with {@code cleanup.policy=compact}) and waits until they are usable. */
+    public void createTopics(Collection<NewTopic> topics) {
+        createTopics(topics.toArray(NewTopic[]::new));
     }
 
     /** Creates topics as described (e.g. with {@code cleanup.policy=compact}) and waits until they are usable. */

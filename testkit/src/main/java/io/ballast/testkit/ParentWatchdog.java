@@ -1,4 +1,4 @@
-package io.ballast.sandbox.watchdog;
+package io.ballast.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;

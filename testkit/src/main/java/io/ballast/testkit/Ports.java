@@ -1,6 +1,4 @@
-package io.ballast.sandbox.infra;
-
-import io.ballast.sandbox.SandboxException;
+package io.ballast.testkit;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -19,17 +17,19 @@ public final class Ports {
     /**
      * The port to use for {@code --option}: a free one when {@code port} is 0, else {@code port} once
      * checked to be free.
+     *
+     * @throws IllegalArgumentException naming the option, when the port is invalid or taken
      */
     public static int resolve(String option, int port) {
         if (port == 0) {
             return free();
         }
         if (port < 1 || port > 65535) {
-            throw new SandboxException("Invalid value '" + port + "' for option --" + option
+            throw new IllegalArgumentException("Invalid value '" + port + "' for option --" + option
                     + ": expected a port between 1 and 65535, or 0 for a free one");
         }
         if (!isFree(port)) {
-            throw new SandboxException("Port " + port + " on " + HOST + " is in use (--" + option
+            throw new IllegalArgumentException("Port " + port + " on " + HOST + " is in use (--" + option
                     + "): stop what holds it, or pick another port (0 picks a free one)");
         }
         return port;
@@ -40,7 +40,7 @@ public final class Ports {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
             return s.getLocalPort();
         } catch (IOException e) {
-            throw new SandboxException("Cannot find a free port on " + HOST + ": " + e.getMessage(), e);
+            throw new java.io.UncheckedIOException("Cannot find a free port on " + HOST + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,9 +1,7 @@
-package io.ballast.testing;
+package io.ballast.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -19,125 +17,203 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.BeforeEachCallback;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A real schema registry speaking the Confluent REST API: Apicurio Registry 2.6 (in-memory H2
- * storage) in a child JVM, from the archive Maven unpacks before the integration tests
- * (system property {@value #DIR_PROPERTY}, set by failsafe).
+ * storage) in a {@link ChildJvm} on 127.0.0.1, from the archive Maven unpacks
+ * ({@code io.apicurio:apicurio-registry-app:tar.gz:all}; system property {@value #DIR_PROPERTY}, or
+ * {@link Builder#home}). Global compatibility is set to BACKWARD by {@link #start()} (Apicurio's
+ * default is NONE, Confluent's BACKWARD). The tests (through {@link SchemaRegistryExtension}), the
+ * sandbox and the harness all run this one.
  *
  * <pre>{@code
- * @RegisterExtension
- * static final SchemaRegistryExtension REGISTRY = SchemaRegistryExtension.shared();
- * ...
- * String url = REGISTRY.url(); // http://127.0.0.1:PORT/apis/ccompat/v7
+ * try (RegistryServer registry = RegistryServer.builder().build()) {
+ *     registry.start();
+ *     String url = registry.url(); // http://127.0.0.1:PORT/apis/ccompat/v7
+ * }
  * }</pre>
- *
- * <p>One registry per JVM, started by the first test class that needs it, global compatibility set
- * to BACKWARD (Apicurio's default is NONE), stopped with its whole process tree when the JUnit run
- * ends or the JVM exits. Its output goes to a log file under {@code target/apicurio-logs/}. Subjects
- * outlive test classes: name topics uniquely ({@link KafkaBrokerExtension#uniqueName}).
  */
-public final class SchemaRegistryExtension implements BeforeAllCallback, BeforeEachCallback, AutoCloseable {
+public class RegistryServer implements AutoCloseable {
 
     /** The directory the Apicurio archive is unpacked into. */
     public static final String DIR_PROPERTY = "ballast.apicurio.dir";
+    /** The path of the Confluent-compatible API. */
+    public static final String CONFLUENT_API = "/apis/ccompat/v7";
     /** The media type of the Confluent API. */
     public static final String CONFLUENT_JSON = "application/vnd.schemaregistry.v1+json";
 
-    private static final Logger LOG = LoggerFactory.getLogger(SchemaRegistryExtension.class);
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SchemaRegistryExtension.class);
-    private static final String HOST = "127.0.0.1";
-    private static final String CCOMPAT_PATH = "/apis/ccompat/v7";
+    private static final Logger LOG = LoggerFactory.getLogger(RegistryServer.class);
+    private static final String HOST = Ports.HOST;
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration POLL = Duration.ofMillis(100);
     private static final int START_ATTEMPTS = 3;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final SchemaRegistryExtension SHARED = new SchemaRegistryExtension();
 
     private final HttpClient http = HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(2))
             .version(HttpClient.Version.HTTP_1_1)
             .build();
+    private final Path requestedHome;
+    private final int requestedPort;
+    private final Path requestedLog;
+    private final Path requestedScratch;
+    private final List<String> extraJvmOptions;
 
-    private Process process;
+    private ChildJvm jvm;
+    private Path home;
+    private Path scratch;
     private URI baseUri;
     private Path logFile;
+    private long launchedAt;
     private Duration startupDuration;
     private boolean closed;
-    private Thread shutdownHook;
 
-    private SchemaRegistryExtension() {
+    protected RegistryServer(Builder builder) {
+        this.requestedHome = builder.home;
+        this.requestedPort = builder.port;
+        this.requestedLog = builder.log;
+        this.requestedScratch = builder.scratch;
+        this.extraJvmOptions = List.copyOf(builder.jvmOptions);
     }
 
-    /** The registry shared by every test class of this JVM. */
-    public static SchemaRegistryExtension shared() {
-        return SHARED;
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a registry. */
+    public static final class Builder {
+        private Path home;
+        private int port;
+        private Path log;
+        private Path scratch;
+        private final List<String> jvmOptions = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /** The unpacked Apicurio distribution; default the directory named by {@value #DIR_PROPERTY}. */
+        public Builder home(Path home) {
+            this.home = home;
+            return this;
+        }
+
+        /** The port on 127.0.0.1; 0 (the default) for a free one. */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** Where the registry's output goes; default {@code apicurio-logs/} beside the distribution. */
+        public Builder log(Path log) {
+            this.log = log;
+            return this;
+        }
+
+        /** A directory for the child's temporary files; default a temporary directory deleted by {@link #close()}. */
+        public Builder scratch(Path scratch) {
+            this.scratch = scratch;
+            return this;
+        }
+
+        /** One more option for the registry's JVM. */
+        public Builder jvmOption(String option) {
+            jvmOptions.add(option);
+            return this;
+        }
+
+        public RegistryServer build() {
+            return new RegistryServer(this);
+        }
     }
 
     // ---------------------------------------------------------------- lifecycle
 
-    @Override
-    public void beforeAll(ExtensionContext context) {
-        startWithin(context);
-    }
-
-    @Override
-    public void beforeEach(ExtensionContext context) {
-        startWithin(context);
-    }
-
-    private void startWithin(ExtensionContext context) {
-        context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(SchemaRegistryExtension.class.getName(), key -> {
-            start();
-            return this;
-        }, SchemaRegistryExtension.class);
-    }
-
-    /** Starts the registry unless it runs already; blocks until it is ready and set to BACKWARD. */
+    /** Launches the registry, waits until it is ready and sets it to BACKWARD, unless it runs already. */
     public synchronized void start() {
-        if (process != null) {
+        if (jvm != null) {
+            return;
+        }
+        launch();
+        awaitReady(STARTUP_TIMEOUT);
+        try {
+            setCompatibility("BACKWARD");
+        } catch (RuntimeException e) {
+            stopProcess();
+            throw failure("Could not set global compatibility to BACKWARD: " + e.getMessage(), e);
+        }
+        LOG.info("Schema registry (Apicurio) at {} started in {} ms; log {}", url(), startupDuration.toMillis(), logFile);
+    }
+
+    /** Launches the registry's JVM and returns at once: it warms up while other things start ({@link #awaitReady}). */
+    public synchronized void launch() {
+        if (jvm != null) {
             return;
         }
         if (closed) {
             throw new IllegalStateException("The schema registry was closed");
         }
-        Path dir = apicurioDirectory(System.getProperty(DIR_PROPERTY));
-        Path runner = runnerJar(dir);
-        Path logDir = dir.toAbsolutePath().getParent().resolve("apicurio-logs");
-        long started = System.nanoTime();
+        home = requestedHome != null ? requestedHome : apicurioDirectory(System.getProperty(DIR_PROPERTY));
+        try {
+            scratch = requestedScratch != null ? Files.createDirectories(requestedScratch)
+                    : Files.createTempDirectory("ballast-registry-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create the registry's scratch directory: " + e.getMessage(), e);
+        }
+        launchedAt = System.nanoTime();
+        launchOnce();
+    }
+
+    private void launchOnce() {
+        Path runner = runnerJar(home);
+        int port = requestedPort == 0 ? Ports.free() : requestedPort;
+        Path log = requestedLog != null ? requestedLog
+                : home.toAbsolutePath().getParent().resolve("apicurio-logs").resolve("registry-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")) + "-" + port + ".log");
+        List<String> options = new ArrayList<>(List.of(
+                // A short-lived server: C1 only and the serial collector start it ~30% faster.
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xms64m", "-Xmx512m",
+                "-Djava.io.tmpdir=" + createDirectories(scratch.resolve("apicurio-tmp")),
+                "-Dquarkus.http.host=" + HOST,
+                "-Dquarkus.http.port=" + port,
+                // In-memory storage, whatever the environment says (REGISTRY_DATASOURCE_URL).
+                "-Dquarkus.datasource.jdbc.url=jdbc:h2:mem:registry_db",
+                "-Dquarkus.datasource.jdbc.initial-size=2",
+                "-Dquarkus.datasource.jdbc.min-size=2",
+                "-Dquarkus.management.enabled=false",
+                "-Dquarkus.banner.enabled=false"));
+        options.addAll(extraJvmOptions);
+        createDirectories(log.toAbsolutePath().getParent());
+        logFile = log;
+        baseUri = URI.create("http://" + HOST + ":" + port);
+        jvm = ChildJvm.start("schema registry", options, List.of(runner), mainClass(runner), List.of(), scratch, log);
+    }
+
+    /**
+     * Waits for {@code GET /health/ready} to answer 200. A free port taken by someone else before the
+     * registry bound it is replaced by another one, twice at most.
+     */
+    public void awaitReady(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         for (int attempt = 1; ; attempt++) {
-            int port = freePort();
-            Path log = logDir.resolve("registry-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")) + "-" + port + ".log");
-            Process child = launch(runner, port, log);
-            // From here on the child dies with this JVM, however the start ends.
-            process = child;
-            logFile = log;
-            baseUri = URI.create("http://" + HOST + ":" + port);
-            if (shutdownHook == null) {
-                shutdownHook = new Thread(this::stopProcess, "schema-registry-shutdown");
-                Runtime.getRuntime().addShutdownHook(shutdownHook);
-            }
             try {
-                awaitReady(child, started);
+                awaitHealth(deadline, timeout);
                 break;
             } catch (RegistryExitedException e) {
-                stopProcess();
-                if (attempt < START_ATTEMPTS && portWasTaken(log)) {
-                    LOG.warn("Port {} was taken before the registry bound it; trying another one", port);
-                    continue;
+                synchronized (this) {
+                    stopProcess();
+                    if (attempt < START_ATTEMPTS && requestedPort == 0 && portWasTaken(logFile)) {
+                        LOG.warn("Port {} was taken before the registry bound it; trying another one", baseUri.getPort());
+                        launchOnce();
+                        continue;
+                    }
                 }
                 throw failure(e.getMessage(), null);
             } catch (RuntimeException e) {
@@ -145,35 +221,101 @@ public final class SchemaRegistryExtension implements BeforeAllCallback, BeforeE
                 throw failure(e.getMessage(), e);
             }
         }
-        try {
-            setCompatibility("BACKWARD");
-        } catch (RuntimeException e) {
-            stopProcess();
-            throw failure("Could not set global compatibility to BACKWARD: " + e.getMessage(), e);
-        }
-        startupDuration = Duration.ofNanos(System.nanoTime() - started);
-        LOG.info("Schema registry (Apicurio) at {} started in {} ms; log {}", url(), startupDuration.toMillis(), logFile);
+        startupDuration = Duration.ofNanos(System.nanoTime() - launchedAt);
     }
 
-    static Path apicurioDirectory(String value) {
+    private void awaitHealth(long deadline, Duration timeout) {
+        URI health = baseUri().resolve("/health/ready");
+        ChildJvm child = jvm;
+        while (true) {
+            if (!child.isAlive()) {
+                throw new RegistryExitedException("The schema registry exited before it was ready");
+            }
+            try {
+                HttpResponse<Void> response = http.send(
+                        HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(2)).GET().build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notListeningYet) {
+                // Connection refused until Quarkus has bound the port.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while waiting for the schema registry", e);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("The schema registry was not ready at " + health + " within " + timeout);
+            }
+            child.awaitExit(POLL); // paces the poll, and returns at once should the child exit meanwhile
+        }
+    }
+
+    /** The main class of the registry's runner jar (its manifest's). */
+    private static String mainClass(Path runner) {
+        try (JarFile jar = new JarFile(runner.toFile())) {
+            String main = jar.getManifest() == null ? null : jar.getManifest().getMainAttributes().getValue("Main-Class");
+            if (main == null) {
+                throw new IllegalStateException(runner + " names no Main-Class");
+            }
+            return main;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + runner, e);
+        }
+    }
+
+    /** The unpacked distribution named by {@value #DIR_PROPERTY}: what it says when it is not there. */
+    public static Path apicurioDirectory(String value) {
         if (value == null || value.isBlank()) {
             throw new IllegalStateException("System property " + DIR_PROPERTY + " is not set. Run the integration tests "
-                    + "through Maven (./mvnw verify): failsafe sets it to jobs/target/apicurio, which the "
+                    + "through Maven (./mvnw verify): failsafe sets it to target/apicurio, which the "
                     + "maven-dependency-plugin fills in the pre-integration-test phase. From an IDE, run "
-                    + "'./mvnw -pl jobs -am pre-integration-test' once and pass -D" + DIR_PROPERTY
-                    + "=<absolute path to jobs/target/apicurio>.");
+                    + "'./mvnw -pl testkit -am pre-integration-test' once and pass -D" + DIR_PROPERTY
+                    + "=<absolute path to testkit/target/apicurio>.");
         }
         Path dir = Path.of(value);
         if (!Files.isDirectory(dir)) {
             throw new IllegalStateException("The Apicurio directory " + dir.toAbsolutePath() + " (" + DIR_PROPERTY
                     + ") does not exist: the archive io.apicurio:apicurio-registry-app:tar.gz:all was not unpacked. "
-                    + "Run './mvnw -pl jobs -am pre-integration-test' (or verify).");
+                    + "Run './mvnw -pl testkit -am pre-integration-test' (or verify).");
         }
         return dir;
     }
 
+    /**
+     * The unpacked distribution for a program run from a jar: {@value #DIR_PROPERTY} when set, else
+     * {@code apicurio/} in {@code jarDirectory} or its parent (where the sandbox's build unpacks it).
+     */
+    public static Path locate(Path jarDirectory) {
+        String configured = System.getProperty(DIR_PROPERTY);
+        if (configured != null && !configured.isBlank()) {
+            return apicurioDirectory(configured);
+        }
+        List<Path> candidates = new ArrayList<>();
+        if (jarDirectory != null) {
+            candidates.add(jarDirectory.resolve("apicurio"));
+            if (jarDirectory.getParent() != null) {
+                candidates.add(jarDirectory.getParent().resolve("apicurio"));
+            }
+        }
+        for (Path c : candidates) {
+            if (Files.isDirectory(c)) {
+                try {
+                    runnerJar(c);
+                    return c;
+                } catch (IllegalStateException incomplete) {
+                    // The next candidate.
+                }
+            }
+        }
+        throw new IllegalStateException("The Apicurio registry is not unpacked at " + (candidates.isEmpty() ? "(unknown)"
+                : candidates.get(0).toAbsolutePath()) + ": build the sandbox with "
+                + "`./mvnw -B -q -pl sandbox -am package -DskipTests`, or point -D" + DIR_PROPERTY
+                + " at an unpacked apicurio-registry-app distribution");
+    }
+
     /** The legacy-jar layout of the 2.x archive ({@code *-runner.jar} next to {@code lib/}), or Quarkus' fast-jar one. */
-    static Path runnerJar(Path dir) {
+    public static Path runnerJar(Path dir) {
         Path fastJar = dir.resolve("quarkus-app").resolve("quarkus-run.jar");
         if (Files.isRegularFile(fastJar)) {
             return fastJar;
@@ -185,93 +327,17 @@ public final class SchemaRegistryExtension implements BeforeAllCallback, BeforeE
             }
             throw new IllegalStateException("The Apicurio directory " + dir.toAbsolutePath() + " holds no single *-runner.jar "
                     + "with a lib/ directory (found " + runners + "): is the archive completely unpacked? "
-                    + "Delete the directory and run './mvnw -pl jobs -am pre-integration-test' again.");
+                    + "Delete the directory and build again.");
         } catch (IOException e) {
             throw new UncheckedIOException("Could not list " + dir, e);
         }
     }
 
-    /**
-     * Runs its arguments (the registry JVM) and exits with it, while a watcher waits for the shell's
-     * stdin, a pipe from this JVM, to close -- on {@link #close()}, or when this JVM dies, even by
-     * SIGKILL -- and then stops the registry JVM: no orphaned registry after a killed build. (The
-     * watcher reads a copy of stdin on descriptor 3: an asynchronous command's own stdin is /dev/null.)
-     */
-    private static final String WATCHDOG = String.join("\n",
-            "exec 3<&0",
-            "\"$@\" </dev/null 3<&- &",
-            "child=$!",
-            "{ cat <&3 >/dev/null; kill $child 2>/dev/null; } &",
-            "exec 3<&-",
-            "wait $child");
-
-    private static Process launch(Path runner, int port, Path log) {
-        List<String> java = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                // A short-lived test server: C1 only and the serial collector start it ~30% faster.
-                "-XX:TieredStopAtLevel=1",
-                "-XX:+UseSerialGC",
-                "-Xmx512m",
-                "-Dquarkus.http.host=" + HOST,
-                "-Dquarkus.http.port=" + port,
-                // In-memory storage, whatever the environment says (REGISTRY_DATASOURCE_URL).
-                "-Dquarkus.datasource.jdbc.url=jdbc:h2:mem:registry_db",
-                "-Dquarkus.datasource.jdbc.initial-size=2",
-                "-Dquarkus.datasource.jdbc.min-size=2",
-                "-jar", runner.toAbsolutePath().toString()));
-        List<String> command = new ArrayList<>();
-        Path shell = Path.of("/bin/sh");
-        if (Files.isExecutable(shell)) {
-            command.addAll(List.of(shell.toString(), "-c", WATCHDOG, "apicurio-registry-watchdog"));
-        }
-        command.addAll(java);
+    private static Path createDirectories(Path dir) {
         try {
-            Files.createDirectories(log.getParent());
-            Files.writeString(log, "# " + String.join(" ", java) + System.lineSeparator());
-            return new ProcessBuilder(command)
-                    .directory(runner.toAbsolutePath().getParent().toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .start();
+            return Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not start the schema registry: " + command, e);
-        }
-    }
-
-    private void awaitReady(Process child, long started) {
-        URI health = baseUri.resolve("/health/ready");
-        long deadline = started + STARTUP_TIMEOUT.toNanos();
-        while (true) {
-            if (!child.isAlive()) {
-                throw new RegistryExitedException("The schema registry exited with code " + child.exitValue() + " before it was ready");
-            }
-            try {
-                HttpResponse<String> response = http.send(
-                        HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(2)).GET().build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notListeningYet) {
-                // Connection refused until Quarkus has bound the port.
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("Interrupted while waiting for the schema registry", e);
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("The schema registry was not ready at " + health + " within " + STARTUP_TIMEOUT);
-            }
-            // Paces the poll, and returns at once should the child exit meanwhile.
-            try {
-                child.onExit().get(100, TimeUnit.MILLISECONDS);
-            } catch (TimeoutException stillRunning) {
-                // Ask again.
-            } catch (ExecutionException e) {
-                throw new IllegalStateException(e.getCause());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("Interrupted while waiting for the schema registry", e);
-            }
+            throw new UncheckedIOException("Cannot create " + dir + ": " + e.getMessage(), e);
         }
     }
 
@@ -297,85 +363,41 @@ public final class SchemaRegistryExtension implements BeforeAllCallback, BeforeE
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("No free port on " + HOST, e);
-        }
-    }
-
-    /** Stops the registry and its process tree. Idempotent. The shared registry closes itself. */
+    /** Stops the registry and its process tree. Idempotent. */
     @Override
     public synchronized void close() {
         closed = true;
         stopProcess();
-        if (shutdownHook != null && Thread.currentThread() != shutdownHook) {
-            try {
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
-            } catch (IllegalStateException jvmShuttingDown) {
-                // Nothing to remove then.
-            }
+        if (requestedScratch == null && scratch != null) {
+            Dirs.deleteTree(scratch);
+            scratch = null;
         }
     }
 
     private synchronized void stopProcess() {
-        Process child = process;
-        process = null;
-        if (child == null) {
-            return;
-        }
-        // Before anything dies: once the watchdog shell exits, its children are no longer its descendants.
-        List<ProcessHandle> tree = child.descendants().toList();
-        try {
-            child.getOutputStream().close(); // the watchdog's cue to stop the registry JVM
-        } catch (IOException ignored) {
-            // It is gone already.
-        }
-        if (tree.isEmpty()) {
-            child.destroy(); // no watchdog shell: the registry JVM itself
-        }
-        boolean exited = awaitExit(child.toHandle(), STOP_TIMEOUT);
-        for (ProcessHandle handle : tree) {
-            if (!awaitExit(handle, exited ? Duration.ofSeconds(5) : Duration.ZERO)) {
-                handle.destroyForcibly();
-            }
-        }
-        if (!exited) {
-            LOG.warn("The schema registry did not stop within {}; killed it", STOP_TIMEOUT);
-            child.destroyForcibly();
-        }
-    }
-
-    private static boolean awaitExit(ProcessHandle handle, Duration timeout) {
-        try {
-            handle.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            return !handle.isAlive();
-        } catch (ExecutionException e) {
-            return !handle.isAlive();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return !handle.isAlive();
+        ChildJvm child = jvm;
+        jvm = null;
+        if (child != null) {
+            child.close();
         }
     }
 
     private synchronized void requireStarted() {
-        if (process == null) {
-            throw new IllegalStateException(closed
-                    ? "The schema registry was closed"
-                    : "The schema registry is not started: register it with "
-                            + "@RegisterExtension static final SchemaRegistryExtension REGISTRY = SchemaRegistryExtension.shared();");
+        if (jvm == null) {
+            throw new IllegalStateException(closed ? "The schema registry was closed" : notStartedMessage());
         }
+    }
+
+    /** What {@link IllegalStateException} says when the registry is used before {@link #start()}. */
+    protected String notStartedMessage() {
+        return "The schema registry is not started: call start()";
     }
 
     // ---------------------------------------------------------------- access
 
     /** The Confluent-compatible base URL, {@code http://127.0.0.1:PORT/apis/ccompat/v7}: give it to serializers. */
     public String url() {
-        return baseUri() + CCOMPAT_PATH;
+        return baseUri() + CONFLUENT_API;
     }
 
     /** {@code http://127.0.0.1:PORT}: the server itself (health, Apicurio's own API). */
@@ -390,7 +412,13 @@ public final class SchemaRegistryExtension implements BeforeAllCallback, BeforeE
         return logFile;
     }
 
-    /** From launching the JVM to ready and set to BACKWARD. */
+    /** The registry JVM's process id. */
+    public synchronized long pid() {
+        requireStarted();
+        return jvm.pid();
+    }
+
+    /** From launching the JVM to ready. */
     public synchronized Duration startupDuration() {
         requireStarted();
         return startupDuration;
@@ -459,7 +487,7 @@ public final class SchemaRegistryExtension implements BeforeAllCallback, BeforeE
     @Override
     public String toString() {
         synchronized (this) {
-            return "SchemaRegistryExtension[" + Optional.ofNullable(baseUri).map(u -> u + CCOMPAT_PATH).orElse("not started") + "]";
+            return getClass().getSimpleName() + "[" + Optional.ofNullable(baseUri).map(u -> u + CONFLUENT_API).orElse("not started") + "]";
         }
     }
 }

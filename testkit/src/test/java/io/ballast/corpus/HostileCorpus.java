@@ -18,7 +18,7 @@ import io.ballast.kafka.RejectReason;
 import io.ballast.quant.Black76;
 import io.ballast.registry.ConfluentRegistryClient;
 import io.ballast.registry.RegistryConfig;
-import io.ballast.testing.BallastRig;
+import io.ballast.testkit.BallastRig;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumWriter;

@@ -5,7 +5,7 @@ import io.ballast.avro.internal.Position;
 import io.ballast.config.BallastConfig;
 import io.ballast.job.BallastJob;
 import io.ballast.kafka.KafkaIo;
-import io.ballast.testing.BallastRig;
+import io.ballast.testkit.BallastRig;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -14,22 +14,19 @@ import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.util.TestStreamEnvironment;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The Ballast job in a JVM of its own, run by {@link ChildJvm} with changed state classes ahead of the
+ * The Ballast job in a JVM of its own, run by {@link ChildJobRun} with changed state classes ahead of the
  * real ones on the classpath. Arguments: {@code <savepoint> <parallelism> <ballast options...>}.
  * Flink's own restart strategy default applies (exponential delay, no limit), as on a cluster that
  * configures none. Reports on stdout, one line each, prefixed {@value #PREFIX}: the state types it
- * runs with, every change of job status or restart count, and the failure of a failed job. Stops when
- * its stdin closes or says {@code stop}.
+ * runs with, every change of job status or restart count, and the failure of a failed job. Stops, its
+ * job cancelled, on SIGTERM (its parent's close) or when its parent goes away (the kit's watchdog).
  */
 public final class ChildJob {
 
@@ -51,19 +48,15 @@ public final class ChildJob {
         MiniClusterConfiguration cluster = new MiniClusterConfiguration.Builder()
                 .setConfiguration(conf).setNumTaskManagers(1).setNumSlotsPerTaskManager(parallelism).build();
         CountDownLatch stop = new CountDownLatch(1);
-        Thread stdin = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = in.readLine()) != null && !line.trim().equals("stop")) {
-                    // wait for "stop" or the end of stdin
-                }
-            } catch (Exception e) {
-                // the parent went away: stop
+        CountDownLatch ended = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop.countDown(); // cancel the job, then let the JVM go
+            try {
+                ended.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-            stop.countDown();
-        }, "stdin");
-        stdin.setDaemon(true);
-        stdin.start();
+        }, "stop"));
 
         try (MiniCluster mini = new MiniCluster(cluster)) {
             mini.start();
@@ -104,6 +97,7 @@ public final class ChildJob {
             say("done");
         } finally {
             TestStreamEnvironment.unsetAsContext();
+            ended.countDown();
             System.exit(0); // Kafka and Flink threads must not keep this JVM
         }
     }

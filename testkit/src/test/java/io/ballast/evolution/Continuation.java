@@ -4,7 +4,7 @@ import io.ballast.avro.RebalanceSignal;
 import io.ballast.avro.RejectedRecord;
 import io.ballast.avro.RiskSnapshot;
 import io.ballast.avro.Trade;
-import io.ballast.testing.BallastRig;
+import io.ballast.testkit.BallastRig;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;

@@ -2,9 +2,9 @@ package io.ballast.evolution;
 
 import io.ballast.avro.internal.InventoryMeta;
 import io.ballast.avro.internal.Position;
-import io.ballast.testing.BallastRig;
-import io.ballast.testing.KafkaBrokerExtension;
-import io.ballast.testing.SchemaRegistryExtension;
+import io.ballast.testkit.BallastRig;
+import io.ballast.testkit.KafkaBrokerExtension;
+import io.ballast.testkit.SchemaRegistryExtension;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
@@ -72,13 +72,13 @@ class StateEvolutionITCase {
         EvolvedStateTypes next = new EvolvedStateTypes()
                 .addField(InventoryMeta.getClassSchema(), "hedgesFilled", "long", 0)
                 .addField(Position.getClassSchema(), "lastVenue", "string", "");
-        Path classes = next.compile(dir.resolve("evolved"), ChildJvm.testClasspath());
+        Path classes = next.compile(dir.resolve("evolved"), ChildJobRun.testClasspath());
         try (KafkaBrokerExtension broker = KafkaBrokerExtension.builder().build()) {
             broker.start();
             BallastRig rig = new BallastRig(broker, REGISTRY.url(), dir.resolve("checkpoints"), 2, StateFixture.PREFIX);
             Continuation continuation = new Continuation(rig, facts);
             continuation.sendInput();
-            try (ChildJvm child = ChildJvm.start("compatible-change", classes, facts.savepoint().toUri().toString(), 1,
+            try (ChildJobRun child = ChildJobRun.start("compatible-change", classes, facts.savepoint().toUri().toString(), 1,
                     rig.args(StateFixture.jobArgs()))) {
                 assertThat(child.await(Duration.ofSeconds(60), "its state types", l -> l.startsWith("types ")))
                         .as("the child runs with the changed types")
@@ -99,12 +99,12 @@ class StateEvolutionITCase {
     void anIncompatibleChangeOfAStateTypeFailsFastSayingWhatChanged() throws Exception {
         FixtureFacts facts = FixtureFacts.load();
         EvolvedStateTypes next = new EvolvedStateTypes().retype(InventoryMeta.getClassSchema(), "signalSequence", "string");
-        Path classes = next.compile(dir.resolve("evolved"), ChildJvm.testClasspath());
+        Path classes = next.compile(dir.resolve("evolved"), ChildJobRun.testClasspath());
         try (KafkaBrokerExtension broker = KafkaBrokerExtension.builder().build()) {
             broker.start();
             BallastRig rig = new BallastRig(broker, REGISTRY.url(), dir.resolve("checkpoints"), 2, StateFixture.PREFIX);
             long started = System.nanoTime();
-            try (ChildJvm child = ChildJvm.start("incompatible-change", classes, facts.savepoint().toUri().toString(), 2,
+            try (ChildJobRun child = ChildJobRun.start("incompatible-change", classes, facts.savepoint().toUri().toString(), 2,
                     rig.args(StateFixture.jobArgs()))) {
                 child.await(Duration.ofSeconds(90), "the end of the job", l -> l.equals("done"));
                 long endedMs = (System.nanoTime() - started) / 1_000_000;

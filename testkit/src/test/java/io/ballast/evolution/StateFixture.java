@@ -9,7 +9,7 @@ import io.ballast.avro.RiskLimits;
 import io.ballast.avro.Side;
 import io.ballast.avro.Trade;
 import io.ballast.quant.Black76;
-import io.ballast.testing.BallastRig;
+import io.ballast.testkit.BallastRig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 import java.math.BigDecimal;

@@ -1,12 +1,13 @@
 package io.ballast.evolution;
 
+import io.ballast.testkit.Await;
 import io.ballast.avro.RebalanceSignal;
 import io.ballast.avro.RejectedRecord;
 import io.ballast.avro.RiskSnapshot;
 import io.ballast.avro.VolSkew;
-import io.ballast.testing.BallastRig;
-import io.ballast.testing.KafkaBrokerExtension;
-import io.ballast.testing.SchemaRegistryExtension;
+import io.ballast.testkit.BallastRig;
+import io.ballast.testkit.KafkaBrokerExtension;
+import io.ballast.testkit.SchemaRegistryExtension;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -39,9 +40,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Writes the savepoint fixture of {@link StateEvolutionITCase}; runs only when asked to:
  *
  * <pre>
- * ./mvnw -B verify -pl jobs -am -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
+ * ./mvnw -B verify -pl testkit -am -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false \
  *     -Dit.test=WriteStateFixtureITCase \
- *     -Dballast.write-state-fixture=$PWD/jobs/src/test/resources/savepoints/ballast-vN
+ *     -Dballast.write-state-fixture=$PWD/testkit/src/test/resources/savepoints/ballast-vN
  * </pre>
  *
  * The job of the current code runs on the fixed input of {@link StateFixture} (exactly-once, parallelism
@@ -83,7 +84,7 @@ class WriteStateFixtureITCase {
                     v.getAsOf().toEpochMilli() >= StateFixture.T0.plusSeconds(60).toEpochMilli()));
             String savepoint = job.stopWithSavepoint(false, dir.resolve("savepoints").toUri().toString(),
                     SavepointFormatType.CANONICAL).get(60, TimeUnit.SECONDS);
-            BallastRig.await(Duration.ofSeconds(60), "the job to stop", () -> {
+            Await.until(Duration.ofSeconds(60), "the job to stop", () -> {
                 try {
                     return job.getJobStatus().get(10, TimeUnit.SECONDS).isGloballyTerminalState();
                 } catch (Exception e) {

@@ -1,5 +1,6 @@
 package io.ballast.faults;
 
+import io.ballast.testkit.Await;
 import io.ballast.TestRecords;
 import io.ballast.avro.RebalanceSignal;
 import io.ballast.avro.RejectedRecord;
@@ -8,9 +9,9 @@ import io.ballast.config.BallastConfig;
 import io.ballast.config.ConfigException;
 import io.ballast.job.BallastJob;
 import io.ballast.kafka.KafkaIo;
-import io.ballast.testing.BallastRig;
-import io.ballast.testing.KafkaBrokerExtension;
-import io.ballast.testing.SchemaRegistryExtension;
+import io.ballast.testkit.BallastRig;
+import io.ballast.testkit.KafkaBrokerExtension;
+import io.ballast.testkit.SchemaRegistryExtension;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -114,7 +115,7 @@ class BrokerFaultsITCase {
 
             KAFKA.stopBroker();
             long down = System.nanoTime();
-            BallastRig.await(OUTAGE.plusSeconds(5), "the outage to last " + OUTAGE,
+            Await.until(OUTAGE.plusSeconds(5), "the outage to last " + OUTAGE,
                     () -> System.nanoTime() - down >= OUTAGE.toNanos());
             JobStatus during = job.getJobStatus().get(10, TimeUnit.SECONDS);
             KAFKA.startBroker();

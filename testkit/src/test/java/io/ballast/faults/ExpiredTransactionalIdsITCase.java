@@ -1,15 +1,16 @@
 package io.ballast.faults;
 
+import io.ballast.testkit.Await;
 import io.ballast.TestRecords;
 import io.ballast.avro.RebalanceSignal;
 import io.ballast.avro.RejectedRecord;
 import io.ballast.avro.RiskSnapshot;
 import io.ballast.config.BallastConfig;
 import io.ballast.kafka.TolerantKafkaSink;
-import io.ballast.testing.BallastRig;
-import io.ballast.testing.KafkaBrokerExtension;
+import io.ballast.testkit.BallastRig;
+import io.ballast.testkit.KafkaBrokerExtension;
 import io.ballast.testing.LogCapture;
-import io.ballast.testing.SchemaRegistryExtension;
+import io.ballast.testkit.SchemaRegistryExtension;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -97,10 +98,10 @@ class ExpiredTransactionalIdsITCase {
             sending.set(false);
             sender.join(30_000);
         }
-        BallastRig.await(Duration.ofSeconds(60), "the job to stop", () -> isTerminal(first));
+        Await.until(Duration.ofSeconds(60), "the job to stop", () -> isTerminal(first));
 
         long forgetting = System.nanoTime();
-        BallastRig.await(Duration.ofSeconds(60), "the broker to expire the job's transactional ids",
+        Await.until(Duration.ofSeconds(60), "the broker to expire the job's transactional ids",
                 () -> transactionalIds(rig.txPrefix).isEmpty());
         long forgotMs = (System.nanoTime() - forgetting) / 1_000_000;
 
@@ -113,7 +114,7 @@ class ExpiredTransactionalIdsITCase {
             JobClient second = rig.start(config, 2, savepoint, flink, UnaryOperator.identity());
             try {
                 // The restore commits the savepoint's transactions again, before the first checkpoint.
-                BallastRig.await(Duration.ofSeconds(60), "a checkpoint of the restored job, or its end",
+                Await.until(Duration.ofSeconds(60), "a checkpoint of the restored job, or its end",
                         () -> BallastRig.completedCheckpoints(cluster, second.getJobID()) > 0 || isTerminal(second));
                 rig.send(TradeFlow.records(rig, flow.next(150, 10)));
                 List<RiskSnapshot> risk = rig.until(rig.risk, RiskSnapshot.class,
@@ -138,7 +139,7 @@ class ExpiredTransactionalIdsITCase {
     }
 
     private static void awaitCheckpoint(MiniCluster cluster, JobClient job) {
-        BallastRig.await(Duration.ofSeconds(60), "a completed checkpoint",
+        Await.until(Duration.ofSeconds(60), "a completed checkpoint",
                 () -> BallastRig.completedCheckpoints(cluster, job.getJobID()) > 0);
     }
 

@@ -1,13 +1,14 @@
 package io.ballast.faults;
 
+import io.ballast.testkit.Await;
 import io.ballast.TestRecords;
 import io.ballast.avro.RebalanceSignal;
 import io.ballast.avro.RejectedRecord;
 import io.ballast.avro.RiskSnapshot;
 import io.ballast.avro.Trade;
-import io.ballast.testing.BallastRig;
-import io.ballast.testing.KafkaBrokerExtension;
-import io.ballast.testing.SchemaRegistryExtension;
+import io.ballast.testkit.BallastRig;
+import io.ballast.testkit.KafkaBrokerExtension;
+import io.ballast.testkit.SchemaRegistryExtension;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -104,7 +105,7 @@ class FaultToleranceITCase {
             faulty.until(faulty.risk, RiskSnapshot.class, r -> r.size() >= 100);
             plan.failRightAfterNextCheckpoint();
             send(flow.next(400, 20), reference, faulty);
-            BallastRig.await(Duration.ofSeconds(60), "the injected failure", () -> plan.failureCount() == 1);
+            Await.until(Duration.ofSeconds(60), "the injected failure", () -> plan.failureCount() == 1);
             send(flow.next(100, 5), reference, faulty);
 
             List<RiskSnapshot> expected = reference.until(reference.risk, RiskSnapshot.class, r -> Semantics.complete(r, flow));

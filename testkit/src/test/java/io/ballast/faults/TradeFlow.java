@@ -3,7 +3,7 @@ package io.ballast.faults;
 import io.ballast.TestRecords;
 import io.ballast.avro.Side;
 import io.ballast.avro.Trade;
-import io.ballast.testing.BallastRig;
+import io.ballast.testkit.BallastRig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 import java.math.BigDecimal;

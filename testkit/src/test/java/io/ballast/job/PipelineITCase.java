@@ -14,9 +14,9 @@ import io.ballast.avro.SignalType;
 import io.ballast.avro.Trade;
 import io.ballast.avro.VolSkew;
 import io.ballast.inventory.RiskCalculator;
-import io.ballast.testing.BallastRig;
-import io.ballast.testing.KafkaBrokerExtension;
-import io.ballast.testing.SchemaRegistryExtension;
+import io.ballast.testkit.BallastRig;
+import io.ballast.testkit.KafkaBrokerExtension;
+import io.ballast.testkit.SchemaRegistryExtension;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
@@ -82,7 +82,7 @@ class PipelineITCase {
     }
 
     /** A perpetual quote around S, and a chain of calls and puts priced at a flat VOL on the forward S. */
-    private void market(PipelineRig rig, Instant at) {
+    private void market(BallastRig rig, Instant at) {
         rig.quote(TestRecords.quote(TestRecords.perp("BTC"), S - 0.5, S + 0.5, at));
         double tau = (expiry.toEpochMilli() - at.toEpochMilli()) / RiskCalculator.MILLIS_PER_YEAR;
         for (double k = 80_000; k <= 120_000; k += 5_000) {
@@ -114,7 +114,7 @@ class PipelineITCase {
 
     @Test
     void aHedgeEqualsMinusTheBooksDeltaAndItsFillClearsIt() throws Exception {
-        PipelineRig rig = new PipelineRig(KAFKA, REGISTRY, dir);
+        BallastRig rig = new BallastRig(KAFKA, REGISTRY.url(), dir, 2);
         rig.limits("mm1", limits("mm1", 1.0));
         market(rig, t0);
         JobClient job = rig.start(rig.config("--delivery.guarantee", "at-least-once"), 1, null);
@@ -164,7 +164,7 @@ class PipelineITCase {
 
     @Test
     void aGammaLimitIsBreachedThenClearedWithOneSignalEach() throws Exception {
-        PipelineRig rig = new PipelineRig(KAFKA, REGISTRY, dir);
+        BallastRig rig = new BallastRig(KAFKA, REGISTRY.url(), dir, 2);
         double tau = (expiry.toEpochMilli() - t0.toEpochMilli()) / RiskCalculator.MILLIS_PER_YEAR;
         double dollarGammaPerCall = IndependentBlack.gamma(S, S, tau, VOL) * S * S / 100;
         RiskLimits l = limits("mm2", 1e9);
@@ -198,7 +198,7 @@ class PipelineITCase {
 
     @Test
     void aQuoteSkewSignalMatchesTheContractsFormula() throws Exception {
-        PipelineRig rig = new PipelineRig(KAFKA, REGISTRY, dir);
+        BallastRig rig = new BallastRig(KAFKA, REGISTRY.url(), dir, 2);
         RiskLimits l = limits("mm3", 1e9);
         rig.limits("mm3", l);
         Random random = new Random(7);
@@ -245,7 +245,7 @@ class PipelineITCase {
 
     @Test
     void stopWithSavepointAndResumeAtAnotherParallelismContinuesExactly() throws Exception {
-        PipelineRig rig = new PipelineRig(KAFKA, REGISTRY, dir);
+        BallastRig rig = new BallastRig(KAFKA, REGISTRY.url(), dir, 2);
         for (String p : List.of("mm4", "mm5", "mm6")) {
             rig.limits(p, limits(p, 1.0));
         }
@@ -300,7 +300,7 @@ class PipelineITCase {
 
     @Test
     void shuffledDuplicatedDelayedFillsSumExactly() throws Exception {
-        PipelineRig rig = new PipelineRig(KAFKA, REGISTRY, dir);
+        BallastRig rig = new BallastRig(KAFKA, REGISTRY.url(), dir, 2);
         Random random = new Random(42);
         List<String> providers = List.of("p1", "p2", "p3");
         List<String> underlyings = List.of("BTC", "ETH");
@@ -325,7 +325,7 @@ class PipelineITCase {
         for (Trade t : sent) {
             records.add(rig.record(rig.trades, t.getProviderId(), t));
         }
-        rig.send(rig.trades, records);
+        rig.send(records);
 
         JobClient job = rig.start(rig.config("--delivery.guarantee", "at-least-once"), 2, null);
         try {

@@ -1,5 +1,7 @@
 package io.ballast.testing;
 
+import io.ballast.testkit.KafkaBrokerExtension;
+import io.ballast.testkit.SchemaRegistryExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;

@@ -1,5 +1,6 @@
 package io.ballast.testing;
 
+import io.ballast.testkit.KafkaBrokerExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;

@@ -1,5 +1,6 @@
 package io.ballast.testing;
 
+import io.ballast.testkit.SchemaRegistryExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

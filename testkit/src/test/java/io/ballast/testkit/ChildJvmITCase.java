@@ -1,4 +1,4 @@
-package io.ballast.sandbox.infra;
+package io.ballast.testkit;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.ballast.sandbox.infra;
+package io.ballast.testkit;
 
 /** A program that does nothing for a long time: the child in the watchdog tests. */
 public final class SleeperMain {
