@@ -1,4 +1,4 @@
-package io.ballast.sandbox.bench;
+package io.ballast.bench.harness;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,23 +15,22 @@ import io.ballast.job.Inputs;
 import io.ballast.registry.ConfluentAvroDecoder;
 import io.ballast.registry.ConfluentRegistryClient;
 import io.ballast.registry.RegistryConfig;
-import io.ballast.sandbox.infra.AvroWriter;
-import io.ballast.sandbox.infra.ChildJvm;
-import io.ballast.sandbox.infra.JobRunner;
-import io.ballast.sandbox.infra.KafkaBroker;
-import io.ballast.sandbox.infra.Ports;
-import io.ballast.sandbox.infra.RegistryServer;
 import io.ballast.sandbox.market.Listing;
 import io.ballast.sandbox.market.MarketSimulator;
 import io.ballast.sandbox.market.RiskLimitsPlan;
 import io.ballast.sandbox.market.UnderlyingSpec;
 import io.ballast.sandbox.monitor.OutputMonitor;
+import io.ballast.testkit.AvroWriter;
+import io.ballast.testkit.BallastTopics;
+import io.ballast.testkit.Dirs;
+import io.ballast.testkit.JobRunner;
+import io.ballast.testkit.KafkaBroker;
+import io.ballast.testkit.Ports;
+import io.ballast.testkit.RegistryServer;
 import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.Producer;
@@ -61,11 +60,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
+
+import static io.ballast.testkit.Console.say;
 
 /**
- * Throughput and latency harness (issue 7 item 4), one command, outside the unit tests. Starts a Kafka
- * broker (in this JVM) and the registry (a child JVM) once, then:
+ * Throughput and latency harness (issue 7 item 4), one command, outside the unit tests. Starts the test
+ * kit's Kafka broker (in this JVM) and registry (a child JVM) once, then:
  * <ol>
  *   <li><b>throughput</b>: preloads {@code --events} simulated records (quotes, some fills, the limits)
  *   and runs, each in its own MiniCluster, (a) a job that only reads, decodes and validates them
@@ -77,10 +77,14 @@ import java.util.stream.Stream;
  *   <li><b>checkpoint</b>: one fill for each of {@code --keys} provider/underlying keys, then the size and
  *   duration of the job's checkpoints (RocksDB, incremental) from the REST API.</li>
  * </ol>
- * Results on the console and in {@code results.json} in the output directory.
+ * Results on the console and in {@code results.json} in the output directory. Runs on the sandbox's
+ * classpath (its jar, its {@code lib/} and {@code apicurio/}) with the benchmarks' jar:
+ * {@value #COMMAND}.
  */
 public final class Harness {
 
+    static final String COMMAND = "java -cp benchmarks/target/ballast-benchmarks-0.1.0-SNAPSHOT.jar:sandbox/target/ballast-sandbox.jar "
+            + "io.ballast.bench.harness.Harness";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int PROVIDERS = 20;
 
@@ -91,7 +95,6 @@ public final class Harness {
     private KafkaBroker broker;
     private RegistryServer registry;
     private String bootstrap;
-    private Path jarDir;
     private String registryUrl;
     private RegistryConfig registryConfig;
     private Producer<byte[], byte[]> producer;
@@ -128,7 +131,7 @@ public final class Harness {
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--help") || a.equals("-h")) {
-                System.out.println("java -cp sandbox/target/ballast-sandbox.jar io.ballast.sandbox.bench.Harness [--name value]...");
+                System.out.println(COMMAND + " [--name value]...");
                 opts.forEach((k, v) -> System.out.println("  --" + k + " (default " + (v.isEmpty() ? "target/bench-runs/<time>" : v) + ")"));
                 return;
             }
@@ -138,7 +141,7 @@ public final class Harness {
             }
             opts.put(a.substring(2), args[++i]);
         }
-        Path jarDir = Path.of(Harness.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getParent();
+        Path jarDir = directoryOf(Harness.class);
         Path out = opts.get("out").isEmpty()
                 ? jarDir.resolve("bench-runs").resolve(ZonedDateTime.now(ZoneOffset.UTC).toLocalDateTime()
                 .withNano(0).toString().replace(":", ""))
@@ -153,19 +156,23 @@ public final class Harness {
         Harness h = new Harness(opts, out, scratch);
         int code = 0;
         try {
-            h.run(jarDir);
+            h.run();
         } catch (Throwable e) {
             e.printStackTrace();
             code = 1;
         } finally {
             h.close();
-            deleteTree(scratch);
+            Dirs.deleteTree(scratch);
         }
         System.exit(code);
     }
 
-    private void run(Path jarDir) throws Exception {
-        this.jarDir = jarDir;
+    /** The directory of the jar (or classes directory) {@code c} comes from. */
+    private static Path directoryOf(Class<?> c) throws java.net.URISyntaxException {
+        return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).getParent();
+    }
+
+    private void run() throws Exception {
         say("Ballast harness " + Instant.now() + ", " + Runtime.getRuntime().availableProcessors() + " cores, load "
                 + String.format(Locale.ROOT, "%.1f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage())
                 + ", options " + opts + "; output in " + out);
@@ -173,13 +180,19 @@ public final class Harness {
         results.put("cores", Runtime.getRuntime().availableProcessors());
         results.put("loadAverageAtStart", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         results.put("options", opts);
-        int registryPort = Ports.free();
-        registry = RegistryServer.start(RegistryServer.locate(jarDir), registryPort, scratch, out.resolve("registry.log"), List.of());
-        broker = KafkaBroker.start(scratch.resolve("kafka"), Ports.free(), Ports.free());
-        bootstrap = broker.bootstrap();
+        // The registry the sandbox's build unpacked: apicurio/ beside the sandbox's lib/, where the kit's jar is.
+        registry = RegistryServer.builder().home(RegistryServer.locate(directoryOf(RegistryServer.class)))
+                .scratch(scratch).log(out.resolve("registry.log")).build();
+        registry.launch();
+        broker = KafkaBroker.builder().logDir(scratch.resolve("kafka"))
+                .brokerProperty("offsets.topic.num.partitions", 4)
+                .brokerProperty("transaction.state.log.num.partitions", 4)
+                .build();
+        broker.start();
+        bootstrap = broker.bootstrapServers();
         registry.awaitReady(Duration.ofSeconds(180));
         registry.setCompatibility("BACKWARD");
-        registryUrl = registry.confluentUrl();
+        registryUrl = registry.url();
         registryConfig = RegistryConfig.builder(registryUrl).build();
         producer = AvroWriter.producer(bootstrap, "ballast-bench");
         say("kafka " + bootstrap + ", registry " + registryUrl);
@@ -203,7 +216,7 @@ public final class Harness {
 
     /** @return the full job's quote rate (quotes/s) */
     private double throughput() throws Exception {
-        Topics t = createTopics("tp");
+        BallastTopics t = createTopics("tp");
         long events = Long.parseLong(opts.get("events"));
         long t0 = System.nanoTime();
         long[] counts = preload(t, events);
@@ -252,10 +265,11 @@ public final class Harness {
         return (double) b.get("recordsPerSecond") * counts[0] / total;
     }
 
-    private Map<String, Object> bounded(String name, Topics t, boolean readOnly, long total) throws Exception {
+    private Map<String, Object> bounded(String name, BallastTopics t, boolean readOnly, long total) throws Exception {
         Map<String, String> extra = new LinkedHashMap<>();
         extra.put("source.bounded", "true");
-        BallastConfig config = config(t, extra);
+        List<String> jobArgs = jobArgs(t, extra);
+        BallastConfig config = config(jobArgs);
         StreamExecutionEnvironment env = BallastJob.environment(config);
         if (readOnly) {
             Inputs in = Inputs.fromKafka(env, config);
@@ -266,7 +280,7 @@ public final class Harness {
         } else {
             BallastJob.build(env, config);
         }
-        Map<String, Long> writtenBefore = readOnly ? null : recordsIn(t.signals, t.risk, t.skew, t.rejected);
+        Map<String, Long> writtenBefore = readOnly ? null : recordsIn(t.signals(), t.risk(), t.skew(), t.rejected());
         long[] gc0 = gcCountAndMillis();
         long cpu0 = processCpuNanos();
         long wall0 = System.nanoTime();
@@ -292,7 +306,7 @@ public final class Harness {
         r.put("gcCollections", gc[0] - gc0[0]);
         r.put("gcMillis", gc[1] - gc0[1]);
         if (!readOnly) {
-            Map<String, Long> written = recordsIn(t.signals, t.risk, t.skew, t.rejected);
+            Map<String, Long> written = recordsIn(t.signals(), t.risk(), t.skew(), t.rejected());
             written.replaceAll((topic, n) -> n - writtenBefore.get(topic));
             r.put("recordsWritten", written);
             say("    records written: " + written);
@@ -312,16 +326,16 @@ public final class Harness {
     }
 
     /** Quotes and fills of the simulated market, event times ending now; the limits first. */
-    private long[] preload(Topics t, long events) {
+    private long[] preload(BallastTopics t, long events) {
         List<String> providers = RiskLimitsPlan.providers(PROVIDERS);
         long[] counts = new long[3];
-        AvroWriter<RiskLimits> limits = new AvroWriter<>(producer, t.limits, RiskLimits.class, registryConfig);
+        AvroWriter<RiskLimits> limits = new AvroWriter<>(producer, t.limits(), RiskLimits.class, registryConfig);
         for (RiskLimits l : RiskLimitsPlan.limits(providers, UnderlyingSpec.DEFAULTS, 3, Instant.now())) {
             limits.send(RiskLimitsPlan.key(l), l);
             counts[2]++;
         }
-        AvroWriter<Quote> quotes = new AvroWriter<>(producer, t.quotes, Quote.class, registryConfig);
-        AvroWriter<Trade> trades = new AvroWriter<>(producer, t.trades, Trade.class, registryConfig);
+        AvroWriter<Quote> quotes = new AvroWriter<>(producer, t.quotes(), Quote.class, registryConfig);
+        AvroWriter<Trade> trades = new AvroWriter<>(producer, t.trades(), Trade.class, registryConfig);
         // About 22 quotes per 100 ms tick (2 underlyings: perp, spot, a tenth of 88 options); 10 fills/s: ~4% fills.
         long ticks = events / 22 + 1;
         long start = System.currentTimeMillis() - ticks * MarketSimulator.TICK_MILLIS;
@@ -352,14 +366,14 @@ public final class Harness {
     // --------------------------------------------------------------------------------- latency
 
     private void latency(double maxQuoteRate) throws Exception {
-        Topics t = createTopics("lat");
+        BallastTopics t = createTopics("lat");
         double rate = Double.parseDouble(opts.get("rate"));
         double cap = Double.parseDouble(opts.get("rate-cap"));
         if (rate <= 0) {
             rate = maxQuoteRate > 0 ? Math.min(maxQuoteRate / 2, cap) : cap;
         }
         List<String> providers = RiskLimitsPlan.providers(PROVIDERS);
-        AvroWriter<RiskLimits> limits = new AvroWriter<>(producer, t.limits, RiskLimits.class, registryConfig);
+        AvroWriter<RiskLimits> limits = new AvroWriter<>(producer, t.limits(), RiskLimits.class, registryConfig);
         for (RiskLimits l : RiskLimitsPlan.limits(providers, UnderlyingSpec.DEFAULTS, 3, Instant.now())) {
             limits.send(RiskLimitsPlan.key(l), l);
         }
@@ -373,15 +387,15 @@ public final class Harness {
         List<String> jobArgs = jobArgs(t, extra);
         BallastConfig config = config(jobArgs);
         int webPort = config.get(JobOptions.WEB_PORT);
-        RunningJob job = startLatencyJob(config, jobArgs);
-        String jobId = job.awaitRunning(webPort);
+        JobRunner job = startLatencyJob(jobArgs);
+        String jobId = job.jobId();
 
         // The simulator in real time: ticks as often as the rate needs (~22 quotes a tick), 20 fills/s of
         // wall time in all, so that the providers' books drift out of their bands and signals are decided.
         double ticksPerSecond = rate / 22.0;
         double fillRate = 20 / (ticksPerSecond * MarketSimulator.TICK_MILLIS / 1000.0);
-        AvroWriter<Quote> quotes = new AvroWriter<>(producer, t.quotes, Quote.class, registryConfig);
-        AvroWriter<Trade> trades = new AvroWriter<>(producer, t.trades, Trade.class, registryConfig);
+        AvroWriter<Quote> quotes = new AvroWriter<>(producer, t.quotes(), Quote.class, registryConfig);
+        AvroWriter<Trade> trades = new AvroWriter<>(producer, t.trades(), Trade.class, registryConfig);
         AtomicLong sentQuotes = new AtomicLong();
         MarketSimulator market = new MarketSimulator(UnderlyingSpec.DEFAULTS, providers, fillRate, 43,
                 Double.parseDouble(opts.get("latency-time-scale")),
@@ -397,7 +411,7 @@ public final class Harness {
                         trades.send(tr.getProviderId(), tr);
                     }
                 });
-        SignalWatch watch = new SignalWatch(bootstrap, registryConfig, t.signals);
+        SignalWatch watch = new SignalWatch(bootstrap, registryConfig, t.signals());
         ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
         long periodMicros = Math.round(1e6 / ticksPerSecond);
         long lastMillis[] = {0};
@@ -418,7 +432,7 @@ public final class Harness {
         Map<String, Object> metric = histogram(jobId, webPort, "inventory", "quoteToSignalLatencyMicros");
         Thread.sleep(1000);
         watch.close();
-        job.stop();
+        job.close();
 
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("quoteRateTarget", rate);
@@ -440,60 +454,20 @@ public final class Harness {
 
     /**
      * The latency run's job: in this JVM ({@code --latency-jvm same}) or in a child JVM started with the
-     * given JVM options, {@code BallastJob}'s own main on its embedded MiniCluster (the sandbox jar's
-     * classpath), log in {@code latency-job.log}.
+     * given JVM options, {@code BallastJob}'s own main on its embedded MiniCluster (this JVM's classpath),
+     * log in {@code latency-job.log}. Returns once every vertex runs.
      */
-    private RunningJob startLatencyJob(BallastConfig config, List<String> jobArgs) throws Exception {
+    private JobRunner startLatencyJob(List<String> jobArgs) throws Exception {
         String jvm = opts.get("latency-jvm");
         if ("same".equals(jvm)) {
-            StreamExecutionEnvironment env = BallastJob.environment(config);
-            BallastJob.build(env, config);
-            return new RunningJob(env.executeAsync("bench latency"), null);
+            return JobRunner.start(jobArgs, Duration.ofSeconds(180));
         }
         List<String> jvmOptions = new ArrayList<>(Arrays.asList(jvm.trim().split("\\s+")));
         jvmOptions.add("-Dlog4j2.configurationFile=ballast-sandbox-log4j2.xml");
         jvmOptions.add("-Dballast.sandbox.log=" + out.resolve("latency-job.log"));
         jvmOptions.add("-Dlog.file=" + out.resolve("latency-job.log"));
         jvmOptions.add("-Djava.io.tmpdir=" + Files.createDirectories(scratch.resolve("tmp-latency-job")));
-        Path jar = jarDir.resolve("ballast-sandbox.jar");
-        return new RunningJob(null, ChildJvm.start("latency job", jvmOptions, List.of(jar), BallastJob.class.getName(),
-                jobArgs, scratch, out.resolve("latency-job.out")));
-    }
-
-    /** A job in this JVM (client) or in a child JVM, found through its web port. */
-    private record RunningJob(JobClient client, ChildJvm jvm) {
-
-        /** @return the job's id once every vertex runs */
-        String awaitRunning(int webPort) throws Exception {
-            if (client != null) {
-                Harness.awaitRunning(client, webPort);
-                return client.getJobID().toString();
-            }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-            while (System.nanoTime() < deadline) {
-                if (!jvm.isAlive()) {
-                    throw new IllegalStateException("the latency job's JVM ended; see latency-job.out");
-                }
-                JsonNode jobs = get(webPort, "/jobs/overview");
-                for (JsonNode j : jobs == null ? JSON.createArrayNode() : jobs.path("jobs")) {
-                    String id = j.path("jid").asText();
-                    if ("RUNNING".equals(j.path("state").asText()) && allVerticesRunning(webPort, id)) {
-                        return id;
-                    }
-                }
-                Thread.sleep(200);
-            }
-            throw new IllegalStateException("latency job not running after 180 s");
-        }
-
-        void stop() throws Exception {
-            if (client != null) {
-                client.cancel().get(60, TimeUnit.SECONDS);
-                awaitTerminal(client);
-            } else {
-                jvm.close();
-            }
-        }
+        return JobRunner.startInChildJvm(jobArgs, jvmOptions, scratch, out.resolve("latency-job.out"), Duration.ofSeconds(180));
     }
 
     /** Reads {@code rebalance-signals} back: wall time of arrival minus the signal's event time. */
@@ -576,15 +550,16 @@ public final class Harness {
     // ------------------------------------------------------------------------------ checkpoint
 
     private void checkpoint() throws Exception {
-        Topics t = createTopics("ck");
+        BallastTopics t = createTopics("ck");
         int keys = Integer.parseInt(opts.get("keys"));
         int providers = (keys + 1) / 2;
         Map<String, String> extra = new LinkedHashMap<>();
         extra.put("checkpoint.interval", opts.get("checkpoint-interval"));
         extra.put("inventory.refresh-interval", opts.get("checkpoint-refresh-interval"));
-        BallastConfig config = config(t, extra);
+        List<String> jobArgs = jobArgs(t, extra);
+        BallastConfig config = config(jobArgs);
         // One perpetual fill per provider and underlying; a trickle of market quotes so snapshots flow.
-        AvroWriter<Trade> trades = new AvroWriter<>(producer, t.trades, Trade.class, registryConfig);
+        AvroWriter<Trade> trades = new AvroWriter<>(producer, t.trades(), Trade.class, registryConfig);
         long now = System.currentTimeMillis();
         int sent = 0;
         for (int p = 0; p < providers && sent < keys; p++) {
@@ -603,12 +578,9 @@ public final class Harness {
         checkSent(trades.failed());
         say(String.format(Locale.ROOT, "checkpoint: %,d fills for %,d provider/underlying keys sent", sent, keys));
 
-        StreamExecutionEnvironment env = BallastJob.environment(config);
-        BallastJob.build(env, config);
-        JobClient client = env.executeAsync("bench checkpoints");
-        int webPort = config.get(JobOptions.WEB_PORT);
-        awaitRunning(client, webPort);
-        AvroWriter<Quote> quotes = new AvroWriter<>(producer, t.quotes, Quote.class, registryConfig);
+        JobRunner job = JobRunner.start(jobArgs, Duration.ofSeconds(180));
+        int webPort = job.webPort();
+        AvroWriter<Quote> quotes = new AvroWriter<>(producer, t.quotes(), Quote.class, registryConfig);
         MarketSimulator market = new MarketSimulator(UnderlyingSpec.DEFAULTS, List.of("mm1"), 0.01, 44, 1,
                 Instant.now(), new MarketSimulator.Output() {
                     @Override
@@ -622,7 +594,7 @@ public final class Harness {
                 });
         ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
         clock.scheduleAtFixedRate(() -> market.tick(System.currentTimeMillis()), 0, 100, TimeUnit.MILLISECONDS);
-        String jobId = client.getJobID().toString();
+        String jobId = job.jobId();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Long.parseLong(opts.get("checkpoint-wait")));
         long applied = 0;
         while (System.nanoTime() < deadline) {
@@ -636,8 +608,7 @@ public final class Harness {
         Map<String, Object> breakdown = ck == null ? Map.of()
                 : checkpointBreakdown(webPort, jobId, ck.path("latest").path("completed").path("id").asLong(-1));
         clock.shutdownNow();
-        client.cancel().get(60, TimeUnit.SECONDS);
-        awaitTerminal(client);
+        job.close();
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("keys", keys);
         r.put("fillsApplied", applied);
@@ -705,26 +676,14 @@ public final class Harness {
 
     // ---------------------------------------------------------------------------------- common
 
-    private record Topics(String quotes, String trades, String limits, String signals, String risk, String skew,
-                          String rejected) {
-    }
-
-    private Topics createTopics(String prefix) {
-        Topics t = new Topics(prefix + "-quotes", prefix + "-trades", prefix + "-risk-limits",
-                prefix + "-rebalance-signals", prefix + "-inventory-risk", prefix + "-vol-skew", prefix + "-rejected");
-        List<NewTopic> topics = new ArrayList<>();
-        topics.add(new NewTopic(t.quotes, 2, (short) 1));
-        topics.add(new NewTopic(t.trades, 2, (short) 1));
-        topics.add(new NewTopic(t.limits, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")));
-        for (String o : List.of(t.signals, t.risk, t.skew, t.rejected)) {
-            topics.add(new NewTopic(o, 1, (short) 1));
-        }
-        broker.createTopics(topics);
+    private BallastTopics createTopics(String prefix) {
+        BallastTopics t = BallastTopics.withPrefix(prefix);
+        broker.createTopics(t.forSimulation());
         return t;
     }
 
     /** The sandbox's job options (at-least-once, earliest, RocksDB incremental) on the topics {@code t}. */
-    private BallastConfig config(Topics t, Map<String, String> extra) {
+    private BallastConfig config(BallastTopics t, Map<String, String> extra) {
         return config(jobArgs(t, extra));
     }
 
@@ -733,7 +692,7 @@ public final class Harness {
     }
 
     /** {@link #config}'s options as {@code --name value} arguments; each call is a new run (port, directory). */
-    private List<String> jobArgs(Topics t, Map<String, String> extra) {
+    private List<String> jobArgs(BallastTopics t, Map<String, String> extra) {
         Map<String, String> o = new LinkedHashMap<>();
         o.put("bootstrap", bootstrap);
         o.put("registry", registryUrl);
@@ -747,13 +706,13 @@ public final class Harness {
         o.put("source.group-id", "bench-" + runs);
         o.put("source.max-out-of-orderness", "500 ms");
         o.put("source.idleness", "2 s");
-        o.put("topic.quotes", t.quotes);
-        o.put("topic.trades", t.trades);
-        o.put("topic.risk-limits", t.limits);
-        o.put("topic.rebalance-signals", t.signals);
-        o.put("topic.inventory-risk", t.risk);
-        o.put("topic.vol-skew", t.skew);
-        o.put("topic.rejected", t.rejected);
+        o.put("topic.quotes", t.quotes());
+        o.put("topic.trades", t.trades());
+        o.put("topic.risk-limits", t.limits());
+        o.put("topic.rebalance-signals", t.signals());
+        o.put("topic.inventory-risk", t.risk());
+        o.put("topic.vol-skew", t.skew());
+        o.put("topic.rejected", t.rejected());
         o.putAll(extra);
         for (String kv : opts.get("job").split(",")) {
             if (!kv.isBlank()) {
@@ -806,46 +765,6 @@ public final class Harness {
     private static void checkSent(long failed) {
         if (failed > 0) {
             throw new IllegalStateException(failed + " records could not be written to Kafka");
-        }
-    }
-
-    private static void awaitRunning(JobClient client, int webPort) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-        String id = client.getJobID().toString();
-        while (System.nanoTime() < deadline) {
-            if (allVerticesRunning(webPort, id)) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        throw new IllegalStateException("job " + id + " not running after 180 s");
-    }
-
-    /** Whether the job has vertices and every one of them runs. */
-    private static boolean allVerticesRunning(int webPort, String jobId) {
-        JsonNode job = get(webPort, "/jobs/" + jobId);
-        if (job == null || job.path("vertices").size() == 0) {
-            return false;
-        }
-        for (JsonNode v : job.path("vertices")) {
-            if (!"RUNNING".equals(v.path("status").asText())) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static void awaitTerminal(JobClient client) throws Exception {
-        for (int i = 0; i < 300; i++) {
-            try {
-                JobStatus s = client.getJobStatus().get(5, TimeUnit.SECONDS);
-                if (s.isGloballyTerminalState()) {
-                    return;
-                }
-            } catch (Exception e) {
-                return; // the per-job MiniCluster is gone
-            }
-            Thread.sleep(200);
         }
     }
 
@@ -952,19 +871,6 @@ public final class Harness {
         }
         if (registry != null) {
             registry.close();
-        }
-    }
-
-    private static void say(String line) {
-        System.out.println(line);
-        System.out.flush();
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted((x, y) -> y.compareTo(x)).forEach(p -> p.toFile().delete());
-        } catch (IOException | RuntimeException e) {
-            // best effort
         }
     }
 

@@ -1,4 +1,4 @@
-package io.ballast.sandbox.bench;
+package io.ballast.bench.harness;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;

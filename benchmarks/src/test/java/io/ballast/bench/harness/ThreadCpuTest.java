@@ -1,4 +1,4 @@
-package io.ballast.sandbox.bench;
+package io.ballast.bench.harness;
 
 import org.junit.jupiter.api.Test;
 
