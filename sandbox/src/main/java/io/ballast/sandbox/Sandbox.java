@@ -318,6 +318,7 @@ public final class Sandbox {
         broker = KafkaBroker.builder().port(kafkaPort).logDir(scratch.resolve("kafka"))
                 .brokerProperty("offsets.topic.num.partitions", 4)
                 .brokerProperty("transaction.state.log.num.partitions", 4)
+                .closeOnJvmExit(false) // teardown() closes it, after the report (also on Ctrl-C)
                 .build();
         broker.start();
         checkNotStopped();

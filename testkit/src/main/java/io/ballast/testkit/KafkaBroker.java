@@ -82,6 +82,7 @@ public class KafkaBroker implements AutoCloseable {
     private final Map<String, String> brokerProperties;
     private final int requestedPort;
     private final Path requestedLogDir;
+    private final boolean closeOnExit;
 
     private KafkaRaftServer server;
     private KafkaConfig config;
@@ -98,6 +99,7 @@ public class KafkaBroker implements AutoCloseable {
         this.brokerProperties = Map.copyOf(builder.properties);
         this.requestedPort = builder.port;
         this.requestedLogDir = builder.logDir;
+        this.closeOnExit = builder.closeOnExit;
     }
 
     /** A broker to {@link #start()}. */
@@ -116,6 +118,7 @@ public class KafkaBroker implements AutoCloseable {
         private final Map<String, String> properties = new LinkedHashMap<>();
         private int port;
         private Path logDir;
+        private boolean closeOnExit = true;
 
         public Builder(Function<Builder<B>, B> factory) {
             this.factory = factory;
@@ -157,6 +160,15 @@ public class KafkaBroker implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Whether a JVM shutdown hook closes the broker (the default). A program whose own shutdown hook
+         * still needs the broker (the sandbox writes its report on Ctrl-C) closes it itself.
+         */
+        public Builder<B> closeOnJvmExit(boolean close) {
+            this.closeOnExit = close;
+            return this;
+        }
+
         public B build() {
             return factory.apply(this);
         }
@@ -187,8 +199,10 @@ public class KafkaBroker implements AutoCloseable {
             throw new IllegalStateException("Could not start the Kafka broker on " + HOST + ":" + port + ": " + e, e);
         }
         startupDuration = Duration.ofNanos(System.nanoTime() - started);
-        shutdownHook = new Thread(this::close, "kafka-broker-shutdown");
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        if (closeOnExit) {
+            shutdownHook = new Thread(this::close, "kafka-broker-shutdown");
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
+        }
         LOG.info("Kafka broker (KRaft, combined) at {} started in {} ms", bootstrapServers, startupDuration.toMillis());
     }
 

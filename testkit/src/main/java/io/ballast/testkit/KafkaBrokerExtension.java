@@ -1,7 +1,5 @@
 package io.ballast.testkit;
 
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
@@ -17,9 +15,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <p>Tests that stop the broker or need other broker settings take a private one from
  * {@link #builder()}; it is closed after the test class that registered it.
  */
-public final class KafkaBrokerExtension extends KafkaBroker implements BeforeAllCallback, BeforeEachCallback {
+public final class KafkaBrokerExtension extends KafkaBroker implements StartedPerScope {
 
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(KafkaBrokerExtension.class);
     private static final KafkaBrokerExtension SHARED = builder().build();
 
     private KafkaBrokerExtension(KafkaBroker.Builder<KafkaBrokerExtension> builder) {
@@ -37,32 +34,10 @@ public final class KafkaBrokerExtension extends KafkaBroker implements BeforeAll
     }
 
     @Override
-    public void beforeAll(ExtensionContext context) {
-        startWithin(context);
-    }
-
-    @Override
-    public void beforeEach(ExtensionContext context) {
-        startWithin(context);
-    }
-
-    private void startWithin(ExtensionContext context) {
-        // A store closes what it holds when its context ends: the root one once the whole run of this
-        // JVM is over (so the shared broker serves every test class), a class one after that class.
-        ExtensionContext scope = this == SHARED ? context.getRoot() : classContext(context);
-        scope.getStore(NAMESPACE).getOrComputeIfAbsent(KafkaBrokerExtension.class.getName() + "#" + System.identityHashCode(this),
-                key -> {
-                    start();
-                    return this; // AutoCloseable: the store closes it
-                }, KafkaBrokerExtension.class);
-    }
-
-    private static ExtensionContext classContext(ExtensionContext context) {
-        ExtensionContext scope = context;
-        while (scope.getTestMethod().isPresent() && scope.getParent().isPresent()) {
-            scope = scope.getParent().get();
-        }
-        return scope;
+    public ExtensionContext scope(ExtensionContext context) {
+        // The root context ends once the whole run of this JVM is over (so the shared broker serves every
+        // test class); a class's own broker is closed after that class.
+        return this == SHARED ? context.getRoot() : StartedPerScope.classContext(context);
     }
 
     /** Not for the {@link #shared()} broker: other test classes use it. */

@@ -1,7 +1,5 @@
 package io.ballast.testkit;
 
-import org.junit.jupiter.api.extension.BeforeAllCallback;
-import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
@@ -20,9 +18,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * output goes to a log file under {@code target/apicurio-logs/}. Subjects outlive test classes: name
  * topics uniquely ({@link KafkaBroker#uniqueName}).
  */
-public final class SchemaRegistryExtension extends RegistryServer implements BeforeAllCallback, BeforeEachCallback {
+public final class SchemaRegistryExtension extends RegistryServer implements StartedPerScope {
 
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(SchemaRegistryExtension.class);
     private static final SchemaRegistryExtension SHARED = new SchemaRegistryExtension();
 
     private SchemaRegistryExtension() {
@@ -35,20 +32,8 @@ public final class SchemaRegistryExtension extends RegistryServer implements Bef
     }
 
     @Override
-    public void beforeAll(ExtensionContext context) {
-        startWithin(context);
-    }
-
-    @Override
-    public void beforeEach(ExtensionContext context) {
-        startWithin(context);
-    }
-
-    private void startWithin(ExtensionContext context) {
-        context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(SchemaRegistryExtension.class.getName(), key -> {
-            start();
-            return this; // AutoCloseable: the store closes it
-        }, SchemaRegistryExtension.class);
+    public ExtensionContext scope(ExtensionContext context) {
+        return context.getRoot();
     }
 
     @Override
