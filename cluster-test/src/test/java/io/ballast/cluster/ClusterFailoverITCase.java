@@ -10,13 +10,15 @@ import io.ballast.avro.RiskSnapshot;
 import io.ballast.avro.SignalType;
 import io.ballast.avro.Trade;
 import io.ballast.avro.VolSkew;
-import io.ballast.cluster.AvroCodec.Decoded;
+import io.ballast.testkit.Await;
+import io.ballast.testkit.AvroCodec;
+import io.ballast.testkit.AvroCodec.Decoded;
 import io.ballast.cluster.FlinkStandaloneCluster.ClusterProcess;
 import io.ballast.registry.ConfluentAvroDecoder;
 import io.ballast.registry.ConfluentRegistryClient;
 import io.ballast.registry.RegistryConfig;
-import io.ballast.testing.KafkaBrokerExtension;
-import io.ballast.testing.SchemaRegistryExtension;
+import io.ballast.testkit.KafkaBrokerExtension;
+import io.ballast.testkit.SchemaRegistryExtension;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -147,7 +149,7 @@ class ClusterFailoverITCase {
         long submitStarted = System.nanoTime();
         String jarId = rest.uploadJar(Path.of(System.getProperty(JOB_JAR_PROPERTY)));
         String jobId = rest.runJar(jarId, "io.ballast.job.BallastJob", jobArgs(topics), PARALLELISM);
-        Poll.until(JOB_START_TIMEOUT, "job " + jobId + " to run all its tasks (" + cluster.jobManagerLog() + ")",
+        Await.until(JOB_START_TIMEOUT, "job " + jobId + " to run all its tasks (" + cluster.jobManagerLog() + ")",
                 () -> allTasksRunning(rest.job(jobId)));
         Duration submitToRunning = Duration.ofNanos(System.nanoTime() - submitStarted);
         Map<String, Integer> placementBefore = tasksPerTaskManager(rest, jobId);
@@ -168,7 +170,7 @@ class ClusterFailoverITCase {
             producer.scheduleAtFixedRate(workload::tick, 0, TICK.toMillis(), TimeUnit.MILLISECONDS);
 
             // -------------------------------------------------------------- mid-stream
-            Poll.until(OUTPUT_TIMEOUT, "committed output of every provider and three completed checkpoints", () -> {
+            Await.until(OUTPUT_TIMEOUT, "committed output of every provider and three completed checkpoints", () -> {
                 workload.check();
                 return System.nanoTime() - streamStarted >= BEFORE_KILL.toNanos()
                         && tail.latest().keySet().containsAll(TradingWorkload.PROVIDERS)
@@ -191,7 +193,7 @@ class ClusterFailoverITCase {
             // -------------------------------------------------------------- recovery
             long[] noticed = {-1};
             long[] replacementRegistered = {-1};
-            Poll.until(RECOVERY_TIMEOUT, "job " + jobId + " to run all its tasks again after the kill (" + cluster.jobManagerLog() + ")", () -> {
+            Await.until(RECOVERY_TIMEOUT, "job " + jobId + " to run all its tasks again after the kill (" + cluster.jobManagerLog() + ")", () -> {
                 workload.check();
                 JsonNode job = rest.job(jobId);
                 if (noticed[0] < 0 && !"RUNNING".equals(job.path("state").asText())) {
@@ -208,7 +210,7 @@ class ClusterFailoverITCase {
             assertThat(placementAfter).as("subtasks per TaskManager after the recovery")
                     .containsOnlyKeys("taskmanager-2", "taskmanager-3");
 
-            Poll.until(OUTPUT_TIMEOUT, "committed output computed from input sent after the kill",
+            Await.until(OUTPUT_TIMEOUT, "committed output computed from input sent after the kill",
                     () -> tail.firstAsOfAtLeast(killedAt).isPresent());
             CommittedTail.Seen firstNew = tail.firstAsOfAtLeast(killedAt).orElseThrow();
             long killToFirstOutput = firstNew.receivedAtMillis() - killedAt.toEpochMilli();
@@ -229,7 +231,7 @@ class ClusterFailoverITCase {
 
             // -------------------------------------------------------------- the rest of the stream
             long recoveredNanos = System.nanoTime();
-            Poll.until(Duration.ofMinutes(1), "the rest of the stream", () -> {
+            Await.until(Duration.ofMinutes(1), "the rest of the stream", () -> {
                 workload.check();
                 return System.nanoTime() - recoveredNanos >= AFTER_RECOVERY.toNanos()
                         && System.nanoTime() - streamStarted >= STREAM_AT_LEAST.toNanos();
@@ -243,7 +245,7 @@ class ClusterFailoverITCase {
 
             Map<String, BigDecimal> expected = workload.linearPositions();
             int optionsPositions = workload.optionsBookPositions();
-            Poll.until(OUTPUT_TIMEOUT, () -> "every provider's latest committed snapshot to hold all its fills: expected net deltas "
+            Await.until(OUTPUT_TIMEOUT, Await.INTERVAL, () -> "every provider's latest committed snapshot to hold all its fills: expected net deltas "
                     + expected + " and " + optionsPositions + " positions of " + TradingWorkload.OPTIONS_PROVIDER
                     + "; latest committed " + tail.latest(), () -> holdsAllFills(tail.latest(), expected, optionsPositions));
         } finally {
@@ -318,7 +320,7 @@ class ClusterFailoverITCase {
         // ------------------------------------------------------------------ the web UI's REST API
         JsonNode job = rest.job(jobId);
         assertThat(job.path("state").asText()).isEqualTo("RUNNING");
-        Poll.until(Duration.ofSeconds(30), "numRestarts >= 1 in the job's metrics",
+        Await.until(Duration.ofSeconds(30), "numRestarts >= 1 in the job's metrics",
                 () -> jobMetric(rest, jobId, "numRestarts") >= 1);
         long restarts = jobMetric(rest, jobId, "numRestarts");
         report.line("REST /jobs/%s: %s, numRestarts %d", jobId, job.path("state").asText(), restarts);
@@ -485,7 +487,7 @@ class ClusterFailoverITCase {
     private static Map<String, JsonNode> ballastMetrics(FlinkRest rest, String jobId, String vertexId, List<String> wanted) {
         String path = "/jobs/" + jobId + "/vertices/" + vertexId + "/subtasks/metrics";
         Map<String, String> ids = new LinkedHashMap<>();
-        Poll.until(Duration.ofSeconds(30), "Ballast's metrics " + wanted + " on " + path, () -> {
+        Await.until(Duration.ofSeconds(30), "Ballast's metrics " + wanted + " on " + path, () -> {
             ids.clear();
             for (String id : rest.metricNames(path)) {
                 for (String w : wanted) {

@@ -1,6 +1,7 @@
 package io.ballast.cluster;
 
 import io.ballast.avro.RiskSnapshot;
+import io.ballast.testkit.AvroCodec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;

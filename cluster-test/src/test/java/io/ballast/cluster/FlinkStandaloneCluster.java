@@ -1,9 +1,10 @@
 package io.ballast.cluster;
 
+import io.ballast.testkit.Await;
+import io.ballast.testkit.Ports;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
@@ -149,7 +150,7 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
                                                Duration timeout) {
         Path base = Path.of(requiredProperty(DIR_PROPERTY));
         Path runDir = base.resolve("run-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        FlinkStandaloneCluster cluster = new FlinkStandaloneCluster(runDir, readClasspath(), log4jConfig(), freePort());
+        FlinkStandaloneCluster cluster = new FlinkStandaloneCluster(runDir, readClasspath(), log4jConfig(), Ports.free());
         Runtime.getRuntime().addShutdownHook(cluster.shutdownHook);
         try {
             cluster.writeConfig(slotsPerTaskManager, extra);
@@ -215,7 +216,7 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
 
     /** Waits until the ResourceManager has exactly {@code count} TaskManagers registered. */
     public void awaitTaskManagers(int count, Duration timeout) {
-        Poll.until(timeout, "the JobManager at " + rest.base() + " to have " + count + " TaskManagers registered (log: "
+        Await.until(timeout, "the JobManager at " + rest.base() + " to have " + count + " TaskManagers registered (log: "
                 + jobManager.log() + ")", () -> {
             if (!jobManager.jvm().isAlive()) {
                 throw new IllegalStateException("The JobManager exited; see " + jobManager.log() + " and its .out file");
@@ -230,7 +231,7 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
     private void writeConfig(int slots, Map<String, String> extra) {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("jobmanager.rpc.address", HOST);
-        config.put("jobmanager.rpc.port", Integer.toString(freePort()));
+        config.put("jobmanager.rpc.port", Integer.toString(Ports.free()));
         config.put("jobmanager.bind-host", HOST);
         config.put("taskmanager.host", HOST);
         config.put("taskmanager.bind-host", HOST);
@@ -341,7 +342,7 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
     /** The cluster JVM, once the watchdog shell has written its pid. */
     private static ProcessHandle awaitPid(String name, Process shell, Path pidFile) {
         long[] pid = {-1};
-        Poll.until(PID_TIMEOUT, "the pid of " + name + " in " + pidFile, () -> {
+        Await.until(PID_TIMEOUT, "the pid of " + name + " in " + pidFile, () -> {
             if (!shell.isAlive() && !Files.exists(pidFile)) {
                 throw new IllegalStateException("The launcher of " + name + " exited with " + shell.exitValue());
             }
@@ -460,15 +461,6 @@ public final class FlinkStandaloneCluster implements AutoCloseable {
             return Path.of(url.toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("No free port on " + HOST, e);
         }
     }
 

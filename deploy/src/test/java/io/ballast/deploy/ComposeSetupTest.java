@@ -75,7 +75,7 @@ class ComposeSetupTest {
         List<String> command = new ArrayList<>();
         submit.path("command").forEach(c -> command.add(c.asText()));
         assertThat(command.get(0)).isEqualTo("/opt/ballast/bin/submit-job.sh");
-        BallastConfig config = BallastConfig.fromArgs(command.subList(1, command.size()), JobOptions.all(), JobOptions.FLAGS);
+        BallastConfig config = BallastConfig.fromArgs(command.subList(1, command.size()));
 
         Map<String, String> conf = flinkConf();
         assertThat(config.get(BallastOptions.CHECKPOINT_DIR)).isEqualTo(conf.get("execution.checkpointing.dir"));

@@ -125,7 +125,7 @@ final class FlinkDeploymentChecks {
         BallastConfig config;
         try {
             // As the pod would parse them; secret references resolve to a stand-in (checked below).
-            config = BallastConfig.fromArgs(args, JobOptions.all(), JobOptions.FLAGS, name -> "from-secret:" + name);
+            config = BallastConfig.fromArgs(args, name -> "from-secret:" + name);
         } catch (ConfigException e) {
             p.add("job.args are rejected by the job: " + e.getMessage());
             return p;

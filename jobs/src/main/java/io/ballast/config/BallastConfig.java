@@ -129,8 +129,8 @@ public final class BallastConfig {
     }
 
     /**
-     * Parses and checks the job's arguments, with more flags (boolean options given without a value)
-     * than the job's own; {@code options} beyond {@link JobOptions#all()} are accepted and ignored.
+     * As {@link #fromArgs(List)}, with {@code flags} besides the job's own (boolean options that may be
+     * given without a value); {@code options} beyond {@link JobOptions#all()} are accepted and ignored.
      */
     public static BallastConfig fromArgs(List<String> args, java.util.Collection<ConfigOption<?>> options, Set<String> flags) {
         java.util.LinkedHashSet<ConfigOption<?>> all = new java.util.LinkedHashSet<>(JobOptions.all());

@@ -7,16 +7,9 @@ import io.ballast.avro.Quote;
 import io.ballast.avro.RiskLimits;
 import io.ballast.avro.Trade;
 import io.ballast.config.BallastConfig;
-import io.ballast.config.BallastOptions;
 import io.ballast.config.ConfigException;
-import io.ballast.config.JobOptions;
 import io.ballast.registry.RegistryConfig;
 import io.ballast.sandbox.SandboxOptions.Settings;
-import io.ballast.sandbox.infra.AvroWriter;
-import io.ballast.sandbox.infra.JobRunner;
-import io.ballast.sandbox.infra.KafkaBroker;
-import io.ballast.sandbox.infra.Ports;
-import io.ballast.sandbox.infra.RegistryServer;
 import io.ballast.sandbox.market.Listing;
 import io.ballast.sandbox.market.MarketSimulator;
 import io.ballast.sandbox.market.RiskLimitsPlan;
@@ -28,8 +21,15 @@ import io.ballast.sandbox.report.HtmlReport;
 import io.ballast.sandbox.report.LiveLine;
 import io.ballast.sandbox.report.RunSummary;
 import io.ballast.sandbox.router.RouterSimulator;
+import io.ballast.testkit.AvroWriter;
+import io.ballast.testkit.BallastTopics;
+import io.ballast.testkit.Console;
+import io.ballast.testkit.Dirs;
+import io.ballast.testkit.JobRunner;
+import io.ballast.testkit.KafkaBroker;
+import io.ballast.testkit.Ports;
+import io.ballast.testkit.RegistryServer;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.logging.log4j.core.config.Configurator;
 import org.apache.kafka.clients.producer.Producer;
 import org.slf4j.Logger;
@@ -45,8 +45,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -55,7 +53,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
+
+import static io.ballast.testkit.Console.say;
 
 /**
  * Ballast on a simulated market, on this machine, in one command: a Kafka broker (KRaft, in this JVM),
@@ -197,7 +196,7 @@ public final class Sandbox {
                 }
                 long pid = Long.parseLong(parts[2]);
                 if (ProcessHandle.of(pid).isEmpty()) {
-                    deleteTree(d);
+                    Dirs.deleteTree(d);
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -238,7 +237,9 @@ public final class Sandbox {
             start();
         } catch (Exception e) {
             log.error("Start-up failed", e);
-            String message = e instanceof SandboxException ? e.getMessage() : e.toString();
+            // The sandbox's and the kit's own failures say what happened; anything else is named by its type.
+            String message = e instanceof SandboxException || e instanceof IllegalStateException
+                    || e instanceof IllegalArgumentException ? e.getMessage() : e.toString();
             System.err.println("sandbox: " + message);
             System.err.println("sandbox: log in " + outDir.resolve("sandbox.log"));
             teardown();
@@ -292,17 +293,16 @@ public final class Sandbox {
 
     private void start() throws IOException {
         long t0 = System.nanoTime();
-        int kafkaPort = Ports.resolve(SandboxOptions.KAFKA_PORT.key(), settings.kafkaPort());
-        int registryPort = Ports.resolve(SandboxOptions.REGISTRY_PORT.key(), settings.registryPort());
-        int webPort = Ports.resolve(SandboxOptions.WEB_PORT.key(), settings.webPort());
-        int controllerPort = Ports.free();
+        int kafkaPort = port(SandboxOptions.KAFKA_PORT.key(), settings.kafkaPort());
+        int registryPort = port(SandboxOptions.REGISTRY_PORT.key(), settings.registryPort());
+        int webPort = port(SandboxOptions.WEB_PORT.key(), settings.webPort());
         String bootstrap = Ports.HOST + ":" + kafkaPort;
         String registryUrl = "http://" + Ports.HOST + ":" + registryPort + RegistryServer.CONFLUENT_API;
         String checkpoints = scratch.resolve("checkpoints").toUri().toString();
         List<String> jobArgs = JobRunner.arguments(bootstrap, registryUrl, webPort, checkpoints, settings.jobOverrides());
         BallastConfig jobConfig;
         try {
-            jobConfig = BallastConfig.fromArgs(jobArgs, JobOptions.all(), JobOptions.FLAGS);
+            jobConfig = BallastConfig.fromArgs(jobArgs);
         } catch (ConfigException e) {
             throw new SandboxException("Job options after --: " + e.getMessage(), e);
         }
@@ -310,13 +310,19 @@ public final class Sandbox {
 
         // The registry (a JVM of its own) warms up while the broker and the job start: the job asks the
         // registry nothing before records flow, and none flow before the registry is ready.
-        registry = RegistryServer.start(apicurio, registryPort, scratch, outDir.resolve("registry.log"),
-                List.of("-D" + RUN_MARKER_PROPERTY + "=" + outDir));
+        registry = RegistryServer.builder().home(apicurio).port(registryPort).scratch(scratch)
+                .log(outDir.resolve("registry.log")).jvmOption("-D" + RUN_MARKER_PROPERTY + "=" + outDir).build();
+        registry.launch();
         long t = System.nanoTime();
-        broker = KafkaBroker.start(scratch.resolve("kafka"), kafkaPort, controllerPort);
+        broker = KafkaBroker.builder().port(kafkaPort).logDir(scratch.resolve("kafka"))
+                .brokerProperty("offsets.topic.num.partitions", 4)
+                .brokerProperty("transaction.state.log.num.partitions", 4)
+                .closeOnJvmExit(false) // teardown() closes it, after the report (also on Ctrl-C)
+                .build();
+        broker.start();
         checkNotStopped();
-        Topics topics = Topics.of(jobConfig);
-        broker.createTopics(topics.newTopics());
+        BallastTopics topics = BallastTopics.of(jobConfig);
+        broker.createTopics(topics.forSimulation());
         say(String.format(Locale.ROOT, "  kafka     %s (KRaft, in process), topics %s  %s", bootstrap,
                 String.join(" ", topics.all()), since(t)));
 
@@ -331,7 +337,7 @@ public final class Sandbox {
         registry.awaitReady(Duration.ofSeconds(120));
         registry.setCompatibility("BACKWARD");
         say(String.format(Locale.ROOT, "  registry  %s (Apicurio, pid %d, compatibility BACKWARD)  %s",
-                registry.confluentUrl(), registry.pid(), since(t)));
+                registry.url(), registry.pid(), since(t)));
 
         RegistryConfig registryConfig = RegistryConfig.builder(registryUrl).build();
         producer = AvroWriter.producer(bootstrap, "ballast-sandbox");
@@ -362,6 +368,15 @@ public final class Sandbox {
         readyLine = "READY bootstrap=" + bootstrap + " registry=" + registryUrl + " web=" + job.webUrl();
     }
 
+    /** The port of {@code --option}: checked free, or a free one for 0. */
+    private static int port(String option, int port) {
+        try {
+            return Ports.resolve(option, port);
+        } catch (IllegalArgumentException e) {
+            throw new SandboxException(e.getMessage(), e);
+        }
+    }
+
     /** A Ctrl-C during start-up stops it between two steps. */
     private void checkNotStopped() {
         if (stopRequested.getCount() == 0) {
@@ -369,7 +384,7 @@ public final class Sandbox {
         }
     }
 
-    private void startSimulators(String bootstrap, RegistryConfig registryConfig, Topics topics, List<String> providers,
+    private void startSimulators(String bootstrap, RegistryConfig registryConfig, BallastTopics topics, List<String> providers,
                                  List<UnderlyingSpec> underlyings) {
         AvroWriter<Quote> quotes = new AvroWriter<>(producer, topics.quotes(), Quote.class, registryConfig);
         AvroWriter<Trade> trades = new AvroWriter<>(producer, topics.trades(), Trade.class, registryConfig);
@@ -444,7 +459,7 @@ public final class Sandbox {
         }
         writeSummary(summaryFile, summary, report);
         teardown();
-        summary.lines(settings.simulator()).forEach(Sandbox::say);
+        summary.lines(settings.simulator()).forEach(Console::say);
         if (reportError != null) {
             System.err.println("sandbox: cannot write the report: " + reportError);
             return 1;
@@ -521,7 +536,7 @@ public final class Sandbox {
         broker = null;
         close("registry", registry);
         registry = null;
-        deleteTree(scratch);
+        Dirs.deleteTree(scratch);
     }
 
     private void close(String what, AutoCloseable c) {
@@ -536,33 +551,6 @@ public final class Sandbox {
     }
 
     // ------------------------------------------------------------------------------------------- helpers
-
-    /** The topic names of the job's configuration, and how the sandbox creates them. */
-    private record Topics(String quotes, String trades, String limits, String signals, String risk, String skew,
-                          String rejected) {
-        static Topics of(BallastConfig c) {
-            return new Topics(c.get(BallastOptions.TOPIC_QUOTES), c.get(BallastOptions.TOPIC_TRADES),
-                    c.get(BallastOptions.TOPIC_RISK_LIMITS), c.get(BallastOptions.TOPIC_SIGNALS),
-                    c.get(BallastOptions.TOPIC_RISK), c.get(BallastOptions.TOPIC_VOL_SKEW),
-                    c.get(BallastOptions.TOPIC_REJECTED));
-        }
-
-        List<String> all() {
-            return List.of(quotes, trades, limits, signals, risk, skew, rejected);
-        }
-
-        /** Inputs in two partitions (so keyed reads are exercised), outputs in one; limits compacted. */
-        List<NewTopic> newTopics() {
-            List<NewTopic> topics = new ArrayList<>();
-            topics.add(new NewTopic(quotes, 2, (short) 1));
-            topics.add(new NewTopic(trades, 2, (short) 1));
-            topics.add(new NewTopic(limits, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")));
-            for (String out : List.of(signals, risk, skew, rejected)) {
-                topics.add(new NewTopic(out, 1, (short) 1));
-            }
-            return topics;
-        }
-    }
 
     private static ScheduledExecutorService daemonScheduler(String name) {
         return Executors.newSingleThreadScheduledExecutor(r -> {
@@ -590,30 +578,5 @@ public final class Sandbox {
 
     private static String since(long nanoTime) {
         return String.format(Locale.ROOT, "%.1f s", (System.nanoTime() - nanoTime) / 1e9);
-    }
-
-    /** One line on the console, whole, whichever thread prints it. */
-    private static void say(String line) {
-        synchronized (System.out) {
-            System.out.println(line);
-            System.out.flush();
-        }
-    }
-
-    static void deleteTree(Path root) {
-        if (root == null || !Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    // Left behind; removed by the next sandbox's stale-directory sweep.
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            // Same.
-        }
     }
 }

@@ -2,7 +2,8 @@ package io.ballast.sandbox;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ballast.sandbox.infra.Ports;
+import io.ballast.testkit.Dirs;
+import io.ballast.testkit.Ports;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -70,7 +71,7 @@ class SandboxITCase {
         Path jar = Path.of(System.getProperty("ballast.sandbox.jar", "target/ballast-sandbox.jar")).toAbsolutePath();
         assertThat(jar).as("the sandbox jar (built by mvn package)").exists();
         out = Path.of("target", "it-sandbox").toAbsolutePath();
-        Sandbox.deleteTree(out);
+        Dirs.deleteTree(out);
         long start = System.nanoTime();
         sandbox = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
                 jar.toString(), "--duration", Integer.toString(RUN_SECONDS), "--seed", Long.toString(SEED),

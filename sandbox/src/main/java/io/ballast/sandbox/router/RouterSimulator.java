@@ -8,7 +8,7 @@ import io.ballast.avro.Trade;
 import io.ballast.registry.ConfluentAvroDecoder;
 import io.ballast.registry.ConfluentRegistryClient;
 import io.ballast.registry.RegistryConfig;
-import io.ballast.sandbox.infra.AvroWriter;
+import io.ballast.testkit.AvroWriter;
 import io.ballast.sandbox.market.MarketView;
 import io.ballast.sandbox.monitor.OutputMonitor;
 import io.ballast.sandbox.monitor.RunData;

@@ -10,10 +10,10 @@ import io.ballast.avro.Urgency;
 import io.ballast.registry.ConfluentAvroDecoder;
 import io.ballast.registry.ConfluentRegistryClient;
 import io.ballast.registry.RegistryConfig;
-import io.ballast.sandbox.infra.AvroWriter;
-import io.ballast.sandbox.infra.KafkaBroker;
-import io.ballast.sandbox.infra.Ports;
-import io.ballast.sandbox.infra.RegistryServer;
+import io.ballast.testkit.AvroWriter;
+import io.ballast.testkit.Dirs;
+import io.ballast.testkit.KafkaBroker;
+import io.ballast.testkit.RegistryServer;
 import io.ballast.sandbox.market.MarketSimulator;
 import io.ballast.sandbox.market.MarketView;
 import io.ballast.sandbox.market.UnderlyingSpec;
@@ -58,12 +58,14 @@ class RouterSimulatorITCase {
     @BeforeAll
     void startKafkaAndRegistry() throws Exception {
         scratch = Files.createTempDirectory("ballast-router-it");
-        registry = RegistryServer.start(RegistryServer.locate(Path.of("target").toAbsolutePath()), Ports.free(),
-                scratch, Path.of("target", "router-it-registry.log"), List.of());
-        broker = KafkaBroker.start(scratch.resolve("kafka"), Ports.free(), Ports.free());
+        registry = RegistryServer.builder().home(RegistryServer.locate(Path.of("target").toAbsolutePath()))
+                .scratch(scratch).log(Path.of("target", "router-it-registry.log").toAbsolutePath()).build();
+        registry.launch();
+        broker = KafkaBroker.builder().logDir(scratch.resolve("kafka")).build();
+        broker.start();
         broker.createTopics(List.of(new NewTopic("rebalance-signals", 1, (short) 1), new NewTopic("trades", 2, (short) 1)));
         registry.awaitReady(Duration.ofSeconds(120));
-        registryConfig = RegistryConfig.builder(registry.confluentUrl()).build();
+        registryConfig = RegistryConfig.builder(registry.url()).build();
     }
 
     @AfterAll
@@ -74,7 +76,7 @@ class RouterSimulatorITCase {
         if (registry != null) {
             registry.close();
         }
-        deleteQuietly(scratch);
+        Dirs.deleteTree(scratch);
     }
 
     @Test
@@ -92,8 +94,8 @@ class RouterSimulatorITCase {
         market.tick(System.currentTimeMillis());
         MarketView view = market.view();
         RunRecorder recorder = new RunRecorder(System.currentTimeMillis());
-        try (Producer<byte[], byte[]> producer = AvroWriter.producer(broker.bootstrap(), "router-it");
-             RouterSimulator router = new RouterSimulator(broker.bootstrap(), registryConfig, "rebalance-signals", producer,
+        try (Producer<byte[], byte[]> producer = AvroWriter.producer(broker.bootstrapServers(), "router-it");
+             RouterSimulator router = new RouterSimulator(broker.bootstrapServers(), registryConfig, "rebalance-signals", producer,
                      "trades", view, new RouterSimulator.Settings(LATENCY_MS, 1.0, FEE_BPS, 5), recorder)) {
             AvroWriter<RebalanceSignal> signals = new AvroWriter<>(producer, "rebalance-signals", RebalanceSignal.class,
                     registryConfig);
@@ -141,7 +143,7 @@ class RouterSimulatorITCase {
         ConfluentAvroDecoder<Trade> decoder = new ConfluentAvroDecoder<>(Trade.class,
                 ConfluentRegistryClient.shared(registryConfig));
         List<Trade> trades = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = OutputMonitor.consumer(broker.bootstrap(), "router-it-reader")) {
+        try (KafkaConsumer<byte[], byte[]> consumer = OutputMonitor.consumer(broker.bootstrapServers(), "router-it-reader")) {
             OutputMonitor.assignFromBeginning(consumer, List.of("trades"));
             long deadline = System.nanoTime() + timeout.toNanos();
             long settled = Long.MAX_VALUE;
@@ -169,16 +171,5 @@ class RouterSimulatorITCase {
         return RebalanceSignal.newBuilder().setSignalId(id).setProviderId("mm1").setUnderlying("BTC").setType(type)
                 .setStatus(status).setNetDelta(0).setGamma(0).setVega(0).setThreshold(1).setUrgency(Urgency.LOW)
                 .setReason("test").setEventTime(Instant.now()).build();
-    }
-
-    private static void deleteQuietly(Path root) {
-        if (root == null) {
-            return;
-        }
-        try (var paths = Files.walk(root)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (java.io.IOException e) {
-            // Temporary files: left to the OS.
-        }
     }
 }
