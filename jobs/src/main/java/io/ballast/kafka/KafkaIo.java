@@ -168,7 +168,8 @@ public final class KafkaIo {
             }
             if (!missing.isEmpty()) {
                 throw new ConfigException("Topics " + new TreeSet<>(missing) + " do not exist on the Kafka cluster at "
-                        + config.get(BallastOptions.BOOTSTRAP) + "; create them first (see the README)");
+                        + config.get(BallastOptions.BOOTSTRAP) + "; create them first with deploy/topics/create-topics.sh "
+                        + "(or the Strimzi KafkaTopics of deploy/k8s/topics), see 'Topics in production' in docs/operations.md");
             }
             if (config.delivery() == BallastConfig.Delivery.EXACTLY_ONCE) {
                 checkTransactionTimeout(config, admin);
