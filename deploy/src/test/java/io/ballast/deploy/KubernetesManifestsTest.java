@@ -26,6 +26,7 @@ class KubernetesManifestsTest {
             "RoleBinding", "rbac.authorization.k8s.io/v1",
             "FlinkDeployment", FlinkDeploymentCrd.API_VERSION,
             "PodMonitor", "monitoring.coreos.com/v1",
+            "KafkaTopic", "kafka.strimzi.io/v1beta2",
             "Kustomization", "kustomize.config.k8s.io/v1beta1");
 
     private static final Pattern PLACEHOLDER = Pattern.compile("<[A-Z][A-Z0-9_]*>");

@@ -90,13 +90,17 @@ final class Repo {
         return docs;
     }
 
-    /** Every YAML file under {@code deploy/}, build output and test sources left out. */
+    /**
+     * Every Kubernetes YAML file under {@code deploy/}, build output and test sources left out, and
+     * {@code deploy/monitoring/} too (Prometheus rules and their tests, not Kubernetes objects).
+     */
     static List<Path> deployYamlFiles() {
         Path deploy = path("deploy");
         try (Stream<Path> files = Files.walk(deploy)) {
             return files.filter(Files::isRegularFile)
                     .filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
-                    .filter(p -> !deploy.relativize(p).startsWith("target") && !deploy.relativize(p).startsWith("src"))
+                    .filter(p -> !deploy.relativize(p).startsWith("target") && !deploy.relativize(p).startsWith("src")
+                            && !deploy.relativize(p).startsWith("monitoring"))
                     .sorted()
                     .toList();
         } catch (IOException e) {

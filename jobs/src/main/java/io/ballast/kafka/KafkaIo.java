@@ -180,7 +180,8 @@ public final class KafkaIo {
             }
             if (!missing.isEmpty()) {
                 throw new ConfigException("Topics " + new TreeSet<>(missing) + " do not exist on the Kafka cluster at "
-                        + kafka.bootstrap() + "; create them first (see the README)");
+                        + kafka.bootstrap() + "; create them first with deploy/topics/create-topics.sh "
+                        + "(or the Strimzi KafkaTopics of deploy/k8s/topics), see 'Topics in production' in docs/operations.md");
             }
             if (sinks.delivery() == BallastConfig.Delivery.EXACTLY_ONCE) {
                 checkTransactionTimeout(kafka, sinks, checkpointInterval, admin);
