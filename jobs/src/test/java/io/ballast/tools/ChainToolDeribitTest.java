@@ -96,7 +96,7 @@ class ChainToolDeribitTest {
       // Deribit's mark vol at the strike nearest each forward, per (underlying, expiry), read from
       // the file with DeribitChain (Deribit's number, not Ballast's)
       Map<String, double[]> nearest = new HashMap<>(); // key → {|K − F|, markIv}
-      for (DeribitChain.DeribitOption o : DeribitChain.read(file, null).options()) {
+      for (DeribitChain.DeribitOption o : DeribitFixtures.chain(file).options()) {
         String key = o.underlying() + "," + Instant.ofEpochMilli(o.expiryMillis());
         double distance = Math.abs(o.strike() - o.forward());
         double[] best = nearest.get(key);

@@ -271,8 +271,7 @@ class DeribitAgreementTest {
     StringBuilder report = new StringBuilder();
     List<String> failures = new ArrayList<>();
     for (Path file : DeribitFixtures.orderBookFiles()) {
-      Chain chain = DeribitChain.read(file, (line, msg, text) -> failures.add(file.getFileName()
-          + " line " + line + ": " + msg));
+      Chain chain = DeribitFixtures.chain(file);
       assertThat(chain.layout()).isEqualTo(Layout.ORDER_BOOK);
       Map<String, Integer> decimals = markDecimals(chain);
       Map<String, Double> forwardRanges = forwardRanges(chain);
@@ -378,8 +377,7 @@ class DeribitAgreementTest {
     StringBuilder report = new StringBuilder();
     List<String> failures = new ArrayList<>();
     for (Path file : DeribitFixtures.snapshotFiles()) {
-      Chain chain = DeribitChain.read(file, (line, msg, text) -> failures.add(file.getFileName()
-          + " line " + line + ": " + msg));
+      Chain chain = DeribitFixtures.chain(file);
       assertThat(chain.layout()).isEqualTo(Layout.SNAPSHOT);
       Map<String, Integer> decimals = markDecimals(chain);
       Tally t = new Tally();

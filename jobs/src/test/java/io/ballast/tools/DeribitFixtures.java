@@ -3,9 +3,12 @@ package io.ballast.tools;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
@@ -46,6 +49,24 @@ final class DeribitFixtures {
     }
     Assumptions.abort(message);
     return null;
+  }
+
+  private static final Map<Path, DeribitChain.Chain> CHAINS = new ConcurrentHashMap<>();
+
+  /**
+   * A file read once per test JVM (several test classes use the same chains); a row left out fails
+   * the test that asks for it.
+   */
+  static DeribitChain.Chain chain(Path file) {
+    return CHAINS.computeIfAbsent(file, f -> {
+      try {
+        return DeribitChain.read(f, (line, message, text) -> {
+          throw new AssertionError(f + " line " + line + ": " + message);
+        });
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
   }
 
   /** {@code BTC_…csv}, {@code ETH_…csv}. */
