@@ -257,7 +257,9 @@ class DeribitAgreementTest {
     double forwardUsd = coinPerForward * forwardRange * f;
     double tolerance = SECOND_ORDER * ((halfUnitUsd + forwardUsd) / vegaRaw + clock) + IV_HALF_UNIT;
     if (!(tolerance <= IV_TOLERANCE_CAP)) {
-      t.exclude("iv: rounding and forward allowance worth > 1 vol point");
+      t.exclude(SECOND_ORDER * halfUnitUsd / vegaRaw + IV_HALF_UNIT > IV_TOLERANCE_CAP
+          ? "iv: coin rounding alone worth > 1 vol point"
+          : "iv: with the forward allowance worth > 1 vol point");
       return;
     }
     t.check("iv", o, iv, o.markIv(), tolerance);
@@ -361,10 +363,13 @@ class DeribitAgreementTest {
 
   /**
    * Relative difference allowed between the forward a snapshot's mark was computed on and the
-   * {@code underlying} published with it: 10 bp. Measured on the three snapshots, the marks (8 or 6
-   * decimals of coin) fit Black-76 at the published vol on a forward within 7 bp of the published one
-   * (median 1 bp), but only about 10% fit it on the published forward itself: the bulk summary's mark
-   * and underlying price are not computed at exactly the same instant.
+   * {@code underlying} published with it: 10 bp. Measured on the three snapshots, only about 10% of
+   * the marks (8 or 6 decimals of coin) are Black-76 at the published vol on the published forward to
+   * their rounding; all are on a forward within 7 bp of it (median 1 bp). The forward implied by
+   * put–call parity of the marks (c − p = 1 − K/F in coin) is within 1.5 bp of {@code underlying} per
+   * expiry, so most of the gap is per instrument: the summary's marks, vols and forward are not all
+   * computed at the same tick. The gap is expressed as a forward shift because that is what it looks
+   * like (calls' and puts' implied vols move in opposite directions).
    */
   private static final double SNAPSHOT_FORWARD_DESYNC = 1e-3;
   /** Relative forward move allowed between the snapshot's prices and its later greeks. */
