@@ -351,13 +351,16 @@ class DeribitAgreementTest {
     assertThat(failures).as(report.toString()).isEmpty();
   }
 
-  /** Prints the report and appends it to target/deribit-agreement.txt. */
-  private static void publish(String title, CharSequence report) throws IOException {
+  private static boolean reportStarted;
+
+  /** Prints the report and writes it to target/deribit-agreement.txt (fresh in each test JVM). */
+  private static synchronized void publish(String title, CharSequence report) throws IOException {
     System.out.println(report);
     Path out = Path.of("target", "deribit-agreement.txt");
     if (Files.isDirectory(out.getParent())) {
       Files.writeString(out, "== " + title + "\n" + report, StandardOpenOption.CREATE,
-          StandardOpenOption.APPEND);
+          reportStarted ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
+      reportStarted = true;
     }
   }
 
