@@ -58,6 +58,14 @@ import java.util.Map;
  * Numbers are printed in full precision (shortest round-trip form). Options: {@code --rate R}, the
  * continuously compounded discount rate, default 0 (discount factor e^{−Rτ}).
  *
+ * <p><b>{@code --format deribit}</b> reads a chain saved from Deribit's public API instead (either
+ * layout of {@link DeribitChain}: order books with a {@code greeks} column, or bulk snapshots). Its
+ * prices are in coin; they are converted to USD once, as they are read, times the option's own
+ * forward ({@code underlying_price} / {@code underlying}), which is also the row's forward. symbol is
+ * the instrument name, underlying the currency, asOf the row's snapshot time (UTC). An empty side
+ * (bid or ask 0) gives NO_MID, as in the CSV format, rather than a skipped row. The output is the
+ * same. {@code --format csv} (the default) is the format above.
+ *
  * <p>Exit status: 0 when the chain was processed (even with skipped rows), 2 for a usage or I/O error.
  */
 public final class ChainTool {
@@ -69,6 +77,8 @@ public final class ChainTool {
       + "timeToExpiry,iv,ivStatus,price,delta,gamma,vega,theta,vanna,volga";
   static final String SMILE_HEADER = "underlying,expiry,forward,timeToExpiry,asOf,model,atmVol,rr25,"
       + "bf25,sviA,sviB,sviRho,sviM,sviSigma,rmse,points,butterflyArbitrageFree";
+
+  static final String USAGE = "usage: ChainTool [--rate R] [--format csv|deribit] [chain.csv | -]";
 
   private ChainTool() {
   }
@@ -84,6 +94,7 @@ public final class ChainTool {
   /** Runs the tool; returns the exit status. */
   static int run(String[] args, InputStream stdin, PrintStream out, PrintStream err) {
     double rate = 0.0;
+    String format = "csv";
     String file = null;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
@@ -97,21 +108,28 @@ public final class ChainTool {
           err.println("ChainTool: --rate must be a finite number, was " + args[i]);
           return 2;
         }
+      } else if (arg.equals("--format") && i + 1 < args.length) {
+        format = args[++i].toLowerCase(Locale.ROOT);
+        if (!format.equals("csv") && !format.equals("deribit")) {
+          err.println("ChainTool: --format must be csv or deribit, was " + args[i]);
+          return 2;
+        }
       } else if (arg.equals("-h") || arg.equals("--help")) {
-        out.println("usage: ChainTool [--rate R] [chain.csv | -]");
+        out.println(USAGE);
         return 0;
       } else if (file == null && (arg.equals("-") || !arg.startsWith("-"))) {
         file = arg;
       } else {
-        err.println("ChainTool: unexpected argument " + arg
-            + "\nusage: ChainTool [--rate R] [chain.csv | -]");
+        err.println("ChainTool: unexpected argument " + arg + "\n" + USAGE);
         return 2;
       }
     }
     try (BufferedReader reader = file == null || file.equals("-")
         ? new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8))
         : Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
-      return process(reader, rate, out, err);
+      return format.equals("deribit")
+          ? processDeribit(reader, rate, out, err)
+          : process(reader, rate, out, err);
     } catch (NoSuchFileException e) {
       err.println("ChainTool: no such file " + file);
       return 2;
@@ -170,7 +188,40 @@ public final class ChainTool {
         skipped++;
       }
     }
+    return report(rows, skipped, rate, out, err);
+  }
 
+  /**
+   * A Deribit chain: coin prices to USD here, once, times the option's own forward; then the same
+   * report as for the CSV format.
+   */
+  private static int processDeribit(BufferedReader reader, double rate, PrintStream out,
+      PrintStream err) throws IOException {
+    DeribitChain.Chain chain;
+    try {
+      chain = DeribitChain.read(reader,
+          (line, message, text) -> err.println("line " + line + ": " + message + ": " + text));
+    } catch (IllegalArgumentException e) {
+      err.println("ChainTool: " + e.getMessage());
+      return 2;
+    }
+    List<Row> rows = new ArrayList<>();
+    int skipped = chain.skipped();
+    for (DeribitChain.DeribitOption o : chain.options()) {
+      if (o.expiryMillis() <= o.asOfMillis()) {
+        err.println("line " + o.line() + ": expiry " + Instant.ofEpochMilli(o.expiryMillis())
+            + " is not after asOf " + Instant.ofEpochMilli(o.asOfMillis()) + ": " + o.instrument());
+        skipped++;
+        continue;
+      }
+      rows.add(new Row(o.line(), o.instrument(), o.underlying(), o.expiryMillis(), o.strike(),
+          o.call(), o.usd(o.bid()), o.usd(o.ask()), o.forward(), o.asOfMillis()));
+    }
+    return report(rows, skipped, rate, out, err);
+  }
+
+  private static int report(List<Row> rows, int skipped, double rate, PrintStream out,
+      PrintStream err) {
     out.println(OPTION_HEADER);
     Greeks greeks = new Greeks();
     Map<String, List<Row>> byExpiry = new LinkedHashMap<>();
