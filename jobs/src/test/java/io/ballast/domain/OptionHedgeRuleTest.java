@@ -146,30 +146,39 @@ class OptionHedgeRuleTest {
         });
     }
 
+    /** An at-the-money call quoted with a spread of {@code spread} in price (USD per contract). */
+    private static HedgeCandidate atmWithPriceSpread(int days, double spread) {
+        HedgeCandidate c = option(true, 100_000, days, VOL, 0);
+        return new HedgeCandidate(c.symbol(), "BTC", true, 100_000, c.expiry(), 1.0, c.bid() - spread / 2,
+                c.ask() + spread / 2, VOL, S);
+    }
+
     @Test
-    void theVegaHedgeTakesTheMostVegaPerHalfSpreadAndLongerDatedOptionsWin() {
-        List<HedgeCandidate> chain = List.of(
-                option(true, 100_000, 10, VOL, 0.5),
-                option(true, 100_000, 30, VOL, 0.5),
-                option(true, 100_000, 60, VOL, 0.5),
-                option(true, 100_000, 110, VOL, 0.5));
-        HedgeCandidate cheapest = chain.stream()
-                .max(Comparator.comparingDouble(c -> vega(c) / ((c.ask() - c.bid()) / 2))).orElseThrow();
+    void theVegaHedgeTakesTheMostVegaPerHalfSpreadAndLongerDatedOptionsWinNaturally() {
+        // The same spread in price: the longest-dated has the most vega per unit of it.
+        List<HedgeCandidate> sameSpread = List.of(atmWithPriceSpread(10, 50), atmWithPriceSpread(30, 50),
+                atmWithPriceSpread(60, 50), atmWithPriceSpread(110, 50));
         OptionHedgeLimits vegaOnly = limits.withLimits(null, 5_000.0);
         double vega = 12_000; // long vega: sell options
-        Decision d = OptionHedgeRule.decide(book(0, vega), chain, vegaOnly, List.of());
+        Decision d = OptionHedgeRule.decide(book(0, vega), sameSpread, vegaOnly, List.of());
         assertThat(d.outcome()).isEqualTo(Outcome.HEDGE);
         Leg leg = d.legs().get(0);
         assertThat(leg.kind()).isEqualTo(HedgeKind.VEGA);
-        assertThat(leg.instrument()).isEqualTo(cheapest.symbol());
-        // With one vol and one spread in vol points, every option costs as much per vega... but the quote's
-        // half-spread is in price: equal in vol points means equal cost per vega: the tie goes to the most vega.
         assertThat(leg.instrument()).isEqualTo("BTC-110D-100000-C");
         assertThat(leg.side()).isEqualTo(Side.SELL);
-        double q = (0.5 * 5_000 - vega) / vega(chain.get(3));
+        double q = (0.5 * 5_000 - vega) / vega(sameSpread.get(3));
         assertThat(leg.unrounded()).isCloseTo(q, within(1e-9 * Math.abs(q)));
         assertThat(leg.quantity()).isEqualTo(OptionHedgeRule.roundToLots(q, 0.1));
-        assertThat(d.vegaAfter()).isBetween(2_500.0, 2_500.0 + 0.1 * vega(chain.get(3)));
+        assertThat(d.vegaAfter()).isBetween(2_500.0, 2_500.0 + 0.1 * vega(sameSpread.get(3)));
+
+        // Spreads that differ in vol points: the least cost per vega, whatever the expiry.
+        List<HedgeCandidate> chain = List.of(option(true, 100_000, 10, VOL, 0.5), option(true, 100_000, 30, VOL, 0.5),
+                option(true, 100_000, 60, VOL, 0.35), option(true, 100_000, 110, VOL, 0.6));
+        HedgeCandidate cheapest = chain.stream()
+                .max(Comparator.comparingDouble(c -> vega(c) / ((c.ask() - c.bid()) / 2))).orElseThrow();
+        assertThat(cheapest.symbol()).isEqualTo("BTC-60D-100000-C");
+        assertThat(OptionHedgeRule.decide(book(0, vega), chain, vegaOnly, List.of()).legs().get(0).instrument())
+                .isEqualTo(cheapest.symbol());
     }
 
     // ---------------------------------------------------------------------------- 2x2
