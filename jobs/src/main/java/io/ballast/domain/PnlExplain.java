@@ -11,10 +11,13 @@ import java.util.Map;
  *   total = Σ positions value_end − value_start (the positions held through the interval: fills excluded)
  *   unexplained = total − delta − gamma − vega − theta
  * </pre>
- * with Δ, Γ, Θ, ν the book's at the start of the interval and dS the change of the reference price S.
- * Δ and Γ are CONTRACT.md's ∂V/∂F and ∂²V/∂F², multiplied here by dS: a forward that moves by other
- * than dS (a basis move) lands in unexplained, as do higher-order terms (vanna, volga, speed) and the
- * cross term of a spot and a vol move.
+ * with every greek the one at the start of the interval. Δ and Γ are CONTRACT.md's ∂V/∂F and ∂²V/∂F²
+ * summed over positions, so Δ·dS and ½Γ·dS² are read per position: Σ Δᵢ·dFᵢ and Σ ½Γᵢ·dFᵢ², with dFᵢ
+ * the change of the price the position's delta is taken against ({@link PositionMark#price()}: its
+ * forward, or S). When every such price moves by the same dS this is exactly the book's Δ·dS and ½Γ·dS²;
+ * when forwards move by other than S (a basis move) it keeps that move in delta rather than in unexplained.
+ * What stays unexplained: higher-order terms (speed, vanna, volga), the cross term of spot and vol moves,
+ * and the difference between Θ·dt and the actual decay.
  *
  * <p>Intervals add ({@link #plus}); a day's figure restarts at the day start ({@link #accumulate}): an
  * interval counts in the day in which it ends.
@@ -48,22 +51,26 @@ public record PnlExplain(long since, double total, double delta, double gamma, d
             after.put(p.key(), p);
         }
         double total = 0;
+        double delta = 0;
+        double gamma = 0;
         double vega = 0;
+        double theta = 0;
+        double days = (end.asOf() - start.asOf()) / (double) MILLIS_PER_DAY;
         for (PositionMark a : start.positions()) {
             PositionMark b = after.get(a.key());
             if (b == null || b.quantity() != a.quantity()) {
                 throw new IllegalArgumentException("position " + a.key() + " of quantity " + a.quantity()
                         + " is " + (b == null ? "missing" : "of quantity " + b.quantity()) + " at the end of the interval");
             }
+            double dF = b.price() - a.price();
             total += b.value() - a.value();
-            if (a.vega() != 0) {
+            delta += a.delta() * dF;
+            gamma += 0.5 * a.gamma() * dF * dF;
+            if (a.vega() != 0 && !Double.isNaN(b.vol())) { // no IV at the end: the move stays unexplained
                 vega += a.vega() * 100 * (b.vol() - a.vol());
             }
+            theta += a.theta() * days;
         }
-        double dS = end.referencePrice() - start.referencePrice();
-        double delta = start.netDelta() * dS;
-        double gamma = 0.5 * start.gamma() * dS * dS;
-        double theta = start.theta() * (end.asOf() - start.asOf()) / (double) MILLIS_PER_DAY;
         return new PnlExplain(start.asOf(), total, delta, gamma, vega, theta, total - delta - gamma - vega - theta);
     }
 
