@@ -1,5 +1,7 @@
 package io.ballast.domain;
 
+import java.math.BigDecimal;
+
 /**
  * Average-cost P&amp;L of one position (one instrument of one provider), immutable: {@link #apply} returns a
  * new value. Units: quantities in contracts (signed, BUY positive), prices in USD per contract as the
@@ -13,7 +15,9 @@ package io.ballast.domain;
  *   <li>q against Q with |q| &gt; |Q|: crosses zero; closes Q entirely (realized += (p − A)·Q·m) and opens
  *       Q + q at p (A ← p).</li>
  * </ul>
- * fees += fee (a negative fee is a rebate). {@code unrealized(mark) = Q·m·(mark − A)}.
+ * fees += fee (a negative fee is a rebate). {@code unrealized(mark) = Q·m·(mark − A)}. Q is kept as the
+ * exact sum of the fills (as {@link Exact} keeps positions), so fills that close a position leave it at 0
+ * whatever their order, not at a rounding residue.
  *
  * <p><b>Identity</b> (tested on random fills): with cash flows C = −Σᵢ qᵢ·pᵢ·m − Σᵢ feeᵢ (what the fills
  * paid out, fees included),
@@ -28,14 +32,16 @@ package io.ballast.domain;
 public final class PositionPnl {
 
     private final double multiplier;
+    private final BigDecimal exactQuantity;
     private final double quantity;
     private final double averageEntry;
     private final double realized;
     private final double fees;
 
-    private PositionPnl(double multiplier, double quantity, double averageEntry, double realized, double fees) {
+    private PositionPnl(double multiplier, BigDecimal quantity, double averageEntry, double realized, double fees) {
         this.multiplier = multiplier;
-        this.quantity = quantity;
+        this.exactQuantity = quantity;
+        this.quantity = quantity.doubleValue();
         this.averageEntry = averageEntry;
         this.realized = realized;
         this.fees = fees;
@@ -50,7 +56,7 @@ public final class PositionPnl {
         if (!(multiplier > 0) || !Double.isFinite(multiplier)) {
             throw new IllegalArgumentException("multiplier must be positive and finite, was " + multiplier);
         }
-        return new PositionPnl(multiplier, 0, 0, 0, 0);
+        return new PositionPnl(multiplier, BigDecimal.ZERO, 0, 0, 0);
     }
 
     /**
@@ -72,19 +78,19 @@ public final class PositionPnl {
         }
         double q = quantity;
         double newFees = fees + fee;
-        if (q == 0 || Math.signum(q) == Math.signum(signedQuantity)) {
-            double next = q + signedQuantity;
-            double average = (q * averageEntry + signedQuantity * price) / next;
+        BigDecimal next = exactQuantity.add(new BigDecimal(signedQuantity));
+        int sign = exactQuantity.signum();
+        if (sign == 0 || sign == Math.signum(signedQuantity)) {
+            double average = (q * averageEntry + signedQuantity * price) / next.doubleValue();
             return new PositionPnl(multiplier, next, average, realized, newFees);
         }
-        if (Math.abs(signedQuantity) <= Math.abs(q)) {
-            double closed = -signedQuantity; // has the sign of q
-            double next = q + signedQuantity;
+        if (next.signum() == 0 || next.signum() == sign) {
+            double closed = -signedQuantity; // has the sign of Q
             double r = realized + (price - averageEntry) * closed * multiplier;
-            return new PositionPnl(multiplier, next, next == 0 ? 0 : averageEntry, r, newFees);
+            return new PositionPnl(multiplier, next, next.signum() == 0 ? 0 : averageEntry, r, newFees);
         }
         double r = realized + (price - averageEntry) * q * multiplier;
-        return new PositionPnl(multiplier, q + signedQuantity, price, r, newFees);
+        return new PositionPnl(multiplier, next, price, r, newFees);
     }
 
     /**
@@ -104,7 +110,7 @@ public final class PositionPnl {
         if (!Double.isFinite(mark)) {
             throw new IllegalArgumentException("mark must be finite, was " + mark);
         }
-        return quantity == 0 ? 0 : quantity * multiplier * (mark - averageEntry);
+        return exactQuantity.signum() == 0 ? 0 : quantity * multiplier * (mark - averageEntry);
     }
 
     /** Units of underlying per contract. */
@@ -112,9 +118,14 @@ public final class PositionPnl {
         return multiplier;
     }
 
-    /** Q, contracts, signed. */
+    /** Q, contracts, signed: the double nearest the exact sum of the fills. */
     public double quantity() {
         return quantity;
+    }
+
+    /** Q exactly: the sum of the fills' signed quantities. */
+    public BigDecimal exactQuantity() {
+        return exactQuantity;
     }
 
     /** A, USD per contract; 0 when flat. */

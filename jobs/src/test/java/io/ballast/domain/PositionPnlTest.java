@@ -66,6 +66,17 @@ class PositionPnlTest {
     }
 
     @Test
+    void theQuantityIsTheExactSumOfTheFillsWhateverTheirOrder() {
+        PositionPnl a = PositionPnl.flat(1).apply(0.1, 100, 0).apply(0.2, 101, 0).apply(-0.3, 102, 0);
+        PositionPnl b = PositionPnl.flat(1).apply(-0.3, 102, 0).apply(0.2, 101, 0).apply(0.1, 100, 0);
+        java.math.BigDecimal exact = new java.math.BigDecimal(0.1).add(new java.math.BigDecimal(0.2))
+                .add(new java.math.BigDecimal(-0.3));
+        assertThat(a.exactQuantity()).isEqualByComparingTo(exact);
+        assertThat(b.exactQuantity()).isEqualByComparingTo(exact);
+        assertThat(a.quantity()).isEqualTo(exact.doubleValue());
+    }
+
+    @Test
     void badArgumentsAreRefusedWithTheirValue() {
         assertThatThrownBy(() -> PositionPnl.flat(0)).hasMessageContaining("was 0.0");
         PositionPnl p = PositionPnl.flat(1);
