@@ -195,6 +195,13 @@ class PortfolioRealChainsTest {
         } else {
             assertThat(m.liquidationMoveUp()).isCloseTo(up, within(2e-4));
         }
+        // The same from the books' move curves (what the portfolio stage receives instead of positions).
+        PortfolioMargin fromCurves = PortfolioMargin.of(equity, grid, p0.moveCurve(LiquidationSearch.DEFAULT)::pnl,
+                LiquidationSearch.DEFAULT, 0.15);
+        assertThat(fromCurves.liquidationMoveDown()).isCloseTo(m.liquidationMoveDown(), within(1e-4));
+        assertThat(fromCurves.liquidationMoveUp()).isEqualTo(m.liquidationMoveUp());
+        assertThat(fromCurves.bufferLossDown()).isCloseTo(m.bufferLossDown(), within(1e-6 * equity));
+        assertThat(fromCurves.bufferLossUp()).isCloseTo(m.bufferLossUp(), within(1e-6 * equity));
 
         // MARGIN_USAGE: withdraw USDC until usage is above 0.8, then add it back; one BREACH, one CLEARED.
         PortfolioRules.Limits limits = new PortfolioRules.Limits(0.8, null);
