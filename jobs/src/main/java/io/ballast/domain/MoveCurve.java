@@ -44,9 +44,9 @@ public final class MoveCurve {
     /** Scan points on one side: 0, then min(k·h, bound) for k = 1, 2, … up to the bound (sizes, ≥ 0). */
     static double[] sizes(LiquidationSearch search, double bound) {
         double h = search.scanStep();
-        int n = 0;
-        while (Math.min(++n * h, bound) < bound) {
-            // count the steps below the bound
+        int n = 1; // the number of scan points: the first k with min(k·h, bound) = bound, as Liquidation scans
+        while (n * h < bound) {
+            n++;
         }
         double[] sizes = new double[n + 1];
         for (int k = 1; k <= n; k++) {

@@ -1,5 +1,6 @@
 package io.ballast.domain;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -24,7 +25,7 @@ public record PortfolioPositions(List<UnderlyingPositions> books, Map<String, Do
         TreeMap<String, Double> coins = new TreeMap<>();
         coinUsd.forEach((asset, usd) -> coins.put(Check.notNull(asset, "coinUsd asset"),
                 Check.finite(Check.notNull(usd, "coinUsd[" + asset + "]"), "coinUsd[" + asset + "]")));
-        coinUsd = java.util.Collections.unmodifiableSortedMap(coins);
+        coinUsd = Collections.unmodifiableSortedMap(coins);
     }
 
     /** The portfolio's grid, coin collateral included. */

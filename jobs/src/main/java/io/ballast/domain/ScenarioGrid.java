@@ -55,6 +55,7 @@ public final class ScenarioGrid {
      * spot shock s, whatever the vol shock (CONTRACT.md: coin collateral moves by amount·S·s, before haircut).
      */
     public static ScenarioGrid collateral(ScenarioAxes axes, double usdValue) {
+        Check.notNull(axes, "axes");
         Check.finite(usdValue, "usdValue");
         int nv = axes.volCount();
         double[] cells = new double[axes.spotCount() * nv];
