@@ -224,6 +224,30 @@ class PortfolioRealChainsTest {
         assertThat(signals.get(0).margin() / (signals.get(0).equity() + add)).isCloseTo(0.8, within(1e-12));
     }
 
+    @Test
+    void aPureTenthOfAPercentMoveOfTheRealBtcBookIsExplainedByDeltaAndGamma() {
+        io.ballast.quant.Greeks g = new io.ballast.quant.Greeks();
+        List<PositionMark> before = new ArrayList<>();
+        List<PositionMark> after = new ArrayList<>();
+        for (int i = 0; i < btc.legs().size(); i++) {
+            Leg l = btc.legs().get(i);
+            for (double bump : new double[] {1, 1.001}) {
+                double f = l.forward() * bump;
+                io.ballast.quant.Black76.greeks(l.call(), f, l.strike(), l.tau(), l.vol(), 1, g);
+                (bump == 1 ? before : after).add(new PositionMark("o" + i, l.units(), f, l.units() * g.price(),
+                        l.units() * g.delta(), l.units() * g.gamma(), l.units() * g.vega(), l.units() * g.theta(), l.vol()));
+            }
+        }
+        before.add(PositionMark.linear("BTC-PERP", btc.linearUnits(), 1, btc.s(), btc.linearUnits() * btc.s()));
+        after.add(PositionMark.linear("BTC-PERP", btc.linearUnits(), 1, btc.s() * 1.001, btc.linearUnits() * btc.s() * 1.001));
+        PnlExplain e = PnlExplain.between(new BookMark(0, btc.s(), before), new BookMark(0, btc.s() * 1.001, after));
+        System.out.printf("real BTC book, +0.1%%: total %.4f, delta %.4f, gamma %.4f, unexplained %.3g%n",
+                e.total(), e.delta(), e.gamma(), e.unexplained());
+        assertThat(e.delta() + e.gamma()).isCloseTo(e.total(), within(1e-3 * Math.abs(e.total())));
+        assertThat(e.vega()).isZero();
+        assertThat(e.theta()).isZero();
+    }
+
     private static double min(ScenarioAxes axes) {
         double min = Double.POSITIVE_INFINITY;
         for (int i = 0; i < axes.spotCount(); i++) {

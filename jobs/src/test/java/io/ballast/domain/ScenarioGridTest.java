@@ -1,9 +1,14 @@
 package io.ballast.domain;
 
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.LongRange;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 import static io.ballast.domain.PortfolioOracle.black76;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -120,5 +125,48 @@ class ScenarioGridTest {
         UnderlyingPositions b = new UnderlyingPositions("BTC", 1, 0, List.of(), 1);
         assertThatThrownBy(() -> b.pnl(-1, 0)).hasMessageContaining("spotShock").hasMessageContaining("-1.0");
         assertThatThrownBy(() -> ScenarioGrid.of(AXES, new double[3])).hasMessageContaining("had 3");
+    }
+
+    /** A random book: options of random kind, strike, expiry, size and vol, and a linear position. */
+    private static UnderlyingPositions randomBook(Random random, String underlying, double s, double scale) {
+        List<OptionPosition> options = new ArrayList<>();
+        for (int i = 0, n = random.nextInt(8); i < n; i++) {
+            options.add(new OptionPosition(random.nextBoolean(), s * (0.6 + 0.8 * random.nextDouble()),
+                    random.nextDouble() * 0.5, scale * (random.nextInt(21) - 10), random.nextBoolean() ? 1 : 0.1,
+                    s * (0.98 + 0.04 * random.nextDouble()), 0.2 + random.nextDouble()));
+        }
+        return new UnderlyingPositions(underlying, s, 0.05 * random.nextDouble(), options,
+                scale * (random.nextDouble() - 0.5) * 10);
+    }
+
+    /** Columns add up to the grid, and every cell is linear in the quantities (a book doubled, its grid doubled). */
+    @Property(tries = 200)
+    void gridsAreAdditiveAndLinearInTheQuantities(@ForAll @LongRange(min = 0, max = Long.MAX_VALUE) long seed) {
+        Random random = new Random(seed);
+        UnderlyingPositions btc = randomBook(random, "BTC", 60_000 + 60_000 * random.nextDouble(), 1);
+        UnderlyingPositions eth = randomBook(random, "ETH", 2_000 + 3_000 * random.nextDouble(), 10);
+        double coin = 1e5 * (random.nextDouble() - 0.3);
+        ScenarioGrid grid = new PortfolioPositions(List.of(btc, eth), Map.of("BTC", coin)).grid(AXES);
+        double[] btcCells = btc.column(AXES).cells();
+        double[] ethCells = eth.column(AXES).cells();
+        List<OptionPosition> doubled = new ArrayList<>();
+        for (OptionPosition o : btc.options()) {
+            doubled.add(new OptionPosition(o.call(), o.strike(), o.timeToExpiry(), 2 * o.quantity(), o.multiplier(),
+                    o.forward(), o.vol()));
+        }
+        double[] twice = new UnderlyingPositions("BTC", btc.referencePrice(), btc.rate(), doubled,
+                2 * btc.linearUnits()).column(AXES).cells();
+        double[] cells = grid.cells();
+        double scale = 1e-12 * (Math.abs(coin) + 1e7);
+        for (int k = 0; k < cells.length; k++) {
+            double s = AXES.spotShock(k / AXES.volCount());
+            assertThat(cells[k]).isCloseTo(btcCells[k] + ethCells[k] + coin * s, within(scale));
+            assertThat(twice[k]).isCloseTo(2 * btcCells[k], within(scale));
+        }
+        double min = Double.POSITIVE_INFINITY;
+        for (double c : cells) {
+            min = Math.min(min, c);
+        }
+        assertThat(grid.worstLoss()).isEqualTo(Math.max(0, -min));
     }
 }
