@@ -9,9 +9,9 @@ import java.util.Arrays;
 public final class ScenarioAxes {
 
     /** −30, −20, −10, −5, 0, +5, +10, +20, +30 %. */
-    public static final double[] DEFAULT_SPOT_SHOCKS = {-0.30, -0.20, -0.10, -0.05, 0, 0.05, 0.10, 0.20, 0.30};
+    private static final double[] DEFAULT_SPOT_SHOCKS = {-0.30, -0.20, -0.10, -0.05, 0, 0.05, 0.10, 0.20, 0.30};
     /** −30, 0, +50 %. */
-    public static final double[] DEFAULT_VOL_SHOCKS = {-0.30, 0, 0.50};
+    private static final double[] DEFAULT_VOL_SHOCKS = {-0.30, 0, 0.50};
 
     /** The defaults. */
     public static final ScenarioAxes DEFAULT = of(DEFAULT_SPOT_SHOCKS, DEFAULT_VOL_SHOCKS);
