@@ -1,0 +1,67 @@
+package io.ballast.domain;
+
+import java.util.function.DoubleUnaryOperator;
+
+/**
+ * The margin figures of one provider's portfolio at one instant (USD unless said):
+ * <ul>
+ *   <li>{@code equity} = collateralValue (after haircuts) + Σ option values q·m·mark + Σ spot values q·m·S
+ *       + Σ perpetual/future unrealized q·m·(mark − average entry) ({@link #equity});</li>
+ *   <li>{@code margin} = worstLoss of the portfolio's grid = max(0, −min cell);</li>
+ *   <li>{@code marginUsage} = margin / equity, null when equity ≤ 0;</li>
+ *   <li>{@code liquidationMoveDown} ≤ 0 and {@code liquidationMoveUp} ≥ 0: signed relative moves of every
+ *       underlying together, vol unchanged ({@link Liquidation}); null when equity + P&amp;L stays &gt; 0;</li>
+ *   <li>{@code bufferLossDown}, {@code bufferLossUp}: with a {@code minLiquidationMove} b, the largest loss of
+ *       the moves in [−b, 0] and [0, b] ({@link Liquidation#maxLossWithin}, and the liquidation move itself
+ *       when it lies within); null without one. The
+ *       buffer's restore amounts are computed from them ({@link PortfolioRules}).</li>
+ * </ul>
+ */
+public record PortfolioMargin(double equity, double margin, Double marginUsage, double worstSpotShock,
+                              double worstVolShock, Double liquidationMoveDown, Double liquidationMoveUp,
+                              Double bufferLossDown, Double bufferLossUp) {
+
+    public PortfolioMargin {
+        Check.finite(equity, "equity");
+        Check.nonNegative(margin, "margin");
+    }
+
+    /** collateralValue + optionValue + spotValue + linearUnrealized, each in USD and finite. */
+    public static double equity(double collateralValue, double optionValue, double spotValue, double linearUnrealized) {
+        return Check.finite(collateralValue, "collateralValue") + Check.finite(optionValue, "optionValue")
+                + Check.finite(spotValue, "spotValue") + Check.finite(linearUnrealized, "linearUnrealized");
+    }
+
+    /**
+     * @param equity USD
+     * @param grid the portfolio's grid, coin collateral included
+     * @param pnlOfMove the portfolio's P&amp;L of a move of every underlying together, vol unchanged
+     * @param minLiquidationMove the limit b (&gt; 0), or null: then no buffer losses are computed
+     */
+    public static PortfolioMargin of(double equity, ScenarioGrid grid, DoubleUnaryOperator pnlOfMove,
+                                     LiquidationSearch search, Double minLiquidationMove) {
+        Check.finite(equity, "equity");
+        Check.notNull(grid, "grid");
+        double margin = grid.worstLoss();
+        Double usage = equity > 0 ? margin / equity : null;
+        Liquidation.Moves moves = Liquidation.find(equity, pnlOfMove, search);
+        Double down = null;
+        Double up = null;
+        if (minLiquidationMove != null) {
+            double b = Check.positive(minLiquidationMove, "minLiquidationMove");
+            down = bufferLoss(pnlOfMove, Math.max(-b, search.lowest()), search.scanStep(), moves.down());
+            up = bufferLoss(pnlOfMove, Math.min(b, search.highest()), search.scanStep(), moves.up());
+        }
+        return new PortfolioMargin(equity, margin, usage, grid.worstSpotShock(), grid.worstVolShock(),
+                moves.down(), moves.up(), down, up);
+    }
+
+    /** The largest loss on the scan points to {@code to}, and at the liquidation move when it lies within. */
+    private static double bufferLoss(DoubleUnaryOperator pnl, double to, double step, Double liquidationMove) {
+        double loss = Liquidation.maxLossWithin(pnl, to, step);
+        if (liquidationMove != null && liquidationMove != 0 && Math.abs(liquidationMove) <= Math.abs(to)) {
+            loss = Math.max(loss, -pnl.applyAsDouble(liquidationMove));
+        }
+        return loss;
+    }
+}
