@@ -142,7 +142,7 @@ public final class InventoryBook {
         Position next = p == null
                 ? Position.newBuilder().setInstrument(instrument).setQuantity(Exact.ZERO).setCashFlow(Exact.ZERO)
                         .setFees(Exact.ZERO).setFills(0).setLastEventTime(time).build()
-                : Position.newBuilder(p).build();
+                : Records.copy(p, new Position());
         next.setQuantity(Exact.plus(next.getQuantity(), signed));
         next.setCashFlow(Exact.plusProduct(next.getCashFlow(), -signed, t.getPrice()));
         if (t.getFee() != null) {
@@ -166,7 +166,9 @@ public final class InventoryBook {
                         || Math.signum(remaining) != Math.signum(h.getRemaining())) {
                     pending.remove(t.getSignalId());
                 } else {
-                    pending.put(t.getSignalId(), PendingHedge.newBuilder(h).setRemaining(remaining).build());
+                    PendingHedge left = Records.copy(h, new PendingHedge());
+                    left.setRemaining(remaining);
+                    pending.put(t.getSignalId(), left);
                 }
             }
         }
@@ -189,16 +191,16 @@ public final class InventoryBook {
         if (current == null) {
             return false;
         }
-        InventoryMeta m = copy(current);
-        long now = eventTimeNow(watermark, m, market);
+        long now = eventTimeNow(watermark, current, market);
         boolean changed = expirePending(now) | purgeExpiredOptions(now);
-        if (market != null && market.getVersion() != m.getMarketVersion()) {
+        if (market != null && market.getVersion() != current.getMarketVersion()) {
             changed = true;
         }
-        if (!limitsStamp.equals(m.getLimitsStamp())) {
+        if (!limitsStamp.equals(current.getLimitsStamp())) {
             changed = true;
         }
         if (changed) {
+            InventoryMeta m = copy(current);
             evaluate(m, market, limits, limitsStamp, now, now, out);
             write(m);
         }
@@ -441,13 +443,9 @@ public final class InventoryBook {
         return ins.getKind() == InstrumentKind.OPTION ? ins.getExpiry().toEpochMilli() : Long.MAX_VALUE;
     }
 
-    /**
-     * A copy to change: the stored record is never changed in place. (Through the builder, which copies
-     * every field: the state types evolve, and code compiled against one version of them must run with
-     * the next, whose records have more fields.)
-     */
+    /** A copy to change: the stored record is never changed in place. */
     static InventoryMeta copy(InventoryMeta m) {
-        return InventoryMeta.newBuilder(m).build();
+        return Records.copy(m, new InventoryMeta());
     }
 
     /** A position with its quantity as a double. */

@@ -35,8 +35,10 @@ import java.util.TreeMap;
  *
  * <p>Records: the scalar {@link MarketState}; options and linear instruments by symbol; smiles and
  * changed expiries by expiry; each written through its {@link Cell} or {@link Table}, never changed after.
- * Options of an expiry are iterated in {@link #OPTION_ORDER}, smiles in {@link #EXPIRY_ORDER}: the orders
- * of a scan of the state, so a book read back from state computes the same numbers as a cached one.
+ * Options of an expiry are iterated in {@link #OPTION_ORDER} (through an index by expiry), linear
+ * instruments in {@link #OPTION_ORDER}, smiles in {@link #EXPIRY_ORDER}: the orders of a scan of the
+ * state, so a book read back from state computes the same numbers as a cached one. The options and the
+ * changed expiries themselves are only read by key: their tables may be unordered.
  */
 public final class MarketBook {
 
@@ -93,8 +95,8 @@ public final class MarketBook {
 
     /** A market on the heap alone (tests, tools). */
     public static MarketBook onHeap(String underlying, PipelineSettings settings) {
-        return new MarketBook(underlying, Cell.onHeap(), new HeapTable<>(OPTION_ORDER), new HeapTable<>(OPTION_ORDER),
-                new HeapTable<>(EXPIRY_ORDER), new HeapTable<>(EXPIRY_ORDER), new SmileFitter.Stats(), settings);
+        return new MarketBook(underlying, Cell.onHeap(), HeapTable.unordered(), new HeapTable<>(OPTION_ORDER),
+                new HeapTable<>(EXPIRY_ORDER), HeapTable.unordered(), new SmileFitter.Stats(), settings);
     }
 
     // ----------------------------------------------------------------------------- quotes

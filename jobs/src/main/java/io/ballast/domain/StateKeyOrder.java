@@ -20,20 +20,31 @@ public final class StateKeyOrder {
      * (low 7 bits first, the high bit set on every byte but the last). For two ASCII strings shorter than
      * 127 characters that is: shorter first, then by character.
      */
-    public static final Comparator<String> STRINGS = (x, y) -> {
-        if (x.length() < 127 && y.length() < 127 && isAscii(x) && isAscii(y)) {
-            return x.length() != y.length() ? Integer.compare(x.length(), y.length()) : x.compareTo(y);
+    public static final Comparator<String> STRINGS = StateKeyOrder::compareStrings;
+
+    /**
+     * Both shorter than 127 characters: the length byte decides, else the first differing character when
+     * both are ASCII (equal characters encode to equal bytes, an ASCII character to itself). Anything else
+     * compares the encoded bytes.
+     */
+    private static int compareStrings(String x, String y) {
+        int lx = x.length();
+        int ly = y.length();
+        if (lx < 127 && ly < 127) {
+            if (lx != ly) {
+                return Integer.compare(lx, ly);
+            }
+            for (int i = 0; i < lx; i++) {
+                char a = x.charAt(i);
+                char b = y.charAt(i);
+                if (a != b) {
+                    return a < 0x80 && b < 0x80 ? Integer.compare(a, b)
+                            : java.util.Arrays.compareUnsigned(serialized(x), serialized(y));
+                }
+            }
+            return 0;
         }
         return java.util.Arrays.compareUnsigned(serialized(x), serialized(y));
-    };
-
-    private static boolean isAscii(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) >= 0x80) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** The bytes of {@code s} in Flink's string format (StringValue.writeString). */

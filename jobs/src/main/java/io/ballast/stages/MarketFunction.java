@@ -108,8 +108,8 @@ public final class MarketFunction extends KeyedProcessFunction<String, MarketTic
 
     private MarketBook book(String underlying) {
         return books.get(underlying, () -> new MarketBook(underlying, StateTable.StateCell.load(market),
-                StateTable.load(options, MarketBook.OPTION_ORDER), StateTable.load(linear, MarketBook.OPTION_ORDER),
-                StateTable.load(smiles, MarketBook.EXPIRY_ORDER), StateTable.load(changed, MarketBook.EXPIRY_ORDER),
+                StateTable.loadUnordered(options), StateTable.load(linear, MarketBook.OPTION_ORDER),
+                StateTable.load(smiles, MarketBook.EXPIRY_ORDER), StateTable.loadUnordered(changed),
                 fitStats, settings));
     }
 

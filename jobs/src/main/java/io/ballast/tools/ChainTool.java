@@ -356,7 +356,8 @@ public final class ChainTool {
     return 0;
   }
 
-  private static double number(String text, String name) {
+  /** A finite number, or an error naming the field and echoing the text (both chain formats). */
+  static double number(String text, String name) {
     double v;
     try {
       v = Double.parseDouble(text);

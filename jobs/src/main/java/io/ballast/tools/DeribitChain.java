@@ -193,7 +193,7 @@ public final class DeribitChain {
     double forward = positive(field(f, ix[4], "underlying_price"), "underlying_price");
     String markText = field(f, ix[5], "mark_price");
     double mark = nonNegative(markText, "mark_price");
-    double markIv = number(field(f, ix[6], "mark_iv"), "mark_iv") / 100.0;
+    double markIv = ChainTool.number(field(f, ix[6], "mark_iv"), "mark_iv") / 100.0;
     double bid = nonNegative(field(f, ix[7], "bid"), "bid");
     double ask = nonNegative(field(f, ix[8], "ask"), "ask");
     Map<String, Double> greeks = pythonDict(field(f, ix[9], "greeks"));
@@ -221,7 +221,7 @@ public final class DeribitChain {
     double ask = optionalPrice(f, ix[7], "ask_price");
     String markText = field(f, ix[8], "mark_price");
     double mark = nonNegative(markText, "mark_price");
-    double markIv = number(field(f, ix[9], "implied_volatility"), "implied_volatility");
+    double markIv = ChainTool.number(field(f, ix[9], "implied_volatility"), "implied_volatility");
     double delta = optionalNumber(f, ix[10], "delta");
     double vega = optionalNumber(f, ix[11], "vega");
     return new DeribitOption(line, instrument, currency(instrument), expiry, strike, call, forward,
@@ -246,7 +246,7 @@ public final class DeribitChain {
     if (i >= fields.size() || fields.get(i).isBlank()) {
       return Double.NaN;
     }
-    return number(fields.get(i).trim(), name);
+    return ChainTool.number(fields.get(i).trim(), name);
   }
 
   private static String currency(String instrument) {
@@ -271,21 +271,8 @@ public final class DeribitChain {
     }
   }
 
-  private static double number(String text, String name) {
-    double v;
-    try {
-      v = Double.parseDouble(text);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " is not a number: '" + text + "'");
-    }
-    if (!Double.isFinite(v)) {
-      throw new IllegalArgumentException(name + " must be finite, was " + text);
-    }
-    return v;
-  }
-
   private static double positive(String text, String name) {
-    double v = number(text, name);
+    double v = ChainTool.number(text, name);
     if (!(v > 0)) {
       throw new IllegalArgumentException(name + " must be positive, was " + text);
     }
@@ -293,7 +280,7 @@ public final class DeribitChain {
   }
 
   private static double nonNegative(String text, String name) {
-    double v = number(text, name);
+    double v = ChainTool.number(text, name);
     if (v < 0) {
       throw new IllegalArgumentException(name + " must not be negative, was " + text);
     }
@@ -305,7 +292,7 @@ public final class DeribitChain {
       return Long.parseLong(text);
     } catch (NumberFormatException e) {
       // "1761379200000.0" when a tool wrote it as a float
-      double v = number(text, name);
+      double v = ChainTool.number(text, name);
       if (v != Math.rint(v)) {
         throw new IllegalArgumentException(name + " is not epoch milliseconds: '" + text + "'");
       }
@@ -339,7 +326,7 @@ public final class DeribitChain {
       if (value.equals("None") || value.equalsIgnoreCase("nan") || value.endsWith("inf")) {
         continue;
       }
-      values.put(m.group(1), number(value, m.group(1)));
+      values.put(m.group(1), ChainTool.number(value, m.group(1)));
     }
     if (values.isEmpty() && !text.replaceAll("[{}\\s]", "").isEmpty()) {
       throw new IllegalArgumentException("greeks is not a dict of numbers: '" + text + "'");
