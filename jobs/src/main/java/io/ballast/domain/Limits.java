@@ -11,12 +11,12 @@ public final class Limits {
     }
 
     /**
-     * The limits of {@code provider/UNDERLYING}: its own record, else the provider's, else the job's
-     * defaults. {@code lookup} answers a {@code risk-limits} key with its latest record, or null.
+     * The limits of the book {@code bookKey} ({@link Keys#book}): its own record, else its provider's, else
+     * the job's defaults. {@code lookup} answers a {@code risk-limits} key with its latest record, or null.
      */
-    public static RiskLimits effective(String providerId, String underlying, Function<String, RiskLimits> lookup,
+    public static RiskLimits effective(String bookKey, String providerId, Function<String, RiskLimits> lookup,
                                        RiskLimits defaults) {
-        RiskLimits l = lookup.apply(Keys.book(providerId, underlying));
+        RiskLimits l = lookup.apply(bookKey);
         if (l == null) {
             l = lookup.apply(providerId);
         }

@@ -137,7 +137,7 @@ public final class InventoryFunction extends KeyedBroadcastProcessFunction<Strin
         tracked.add(key);
         schedule(ctx.timerService(), key, book);
         String underlying = t.getInstrument().getUnderlying();
-        RiskLimits limits = limits(ctx, t.getProviderId(), underlying);
+        RiskLimits limits = limits(ctx, key, t.getProviderId());
         book.applyFill(t, ctx.getBroadcastState(MARKET).get(underlying), limits, stamp(limits), new Emit(ctx, out, 0));
         after(key, book);
     }
@@ -174,7 +174,7 @@ public final class InventoryFunction extends KeyedBroadcastProcessFunction<Strin
         }
         book.nextTimer(Long.MIN_VALUE);
         MarketSnapshot market = ctx.getBroadcastState(MARKET).get(m.getUnderlying());
-        RiskLimits limits = limits(ctx, m.getProviderId(), m.getUnderlying());
+        RiskLimits limits = limits(ctx, key, m.getProviderId());
         book.refresh(ctx.timerService().currentWatermark(), market, limits, stamp(limits),
                 new Emit(ctx, out, market == null ? 0 : market.getIngestMicros()));
         if (book.idle()) {
@@ -231,9 +231,10 @@ public final class InventoryFunction extends KeyedBroadcastProcessFunction<Strin
         books.settle(key);
     }
 
-    private RiskLimits limits(ReadOnlyContext ctx, String providerId, String underlying) throws Exception {
+    /** The limits of the current key ({@code provider/UNDERLYING}): its own, the provider's, or the defaults. */
+    private RiskLimits limits(ReadOnlyContext ctx, String key, String providerId) throws Exception {
         ReadOnlyBroadcastState<String, RiskLimits> all = ctx.getBroadcastState(LIMITS);
-        return Limits.effective(providerId, underlying, k -> {
+        return Limits.effective(key, providerId, k -> {
             try {
                 return all.get(k);
             } catch (Exception e) {
