@@ -107,6 +107,8 @@ public final class Harness {
     }
 
     public static void main(String[] args) throws Exception {
+        // Until the log file is known, log nothing (the console is the person's: help, or one line).
+        System.setProperty("log4j2.configurationFile", "ballast-sandbox-quiet-log4j2.xml");
         HarnessOptions.Result commandLine = HarnessOptions.commandLine(args, System.out, System.err, System::getenv);
         if (commandLine.options() == null) {
             if (commandLine.status() != 0) {
