@@ -169,6 +169,40 @@ public final class BallastConfig {
         return kafka.properties();
     }
 
+    /**
+     * The effective configuration, for the log at start: a header line, then every option of the job
+     * ({@link JobOptions#all()}) with its value, {@code (default)} after those not given, then every
+     * {@code --kafka.<property>} in name order. No secret appears: the registry's credentials and
+     * trust store password, and every option or Kafka property that {@link Secrets#isSecret} names,
+     * show {@value Secrets#MASK} (a Kafka property given as a bare {@code ${provider:...}} reference shows
+     * the reference), and a URL's user info is masked.
+     */
+    public String effectiveConfiguration() {
+        List<ConfigOption<?>> options = JobOptions.all();
+        long given = options.stream().filter(args::isSet).count();
+        Properties kafkaProperties = kafka.clientProperties();
+        StringBuilder out = new StringBuilder("Ballast effective configuration (" + given + " of " + options.size()
+                + " options given, the others at their defaults; " + kafkaProperties.size() + " Kafka client properties):");
+        for (ConfigOption<?> o : options) {
+            Object value = args.get(o);
+            String shown;
+            if (value != null && ParsedArgs.SECRETS.contains(o.key())) {
+                shown = Secrets.MASK; // resolved from its reference already: the secret itself
+            } else {
+                shown = value == null ? "(none)" : Secrets.shown(o.key(), ParsedArgs.show(value));
+            }
+            out.append("\n  --").append(o.key()).append(' ').append(shown);
+            if (!args.isSet(o)) {
+                out.append(" (default)");
+            }
+        }
+        for (String name : new java.util.TreeSet<>(kafkaProperties.stringPropertyNames())) {
+            out.append("\n  --").append(BallastOptions.KAFKA_PREFIX).append(name).append(' ')
+                    .append(Secrets.shown(name, kafkaProperties.getProperty(name)));
+        }
+        return out.toString();
+    }
+
     /** The option's one-line description as plain text. */
     public static String describe(ConfigOption<?> o) {
         return ParsedArgs.describe(o);

@@ -1,8 +1,10 @@
 package io.ballast.config;
 
 import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.description.HtmlFormatter;
+import org.apache.flink.util.TimeUtils;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +31,13 @@ public final class ParsedArgs {
     /** Options whose value may be a reference, so that the secret itself never sits in a job spec. */
     static final Set<String> SECRETS = Set.of(BallastOptions.REGISTRY_USER_INFO.key(),
             BallastOptions.REGISTRY_BEARER_TOKEN.key(), BallastOptions.REGISTRY_TRUSTSTORE_PASSWORD.key());
+
+    /**
+     * {@code --debug}: stack traces of failures (also {@code BALLAST_DEBUG=1}); an option of every program,
+     * read by {@link CommandLine#debug} before the arguments are parsed.
+     */
+    public static final ConfigOption<Boolean> DEBUG = ConfigOptions.key(CommandLine.DEBUG_KEY)
+            .booleanType().defaultValue(false).withDescription(CommandLine.DEBUG_DESCRIPTION);
 
     private final Configuration given;
     private final Map<ConfigOption<?>, Object> values;
@@ -164,6 +173,69 @@ public final class ParsedArgs {
     /** The option's one-line description as plain text. */
     public static String describe(ConfigOption<?> o) {
         return new HtmlFormatter().format(o.description()).replace("&lt;", "<").replace("&gt;", ">");
+    }
+
+    /**
+     * The option as {@code --help} shows it: its argument, its default as {@link #defaultText} and its
+     * description as plain text ({@link #describe}).
+     *
+     * @param flag whether the option may be given without a value
+     * @param required whether the program cannot run without it (shown instead of a missing default)
+     */
+    public static Help.Entry helpEntry(ConfigOption<?> o, boolean flag, boolean required) {
+        return new Help.Entry(o.key(), argument(o, flag), required && !o.hasDefaultValue() ? "(required)" : defaultText(o),
+                describe(o));
+    }
+
+    /**
+     * The default as the help and the effective configuration show it: durations in their highest
+     * whole unit ({@code 10 s}), {@code (none)} without default, {@code ""} for the empty string.
+     */
+    public static String defaultText(ConfigOption<?> o) {
+        return o.hasDefaultValue() ? show(o.defaultValue()) : "(none)";
+    }
+
+    /** A value as the help and the effective configuration show it (see {@link #defaultText}). */
+    public static String show(Object value) {
+        if (value == null) {
+            return "(none)";
+        }
+        if (value instanceof Duration d) {
+            return TimeUtils.formatWithHighestUnit(d);
+        }
+        String text = String.valueOf(value);
+        return text.isEmpty() ? "\"\"" : text;
+    }
+
+    private static String argument(ConfigOption<?> o, boolean flag) {
+        Class<?> type = o.hasDefaultValue() && o.defaultValue() != null ? o.defaultValue().getClass() : typeOf(o);
+        if (type == Boolean.class) {
+            return flag ? "[true|false]" : "<true|false>";
+        }
+        if (type == Duration.class) {
+            return "<duration>";
+        }
+        if (type == Integer.class || type == Long.class) {
+            return "<integer>";
+        }
+        if (type == Double.class || type == Float.class) {
+            return "<number>";
+        }
+        return type == String.class ? "<text>" : "<value>";
+    }
+
+    /**
+     * The value type of an option without a default: Flink keeps it behind a package-private accessor;
+     * null when it cannot be read (the help then shows {@code <value>}).
+     */
+    private static Class<?> typeOf(ConfigOption<?> o) {
+        try {
+            java.lang.reflect.Method m = ConfigOption.class.getDeclaredMethod("getClazz");
+            m.setAccessible(true);
+            return (Class<?>) m.invoke(o);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
     }
 
     private static String expected(ConfigOption<?> o) {

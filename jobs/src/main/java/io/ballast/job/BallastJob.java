@@ -1,7 +1,9 @@
 package io.ballast.job;
 
 import io.ballast.config.BallastConfig;
+import io.ballast.config.CommandLine;
 import io.ballast.config.ConfigException;
+import io.ballast.config.JobOptions;
 import io.ballast.kafka.KafkaIo;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -13,6 +15,8 @@ import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.Arrays;
 import java.util.List;
@@ -25,25 +29,47 @@ public final class BallastJob {
 
     public static final String JOB_NAME = "Ballast";
 
+    /** The name the job's one-line errors start with. */
+    static final String PROGRAM = "ballast";
+
+    private static final Logger LOG = LoggerFactory.getLogger(BallastJob.class);
+
     private static final String LOOPBACK = "127.0.0.1";
 
     private BallastJob() {
     }
 
     /**
-     * Bad configuration ends {@code main} with one line on stderr naming the option and the value, found
+     * {@code --help} (or {@code -h}) prints every option with its default and description on stdout and
+     * returns. Otherwise the configuration is parsed and checked, logged once (secrets masked, see
+     * {@link BallastConfig#effectiveConfiguration()}), the cluster checked, and the job built and run.
+     *
+     * <p>Bad configuration ends {@code main} with one line on stderr naming the option and the value, found
      * before anything touches the network, and a {@link ConfigException} carrying only that line, never
      * with {@code System.exit}: submitted to a session cluster, {@code main} runs inside the JobManager,
      * and an exit would take it down with every job on it. Started as a plain Java program, the JVM then
-     * ends with status 1 and no stack trace.
+     * ends with status 1 and no stack trace. With {@code --debug} (or {@code BALLAST_DEBUG=1}) the original
+     * exception is thrown, stack trace and cause included.
      */
     public static void main(String[] args) throws Exception {
+        List<String> arguments = Arrays.asList(args);
+        if (CommandLine.helpAsked(arguments)) {
+            System.out.print(JobOptions.help(BallastJob.class.getName()).format());
+            System.out.flush();
+            return;
+        }
         BallastConfig config;
         try {
-            config = BallastConfig.fromArgs(Arrays.asList(args));
+            config = configure(arguments);
             KafkaIo.checkCluster(config, config.topics().all());
         } catch (ConfigException e) {
-            System.err.println("ballast: " + e.getMessage());
+            boolean debug = CommandLine.debug(arguments, System::getenv);
+            // One line; with --debug the exception that follows carries the stack trace (the launcher or
+            // Flink's client prints it).
+            CommandLine.report(PROGRAM, e, false, System.err);
+            if (debug) {
+                throw e;
+            }
             if (launchedByTheJvm()) {
                 // The line above said it all: the launcher would add the exception and its stack trace.
                 Thread.currentThread().setUncaughtExceptionHandler((thread, error) -> {
@@ -52,11 +78,26 @@ public final class BallastJob {
                     }
                 });
             }
-            throw ConfigException.withoutTrace(e.getMessage());
+            throw ConfigException.withoutTrace(CommandLine.oneLine(e));
         }
         StreamExecutionEnvironment env = environment(config);
         build(env, config);
         env.execute(JOB_NAME);
+    }
+
+    /**
+     * Parses and checks the job's arguments and logs the effective configuration once, secrets masked;
+     * nothing touches the network.
+     */
+    public static BallastConfig configure(List<String> args) {
+        return configure(args, System::getenv);
+    }
+
+    /** As {@link #configure(List)}, with {@code env} answering the {@code ${env:NAME}} references of secret options. */
+    public static BallastConfig configure(List<String> args, java.util.function.Function<String, String> env) {
+        BallastConfig config = BallastConfig.fromArgs(args, env);
+        LOG.info(config.effectiveConfiguration());
+        return config;
     }
 
     /** Whether this {@code main} was called by the Java launcher itself (not by Flink's client, a test or a tool). */

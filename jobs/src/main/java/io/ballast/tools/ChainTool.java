@@ -1,5 +1,7 @@
 package io.ballast.tools;
 
+import io.ballast.config.CommandLine;
+import io.ballast.config.Help;
 import io.ballast.domain.Smiles;
 import io.ballast.quant.Black76;
 import io.ballast.quant.Greeks;
@@ -78,7 +80,18 @@ public final class ChainTool {
   static final String SMILE_HEADER = "underlying,expiry,forward,timeToExpiry,asOf,model,atmVol,rr25,"
       + "bf25,sviA,sviB,sviRho,sviM,sviSigma,rmse,points,butterflyArbitrageFree";
 
-  static final String USAGE = "usage: ChainTool [--rate R] [--format csv|deribit] [chain.csv | -]";
+  static final String USAGE = "ChainTool [--rate R] [--format csv|deribit] [chain.csv | -]";
+
+  /** The tool's options, as --help shows them (the tool runs from the lean jar: no Flink types here). */
+  static final List<Help.Entry> OPTIONS = List.of(
+      new Help.Entry("rate", "<number>", "0",
+          "Continuously compounded discount rate; the discount factor is e^(-rate * timeToExpiry)."),
+      new Help.Entry("format", "<csv|deribit>", "csv",
+          "Input layout: csv (the columns " + String.join(",", COLUMNS) + ") or deribit (a chain saved "
+              + "from Deribit's public API, coin prices converted to USD with each row's forward)."),
+      new Help.Entry(CommandLine.DEBUG_KEY, "[true|false]", "false", CommandLine.DEBUG_DESCRIPTION));
+
+  private static final String PROGRAM = "ChainTool";
 
   private ChainTool() {
   }
@@ -91,38 +104,42 @@ public final class ChainTool {
     }
   }
 
+  /** The tool's --help. */
+  static Help help() {
+    Help help = Help.usage("java -cp jobs/target/ballast-jobs-<version>-cluster.jar io.ballast.tools.ChainTool "
+        + USAGE.substring(USAGE.indexOf(' ') + 1))
+        .about("Implied vols and greeks of every option of a chain snapshot, then each expiry's smile, with "
+            + "the job's own quant library. Reads the file, or standard input when none or - is given; "
+            + "writes two CSV tables on standard output. Bad rows are reported on standard error with "
+            + "their line number and skipped.");
+    OPTIONS.forEach(o -> help.option("Options", o));
+    return help.note("Exit status: 0 when the chain was processed (even with skipped rows), 2 for a "
+        + "usage or I/O error, reported on one line (--debug adds the stack trace).");
+  }
+
   /** Runs the tool; returns the exit status. */
   static int run(String[] args, InputStream stdin, PrintStream out, PrintStream err) {
-    double rate = 0.0;
-    String format = "csv";
-    String file = null;
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if (arg.equals("--rate") && i + 1 < args.length) {
-        try {
-          rate = Double.parseDouble(args[++i]);
-        } catch (NumberFormatException e) {
-          rate = Double.NaN;
-        }
-        if (!Double.isFinite(rate)) {
-          err.println("ChainTool: --rate must be a finite number, was " + args[i]);
-          return 2;
-        }
-      } else if (arg.equals("--format") && i + 1 < args.length) {
-        format = args[++i].toLowerCase(Locale.ROOT);
-        if (!format.equals("csv") && !format.equals("deribit")) {
-          err.println("ChainTool: --format must be csv or deribit, was " + args[i]);
-          return 2;
-        }
-      } else if (arg.equals("-h") || arg.equals("--help")) {
-        out.println(USAGE);
-        return 0;
-      } else if (file == null && (arg.equals("-") || !arg.startsWith("-"))) {
-        file = arg;
-      } else {
-        err.println("ChainTool: unexpected argument " + arg + "\n" + USAGE);
-        return 2;
+    List<String> arguments = List.of(args);
+    if (CommandLine.helpAsked(arguments)) {
+      out.print(help().format());
+      return 0;
+    }
+    boolean debug = CommandLine.debug(arguments, System::getenv);
+    double rate;
+    String format;
+    String file;
+    try {
+      Map<String, String> given = new LinkedHashMap<>();
+      file = parse(arguments, given);
+      rate = rate(given.getOrDefault("rate", "0"));
+      format = given.getOrDefault("format", "csv").toLowerCase(Locale.ROOT);
+      if (!format.equals("csv") && !format.equals("deribit")) {
+        throw new IllegalArgumentException("Invalid value '" + given.get("format")
+            + "' for option --format: expected csv or deribit");
       }
+    } catch (IllegalArgumentException e) {
+      CommandLine.report(PROGRAM, e, debug, err);
+      return CommandLine.BAD_CONFIGURATION;
     }
     try (BufferedReader reader = file == null || file.equals("-")
         ? new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8))
@@ -131,12 +148,68 @@ public final class ChainTool {
           ? processDeribit(reader, rate, out, err)
           : process(reader, rate, out, err);
     } catch (NoSuchFileException e) {
-      err.println("ChainTool: no such file " + file);
+      CommandLine.report(PROGRAM, new IOException("no such file " + file, e), debug, err);
       return 2;
     } catch (IOException e) {
-      err.println("ChainTool: cannot read " + (file == null ? "standard input" : file) + ": " + e);
+      CommandLine.report(PROGRAM, new IOException("cannot read " + (file == null ? "standard input" : file)
+          + ": " + e, e), debug, err);
       return 2;
     }
+  }
+
+  /**
+   * Splits the arguments into options ({@code --name value} or {@code --name=value}, into {@code given})
+   * and the one chain file (or {@code -}), which it returns (null: standard input).
+   *
+   * @throws IllegalArgumentException naming the option or argument that is wrong
+   */
+  static String parse(List<String> args, Map<String, String> given) {
+    String file = null;
+    for (int i = 0; i < args.size(); i++) {
+      String arg = args.get(i);
+      if (arg.startsWith("--") && arg.length() > 2) {
+        String name = arg.substring(2);
+        String value;
+        int eq = name.indexOf('=');
+        if (eq >= 0) {
+          value = name.substring(eq + 1);
+          name = name.substring(0, eq);
+        } else if (name.equals(CommandLine.DEBUG_KEY)
+            && (i + 1 == args.size() || !List.of("true", "false").contains(args.get(i + 1)))) {
+          value = "true";
+        } else if (i + 1 < args.size()) {
+          value = args.get(++i);
+        } else {
+          throw new IllegalArgumentException("Option --" + name + " has no value");
+        }
+        String key = name;
+        if (OPTIONS.stream().noneMatch(o -> o.key().equals(key))) {
+          throw new IllegalArgumentException("Unknown option --" + name + ". Known options: "
+              + String.join(", ", OPTIONS.stream().map(o -> "--" + o.key()).toList()));
+        }
+        if (given.put(name, value) != null) {
+          throw new IllegalArgumentException("Option --" + name + " is given twice");
+        }
+      } else if (file == null && (arg.equals("-") || !arg.startsWith("-"))) {
+        file = arg;
+      } else {
+        throw new IllegalArgumentException("Unexpected argument '" + arg + "': " + USAGE);
+      }
+    }
+    return file;
+  }
+
+  private static double rate(String text) {
+    double rate;
+    try {
+      rate = Double.parseDouble(text.trim());
+    } catch (NumberFormatException e) {
+      rate = Double.NaN;
+    }
+    if (!Double.isFinite(rate)) {
+      throw new IllegalArgumentException("Invalid value '" + text + "' for option --rate: expected a finite number");
+    }
+    return rate;
   }
 
   /** One parsed option row. */

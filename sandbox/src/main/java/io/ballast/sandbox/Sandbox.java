@@ -7,6 +7,7 @@ import io.ballast.avro.Quote;
 import io.ballast.avro.RiskLimits;
 import io.ballast.avro.Trade;
 import io.ballast.config.BallastConfig;
+import io.ballast.config.CommandLine;
 import io.ballast.config.ConfigException;
 import io.ballast.registry.RegistryConfig;
 import io.ballast.sandbox.SandboxOptions.Settings;
@@ -109,29 +110,20 @@ public final class Sandbox {
     public static void main(String[] args) {
         // Until the log file is known, log nothing (the console is the person's).
         System.setProperty("log4j2.configurationFile", QUIET_LOGGING);
-        for (String a : args) {
-            if (a.equals("--help") || a.equals("-h")) {
-                usage();
-                return;
+        SandboxOptions.CommandLineResult commandLine = SandboxOptions.commandLine(args, System.out, System.err,
+                System::getenv);
+        if (commandLine.settings() == null) {
+            if (commandLine.status() != 0) {
+                System.exit(commandLine.status());
             }
-            if (a.equals("--")) {
-                break;
-            }
-        }
-        Settings settings;
-        try {
-            settings = SandboxOptions.parse(args);
-        } catch (ConfigException e) {
-            System.err.println("sandbox: " + e.getMessage());
-            System.err.println("Run with --help for the options.");
-            System.exit(2);
             return;
         }
+        Settings settings = commandLine.settings();
         Sandbox sandbox;
         try {
             sandbox = prepare(settings);
         } catch (SandboxException | UncheckedIOException e) {
-            System.err.println("sandbox: " + e.getMessage());
+            CommandLine.report(SandboxOptions.PROGRAM, e, commandLine.debug(), System.err);
             System.exit(1);
             return;
         }
@@ -139,18 +131,6 @@ public final class Sandbox {
         if (!sandbox.inShutdownHook) {
             System.exit(code);
         }
-    }
-
-    private static void usage() {
-        System.out.println("Ballast sandbox: Kafka, a schema registry, the Ballast job with the Flink web UI, "
-                + "a market simulator and a router simulator, on 127.0.0.1.");
-        System.out.println();
-        System.out.println("  java -jar sandbox/target/ballast-sandbox.jar [options] [-- job options]");
-        System.out.println();
-        SandboxOptions.help().forEach(System.out::println);
-        System.out.println();
-        System.out.println("Options after -- go to the Ballast job (see BallastOptions), e.g. "
-                + "-- --delivery.guarantee exactly-once");
     }
 
     /**

@@ -1,11 +1,15 @@
 package io.ballast.sandbox;
 
 import io.ballast.config.BallastConfig;
+import io.ballast.config.CommandLine;
 import io.ballast.config.ConfigException;
+import io.ballast.config.Help;
 import io.ballast.config.ParsedArgs;
+import io.ballast.testkit.JobRunner;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -55,8 +60,25 @@ public final class SandboxOptions {
             .withDescription("Directory for the report, the summary and the logs; default: "
                     + "sandbox-runs/<time> beside the sandbox jar.");
 
+    /** Stack traces of failures (also {@code BALLAST_DEBUG=1}). */
+    public static final ConfigOption<Boolean> DEBUG = ParsedArgs.DEBUG;
+
     public static final List<ConfigOption<?>> ALL = List.of(DURATION, PROVIDERS, RATE, SEED, NO_SIMULATOR,
-            KAFKA_PORT, REGISTRY_PORT, WEB_PORT, ROUTER_LATENCY, ROUTER_SLIPPAGE_BPS, ROUTER_FEE_BPS, TIME_SCALE, OUT);
+            KAFKA_PORT, REGISTRY_PORT, WEB_PORT, ROUTER_LATENCY, ROUTER_SLIPPAGE_BPS, ROUTER_FEE_BPS, TIME_SCALE, OUT,
+            DEBUG);
+
+    /** Boolean options that may be given without a value. */
+    public static final Set<String> FLAGS = Set.of(NO_SIMULATOR.key(), DEBUG.key());
+
+    /** The program name its one-line errors start with. */
+    static final String PROGRAM = "sandbox";
+
+    /**
+     * What the command line asks for: run with {@code settings} (non-null), or end with {@code status}
+     * (0 after --help, {@link CommandLine#BAD_CONFIGURATION} after one line on bad configuration).
+     */
+    public record CommandLineResult(Settings settings, boolean debug, int status) {
+    }
 
     private static final Pattern DURATION_TEXT = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|sec|m|min|h)?");
 
@@ -82,7 +104,7 @@ public final class SandboxOptions {
                 (forJob ? job : own).add(a);
             }
         }
-        ParsedArgs c = ParsedArgs.parse(own, ALL, Set.of(NO_SIMULATOR.key()), true, System::getenv);
+        ParsedArgs c = ParsedArgs.parse(own, ALL, FLAGS, true, System::getenv);
         if (!c.kafkaProperties().isEmpty()) {
             throw new ConfigException("Kafka client properties go to the job, after --: e.g. "
                     + "`-- --kafka.linger.ms 5`");
@@ -119,7 +141,21 @@ public final class SandboxOptions {
         String out = c.get(OUT);
         return new Settings(duration, providers, rate, c.get(SEED), !c.get(NO_SIMULATOR), c.get(KAFKA_PORT),
                 c.get(REGISTRY_PORT), c.get(WEB_PORT), latency, c.get(ROUTER_SLIPPAGE_BPS), c.get(ROUTER_FEE_BPS),
-                timeScale, out == null ? null : Path.of(out), jobOverrides(job));
+                timeScale, out == null ? null : Path.of(out), checked(jobOverrides(job)));
+    }
+
+    /**
+     * The job options after {@code --}, checked as the job will check them (with the sandbox's own for the
+     * rest), so that a bad one stops the sandbox before anything starts.
+     */
+    private static Map<String, String> checked(Map<String, String> jobOptions) {
+        try {
+            BallastConfig.fromArgs(JobRunner.arguments("127.0.0.1:9092", "http://127.0.0.1:8085", 8081,
+                    "file:///tmp/ballast-sandbox/checkpoints", jobOptions));
+        } catch (ConfigException e) {
+            throw new ConfigException("Job options after --: " + e.getMessage(), e);
+        }
+        return jobOptions;
     }
 
     /** Plain numbers are seconds; {@code ms}, {@code s}, {@code m}/{@code min} and {@code h} suffixes too. */
@@ -169,13 +205,51 @@ public final class SandboxOptions {
         return options;
     }
 
-    /** The options with their descriptions, for --help. */
-    public static List<String> help() {
-        List<String> lines = new ArrayList<>();
-        for (ConfigOption<?> o : ALL) {
-            String def = o.hasDefaultValue() ? " (default " + o.defaultValue() + ")" : "";
-            lines.add(String.format(Locale.ROOT, "  --%-20s %s%s", o.key(), o.description(), def));
+    /**
+     * The sandbox's command line: {@code --help} (or {@code -h}) before any {@code --} prints the options on
+     * {@code out}; bad configuration prints one line on {@code err} (with {@code --debug} or
+     * {@code BALLAST_DEBUG=1}, the stack trace too). Never exits.
+     */
+    public static CommandLineResult commandLine(String[] args, PrintStream out, PrintStream err,
+                                                Function<String, String> env) {
+        List<String> arguments = List.of(args);
+        if (CommandLine.helpAsked(arguments)) {
+            out.print(help().format());
+            out.flush();
+            return new CommandLineResult(null, false, 0);
         }
-        return lines;
+        boolean debug = CommandLine.debug(arguments, env);
+        try {
+            return new CommandLineResult(parse(args), debug, 0);
+        } catch (ConfigException e) {
+            CommandLine.report(PROGRAM, e, debug, err);
+            return new CommandLineResult(null, debug, CommandLine.BAD_CONFIGURATION);
+        }
+    }
+
+    /** The sandbox's --help: every option of {@link #ALL} with its default and description. */
+    public static Help help() {
+        Help help = Help.usage("java -jar sandbox/target/ballast-sandbox.jar [options] [-- job options]")
+                .about("Ballast sandbox: Kafka, a schema registry, the Ballast job with the Flink web UI, "
+                        + "a market simulator and a router simulator, on 127.0.0.1.");
+        for (ConfigOption<?> o : ALL) {
+            help.option(section(o), ParsedArgs.helpEntry(o, FLAGS.contains(o.key()), false));
+        }
+        return help.note("Options after -- go to the Ballast job (its --help lists them), e.g. "
+                + "-- --delivery.guarantee exactly-once; --bootstrap, --registry, --local and --web-port are "
+                + "the sandbox's.");
+    }
+
+    private static String section(ConfigOption<?> o) {
+        if (o == KAFKA_PORT || o == REGISTRY_PORT || o == WEB_PORT) {
+            return "Ports";
+        }
+        if (o == ROUTER_LATENCY || o == ROUTER_SLIPPAGE_BPS || o == ROUTER_FEE_BPS) {
+            return "Router simulator";
+        }
+        if (o == OUT || o == DEBUG) {
+            return "Output and diagnostics";
+        }
+        return "Run and market";
     }
 }

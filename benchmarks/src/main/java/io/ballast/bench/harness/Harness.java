@@ -9,6 +9,7 @@ import io.ballast.avro.RiskLimits;
 import io.ballast.avro.Side;
 import io.ballast.avro.Trade;
 import io.ballast.config.BallastConfig;
+import io.ballast.config.CommandLine;
 import io.ballast.job.BallastJob;
 import io.ballast.job.Inputs;
 import io.ballast.registry.ConfluentAvroDecoder;
@@ -106,40 +107,16 @@ public final class Harness {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> opts = new LinkedHashMap<>();
-        opts.put("events", "300000");
-        opts.put("repeat", "3");        // throughput: a and b alternately this many times after a warm-up pair; medians
-        opts.put("rate", "0");          // quotes/s for the latency run; 0: half the measured maximum, capped
-        opts.put("rate-cap", "2000");
-        opts.put("keys", "100000");
-        opts.put("parallelism", "2");
-        opts.put("latency-seconds", "60");
-        opts.put("checkpoint-interval", "10 s");
-        opts.put("checkpoint-wait", "60");
-        opts.put("checkpoint-refresh-interval", "250 ms"); // the job's default inventory.refresh-interval
-        opts.put("refresh-interval", "10 ms");
-        opts.put("snapshot-interval", "10 ms");
-        opts.put("latency-time-scale", "100"); // a stormy market: quote-driven signals often enough to measure
-        opts.put("phases", "throughput,latency,checkpoint");
-        opts.put("out", "");
-        opts.put("job", ""); // extra job options for every run: name=value[,name=value...]
-        // The latency run's job in this JVM ("same"), or in a JVM of its own started with these options
-        // (e.g. "-Xms2g -Xmx2g"), as on a TaskManager, away from the simulator's, the broker's and the
-        // signal reader's garbage collections.
-        opts.put("latency-jvm", "same");
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (a.equals("--help") || a.equals("-h")) {
-                System.out.println(COMMAND + " [--name value]...");
-                opts.forEach((k, v) -> System.out.println("  --" + k + " (default " + (v.isEmpty() ? "target/bench-runs/<time>" : v) + ")"));
-                return;
+        // Until the log file is known, log nothing (the console is the person's: help, or one line).
+        System.setProperty("log4j2.configurationFile", "ballast-sandbox-quiet-log4j2.xml");
+        HarnessOptions.Result commandLine = HarnessOptions.commandLine(args, System.out, System.err, System::getenv);
+        if (commandLine.options() == null) {
+            if (commandLine.status() != 0) {
+                System.exit(commandLine.status());
             }
-            if (!a.startsWith("--") || i + 1 >= args.length || !opts.containsKey(a.substring(2))) {
-                System.err.println("harness: unknown option or missing value: " + a + " (--help)");
-                System.exit(2);
-            }
-            opts.put(a.substring(2), args[++i]);
+            return;
         }
+        Map<String, String> opts = commandLine.options();
         Path jarDir = directoryOf(Harness.class);
         Path out = opts.get("out").isEmpty()
                 ? jarDir.resolve("bench-runs").resolve(ZonedDateTime.now(ZoneOffset.UTC).toLocalDateTime()
@@ -157,7 +134,11 @@ public final class Harness {
         try {
             h.run();
         } catch (Throwable e) {
-            e.printStackTrace();
+            if (e instanceof io.ballast.config.ConfigException) {
+                CommandLine.report(HarnessOptions.PROGRAM, e, commandLine.debug(), System.err);
+            } else {
+                e.printStackTrace();
+            }
             code = 1;
         } finally {
             h.close();
