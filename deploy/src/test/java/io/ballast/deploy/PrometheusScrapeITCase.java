@@ -149,8 +149,10 @@ class PrometheusScrapeITCase {
                 return restIds.contains("validate_quotes.reason.BAD_MAGIC_BYTE.rejected")
                         && restIds.contains("inventory.type.DELTA_HEDGE.signals");
             });
-            System.out.println("REST ids (/jobs/<id>/vertices/<id>/subtasks/metrics) of the grouped counters, e.g.: "
-                    + restIds.stream().filter(i -> i.endsWith(".rejected") || i.endsWith(".signals")).sorted().limit(4).toList());
+            System.out.println("REST ids (/jobs/<id>/vertices/<id>/subtasks/metrics) of the grouped counters: "
+                    + restIds.stream().filter(i -> i.endsWith(".rejected")).count() + " '<operator>.reason.<REASON>.rejected', e.g. "
+                    + "validate_quotes.reason.BAD_MAGIC_BYTE.rejected; "
+                    + restIds.stream().filter(i -> i.endsWith(".signals")).sorted().toList());
 
             // The alert rules, loaded by the same server, evaluate against the job's series without error.
             Await.until(SCRAPED, POLL, () -> "every alert rule evaluated: " + prometheus.rules(),
