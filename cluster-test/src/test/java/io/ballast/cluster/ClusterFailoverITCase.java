@@ -328,17 +328,17 @@ class ClusterFailoverITCase {
         String inventory = vertexId(job, "inventory");
         String validateTrades = vertexId(job, "validate trades");
         Map<String, JsonNode> inventoryMetrics = ballastMetrics(rest, jobId, inventory,
-                List.of("fillsApplied", "duplicateTrades", "signals_DELTA_HEDGE", "signals_QUOTE_SKEW", "signals_GAMMA_LIMIT",
-                        "providersTracked", "maxDeltaToBand"));
+                List.of("fillsApplied", "duplicateTrades", "type.DELTA_HEDGE.signals", "type.QUOTE_SKEW.signals",
+                        "type.GAMMA_LIMIT.signals", "providersTracked", "maxDeltaToBand"));
         Map<String, JsonNode> validateMetrics = ballastMetrics(rest, jobId, validateTrades,
-                List.of("accepted", "rejected_CORRUPT_AVRO", "rejected_INVALID_FIELD"));
+                List.of("accepted", "reason.CORRUPT_AVRO.rejected", "reason.INVALID_FIELD.rejected"));
         report.line("Ballast metrics since the restart (sum over subtasks), inventory: %s", summarize(inventoryMetrics));
         report.line("Ballast metrics since the restart (sum over subtasks), validate trades: %s", summarize(validateMetrics));
         report.line("Ballast metrics since the restart, inventory, per subtask (latency in microseconds): %s",
-                perSubtask(rest, jobId, inventory, List.of("fillsApplied", "providersTracked", "signals_DELTA_HEDGE",
+                perSubtask(rest, jobId, inventory, List.of("fillsApplied", "providersTracked", "type.DELTA_HEDGE.signals",
                         "quoteToSignalLatencyMicros_median", "quoteToSignalLatencyMicros_p99", "quoteToSignalLatencyMicros_max")));
         assertThat(inventoryMetrics.get("fillsApplied").path("sum").asDouble()).as("fillsApplied").isPositive();
-        assertThat(inventoryMetrics).containsKeys("signals_DELTA_HEDGE", "providersTracked");
+        assertThat(inventoryMetrics).containsKeys("type.DELTA_HEDGE.signals", "providersTracked");
         assertThat(validateMetrics.get("accepted").path("sum").asDouble()).as("accepted").isPositive();
 
         // ------------------------------------------------------------------ checkpoints
@@ -482,7 +482,8 @@ class ClusterFailoverITCase {
     /**
      * Ballast's operator metrics of one vertex, aggregated over its subtasks
      * ({@code /jobs/{id}/vertices/{vid}/subtasks/metrics}), by short name. The REST API names them
-     * {@code <operator>.<metric>}; they appear once the TaskManagers have reported them.
+     * {@code <operator>.<metric>}, a metric in a key/value group {@code <operator>.<key>.<value>.<metric>}
+     * ({@code inventory.type.DELTA_HEDGE.signals}); they appear once the TaskManagers have reported them.
      */
     private static Map<String, JsonNode> ballastMetrics(FlinkRest rest, String jobId, String vertexId, List<String> wanted) {
         String path = "/jobs/" + jobId + "/vertices/" + vertexId + "/subtasks/metrics";
@@ -521,8 +522,11 @@ class ClusterFailoverITCase {
         if (!names.isEmpty()) {
             for (JsonNode m : rest.metrics(path, names)) {
                 String id = m.path("id").asText();
+                // The wanted name the id ends with: a metric in a key/value group ("type.DELTA_HEDGE.signals")
+                // has dots of its own.
+                String name = metrics.stream().filter(w -> id.endsWith("." + w)).findFirst().orElseThrow();
                 bySubtask.computeIfAbsent("subtask " + id.substring(0, id.indexOf('.')), k -> new TreeMap<>())
-                        .put(id.substring(id.lastIndexOf('.') + 1), m.path("value").asText());
+                        .put(name, m.path("value").asText());
             }
         }
         return bySubtask;

@@ -5,8 +5,8 @@ import java.util.Set;
 
 /**
  * The metrics of the Ballast job as Flink's Prometheus reporter (flink-metrics-prometheus) exports
- * them: the one list the dashboard and the alert rules may use, for a scrape test to check against a
- * real Prometheus.
+ * them: the one list the dashboard and the alert rules may use ({@link MonitoringTest}), checked against
+ * a real Prometheus scraping the running job ({@link PrometheusScrapeITCase}).
  *
  * <p>How the names come about (established by scraping a Flink 2.2.0 MiniCluster with the reporter,
  * a Kafka source and an operator registering metrics like the job's):

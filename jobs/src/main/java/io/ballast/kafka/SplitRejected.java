@@ -13,7 +13,10 @@ import java.util.Map;
 
 /**
  * Splits a source's output: good records continue, rejections go to the {@link #REJECTED} side output.
- * Counts both, rejections by reason ({@code rejected_<REASON>} in the operator's metric group).
+ * Counts both: {@code accepted}, and rejections by reason as the counter {@code rejected} in the group
+ * {@code reason=<REASON>} of the operator's metric group ({@code addGroup("reason", REASON)}: the
+ * Prometheus reporter's {@code ..._operator_reason_rejected{reason="CORRUPT_AVRO"}}, the REST API's
+ * {@code <operator>.reason.CORRUPT_AVRO.rejected}).
  */
 public final class SplitRejected<R> extends ProcessFunction<Either<Rejection, R>, R> {
 
@@ -21,6 +24,12 @@ public final class SplitRejected<R> extends ProcessFunction<Either<Rejection, R>
 
     /** Rejections, to the {@code rejected} topic. */
     public static final OutputTag<Rejection> REJECTED = new OutputTag<>("rejected") { };
+
+    /** The key of the metric group that holds one {@link #REJECTED_COUNTER} per reject code. */
+    public static final String REASON_GROUP = "reason";
+
+    /** The name of the counter of rejections, in the group {@code reason=<REASON>}. */
+    public static final String REJECTED_COUNTER = "rejected";
 
     private transient Counter accepted;
     private transient Map<RejectReason, Counter> rejected;
@@ -31,7 +40,7 @@ public final class SplitRejected<R> extends ProcessFunction<Either<Rejection, R>
         accepted = metrics.counter("accepted");
         rejected = new EnumMap<>(RejectReason.class);
         for (RejectReason reason : RejectReason.values()) {
-            rejected.put(reason, metrics.counter("rejected_" + reason.name()));
+            rejected.put(reason, metrics.addGroup(REASON_GROUP, reason.name()).counter(REJECTED_COUNTER));
         }
     }
 

@@ -12,10 +12,18 @@ import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
 /**
- * The inventory stage's metrics (operations guide, "Metrics"): fills, duplicates, signals by type
- * ({@code signals_<TYPE>}), the quote-to-signal latency, and gauges of the books it tracks.
+ * The inventory stage's metrics (operations guide, "Metrics"): fills, duplicates, signals by type (the
+ * counter {@code signals} in the group {@code type=<TYPE>}: {@code addGroup("type", TYPE)}, the
+ * Prometheus reporter's {@code ..._operator_type_signals{type="DELTA_HEDGE"}}), the quote-to-signal
+ * latency, and gauges of the books it tracks.
  */
 final class InventoryMetrics {
+
+    /** The key of the metric group that holds one {@link #SIGNALS_COUNTER} per signal type. */
+    static final String TYPE_GROUP = "type";
+
+    /** The name of the counter of signals emitted, in the group {@code type=<TYPE>}. */
+    static final String SIGNALS_COUNTER = "signals";
 
     final Counter fills;
     final Counter duplicates;
@@ -27,7 +35,7 @@ final class InventoryMetrics {
         fills = group.counter("fillsApplied");
         duplicates = group.counter("duplicateTrades");
         for (SignalType t : SignalType.values()) {
-            signals.put(t, group.counter("signals_" + t.name()));
+            signals.put(t, group.addGroup(TYPE_GROUP, t.name()).counter(SIGNALS_COUNTER));
         }
         quoteToSignalMicros = group.histogram("quoteToSignalLatencyMicros", new DescriptiveStatisticsHistogram(10_000));
         group.gauge("providersTracked", tracked::getAsInt);

@@ -115,7 +115,10 @@ class SandboxITCase {
         stderr.forEach(l -> System.out.println("  ! " + l));
     }
 
-    /** Ballast's operator metrics (SplitRejected: accepted, rejected_<REASON>), as the web UI serves them. */
+    /**
+     * Ballast's operator metrics (SplitRejected: {@code accepted}, and {@code rejected} in the group
+     * {@code reason=<REASON>}), as the web UI serves them: ids {@code <subtask>.<operator>.reason.<REASON>.rejected}.
+     */
     private void readMetrics(String web, String jid) throws Exception {
         // The web UI refreshes metrics every 10 s; the run lasts RUN_SECONDS.
         poll(Duration.ofSeconds(RUN_SECONDS + 10), () -> {
@@ -146,7 +149,7 @@ class SandboxITCase {
                 }
             }
             boolean complete = ids.stream().anyMatch(i -> i.endsWith(".validate_quotes.accepted"))
-                    && ids.stream().anyMatch(i -> i.contains(".rejected_")) && accepted > 0;
+                    && ids.stream().anyMatch(i -> i.contains(".reason.") && i.endsWith(".rejected")) && accepted > 0;
             if (!complete) {
                 return null;
             }
@@ -177,7 +180,7 @@ class SandboxITCase {
         assertThat(metricIds).as("Ballast's counters on its validate operators")
                 .anyMatch(id -> id.endsWith(".validate_quotes.accepted"))
                 .anyMatch(id -> id.endsWith(".validate_trades.accepted"))
-                .anyMatch(id -> id.endsWith(".validate_quotes.rejected_INVALID_FIELD"));
+                .anyMatch(id -> id.endsWith(".validate_quotes.reason.INVALID_FIELD.rejected"));
         assertThat(quotesAccepted).as("quotes accepted by Ballast while the market simulator runs").isPositive();
     }
 
