@@ -10,6 +10,7 @@ import io.ballast.avro.internal.OptionIv;
 import io.ballast.avro.internal.OptionMark;
 import io.ballast.avro.internal.SmileParams;
 import io.ballast.quant.RealizedVol;
+import io.ballast.quant.Smile;
 import io.ballast.quant.SmileFitter;
 
 import java.time.Instant;
@@ -362,21 +363,21 @@ public final class MarketBook {
     /** The smile of one expiry ({@link Smiles#fit}), published. */
     private void fitSmile(long expiry, double forward, double tau, double[] strikes, boolean[] calls, double[] ivs, int n,
                           long asOf, Output out) {
-        Smiles.Fitted fit = Smiles.fit(expiry, forward, tau, strikes, calls, ivs, n, asOf, smiles.get(expiry), fitStats);
-        if (fit == null) {
+        Smile smile = Smiles.fit(forward, tau, strikes, calls, ivs, n, SmileRecords.warmStart(smiles.get(expiry)), fitStats);
+        if (smile == null) {
             return;
         }
         out.smileFitted();
-        SmileParams p = fit.params();
+        SmileParams p = SmileRecords.of(expiry, forward, tau, smile, asOf);
         smiles.put(expiry, p);
         out.skew(VolSkew.newBuilder()
                 .setUnderlying(underlying)
                 .setExpiry(Instant.ofEpochMilli(expiry))
                 .setForward(forward)
                 .setTimeToExpiry(tau)
-                .setAtmVol(fit.atmVol())
-                .setRr25(fit.rr25())
-                .setBf25(fit.bf25())
+                .setAtmVol(smile.atmVol())
+                .setRr25(smile.rr25())
+                .setBf25(smile.bf25())
                 .setSviA(p.getSvi() ? p.getA() : null)
                 .setSviB(p.getSvi() ? p.getB() : null)
                 .setSviRho(p.getSvi() ? p.getRho() : null)

@@ -110,7 +110,7 @@ public final class RiskCalculator {
         for (int i = 0; i < smiles.size(); i++) {
             SmileParams p = smiles.get(i);
             if (p.getExpiry() == expiry) {
-                return Smiles.vol(p, ins.getStrike());
+                return SmileRecords.vol(p, ins.getStrike());
             }
         }
         return Double.NaN;

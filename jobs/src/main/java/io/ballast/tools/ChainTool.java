@@ -358,14 +358,13 @@ public final class ChainTool {
         ivs[i] = iv == null ? Double.NaN : iv;
       }
       // The job's own fit (the market stage's first fit of an expiry, from scratch).
-      Smiles.Fitted fitted = Smiles.fit(first.expiry, forward, tau, strikes, calls, ivs, n, asOf, null, null);
+      Smile smile = Smiles.fit(forward, tau, strikes, calls, ivs, n, null, null);
       String where = first.underlying + " " + Instant.ofEpochMilli(first.expiry);
-      if (fitted == null) {
+      if (smile == null) {
         err.println("no smile for " + where
             + ": no out-of-the-money quote with an implied volatility");
         continue;
       }
-      Smile smile = fitted.smile();
       SviParameters svi = smile.svi();
       StringBuilder sb = new StringBuilder(256);
       sb.append(first.underlying).append(',').append(Instant.ofEpochMilli(first.expiry)).append(',')

@@ -88,6 +88,23 @@ class ChainToolCommandLineTest {
     assertThat(bad).singleElement().asString().contains("--rate").contains("'x'");
   }
 
+  /**
+   * The README's command: a real chain from the lean job jar, which has neither Flink nor a logging API
+   * (slf4j is Flink's, provided on a cluster): the tool must price and fit without them.
+   */
+  @Test
+  void aChainRunsWithoutFlinkOrLoggingOnTheClasspath() throws Exception {
+    String classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+        .filter(e -> !e.contains("/org/apache/flink/") && !e.contains("flink-") && !e.contains("slf4j")
+            && !e.contains("log4j"))
+        .collect(Collectors.joining(File.pathSeparator));
+    assertThat(classpath).doesNotContain("slf4j").doesNotContain("flink-core");
+    List<String> out = java(classpath, 0, Path.of("..", "examples", "chain.csv").toString());
+    assertThat(out).contains(ChainTool.SMILE_HEADER);
+    assertThat(out.subList(out.indexOf(ChainTool.SMILE_HEADER) + 1, out.size())).hasSize(4)
+        .allSatisfy(line -> assertThat(line.split(",")[5]).isIn("SVI", "LINEAR"));
+  }
+
   private static List<String> java(String classpath, int status, String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", classpath, ChainTool.class.getName()));
