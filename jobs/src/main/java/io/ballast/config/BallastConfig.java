@@ -42,6 +42,18 @@ public final class BallastConfig {
 
     /** The Kafka cluster: bootstrap servers and the client properties given as {@code --kafka.*}. */
     public record Kafka(String bootstrap, Properties clientProperties) implements Serializable {
+        public Kafka {
+            Properties copy = new Properties();
+            copy.putAll(clientProperties);
+            clientProperties = copy;
+        }
+
+        /** A copy of the client properties (the settings stay as parsed). */
+        @Override
+        public Properties clientProperties() {
+            return properties();
+        }
+
         /** A copy of the client properties, to add to. */
         public Properties properties() {
             Properties copy = new Properties();
