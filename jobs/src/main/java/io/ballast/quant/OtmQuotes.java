@@ -1,7 +1,5 @@
 package io.ballast.quant;
 
-import java.util.Arrays;
-
 /**
  * The out-of-the-money quotes of one expiry, as CONTRACT.md selects them for the smile: puts with
  * strike below the forward, calls with strike at or above it. Quotes without a valid implied volatility
@@ -38,18 +36,23 @@ public final class OtmQuotes {
         || (weights != null && weights.length < n)) {
       throw new IllegalArgumentException("arrays shorter than n = " + n);
     }
-    Integer[] order = new Integer[n];
+    int[] kept = new int[n];
     int count = 0;
     for (int i = 0; i < n; i++) {
       double k = strikes[i];
       double v = vols[i];
       boolean otm = calls[i] ? k >= forward : k < forward;
       if (otm && k > 0 && k < Double.POSITIVE_INFINITY && v > 0 && v < Double.POSITIVE_INFINITY) {
-        order[count++] = i;
+        // Insertion by strike, after any equal strike: ties keep their input order. (A chain is a few
+        // dozen quotes, refitted often: no boxing, no comparator.)
+        int at = count++;
+        while (at > 0 && strikes[kept[at - 1]] > k) {
+          kept[at] = kept[at - 1];
+          at--;
+        }
+        kept[at] = i;
       }
     }
-    Integer[] kept = Arrays.copyOf(order, count);
-    Arrays.sort(kept, (p, q) -> Double.compare(strikes[p], strikes[q]));
     double[] k = new double[count];
     double[] v = new double[count];
     double[] w = new double[count];
