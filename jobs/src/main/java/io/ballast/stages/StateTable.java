@@ -32,15 +32,15 @@ final class StateTable<K, V> implements Table<K, V> {
 
     /** The current key's entries of {@code state}, read once, iterated in {@code order}. */
     static <K, V> StateTable<K, V> load(MapState<K, V> state, Comparator<? super K> order) {
-        return load(state, new HeapTable<>(order));
+        return filled(state, new HeapTable<>(order));
     }
 
     /** The current key's entries of {@code state}, read once, for reads by key only (iteration order unspecified). */
     static <K, V> StateTable<K, V> loadUnordered(MapState<K, V> state) {
-        return load(state, HeapTable.unordered());
+        return filled(state, HeapTable.unordered());
     }
 
-    private static <K, V> StateTable<K, V> load(MapState<K, V> state, HeapTable<K, V> heap) {
+    private static <K, V> StateTable<K, V> filled(MapState<K, V> state, HeapTable<K, V> heap) {
         try {
             for (Map.Entry<K, V> e : state.entries()) {
                 heap.put(e.getKey(), e.getValue());
