@@ -215,20 +215,6 @@ public final class BallastConfig {
         return out.toString();
     }
 
-    /** The option's one-line description as plain text. */
-    public static String describe(ConfigOption<?> o) {
-        return ParsedArgs.describe(o);
-    }
-
-    /** A ConfigException naming the option, its value and what is wrong. */
-    public static ConfigException bad(ConfigOption<?> option, Object value, String why) {
-        return ParsedArgs.bad(option, value, why);
-    }
-
-    static String resolveSecret(String option, String value, Function<String, String> env) {
-        return ParsedArgs.resolveSecret(option, value, env);
-    }
-
     // ------------------------------------------------------------------------------ the checks
 
     private static String bootstrap(ParsedArgs a) {

@@ -282,9 +282,9 @@ public final class MarketBook {
             out.optionsExpired(chain.size());
         }
         List<Long> expiredSmiles = new ArrayList<>();
-        for (Long expiry : smiles.entries().stream().map(Map.Entry::getKey).toList()) {
-            if (expiry <= asOf) {
-                expiredSmiles.add(expiry);
+        for (Map.Entry<Long, SmileParams> e : smiles.entries()) {
+            if (e.getKey() <= asOf) {
+                expiredSmiles.add(e.getKey());
             }
         }
         for (Long expiry : expiredSmiles) {
@@ -331,7 +331,11 @@ public final class MarketBook {
                 }
             }
         }
-        for (Long expiry : changed.entries().stream().map(Map.Entry::getKey).toList()) {
+        List<Long> fitted = new ArrayList<>(changed.size());
+        for (Map.Entry<Long, Boolean> e : changed.entries()) {
+            fitted.add(e.getKey());
+        }
+        for (Long expiry : fitted) {
             changed.remove(expiry);
         }
 

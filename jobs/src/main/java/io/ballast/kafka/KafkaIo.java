@@ -4,6 +4,7 @@ import io.ballast.avro.RejectedRecord;
 import io.ballast.config.BallastConfig;
 import io.ballast.config.BallastOptions;
 import io.ballast.config.ConfigException;
+import io.ballast.config.ParsedArgs;
 import io.ballast.domain.Topic;
 import io.ballast.registry.RegistryConfig;
 import org.apache.avro.specific.SpecificRecord;
@@ -211,13 +212,13 @@ public final class KafkaIo {
             }
             long maxMs = Long.parseLong(max.value());
             if (timeoutMs > maxMs) {
-                throw BallastConfig.bad(BallastOptions.TRANSACTION_TIMEOUT, Duration.ofMillis(timeoutMs),
+                throw ParsedArgs.bad(BallastOptions.TRANSACTION_TIMEOUT, Duration.ofMillis(timeoutMs),
                         "exceeds the broker's " + BROKER_MAX_TRANSACTION_TIMEOUT + " = " + maxMs + " ms (broker "
                                 + node.idString() + "); lower it, or raise the broker's maximum");
             }
         }
         if (timeoutMs <= interval.toMillis()) {
-            throw BallastConfig.bad(BallastOptions.TRANSACTION_TIMEOUT, Duration.ofMillis(timeoutMs),
+            throw ParsedArgs.bad(BallastOptions.TRANSACTION_TIMEOUT, Duration.ofMillis(timeoutMs),
                     "must be longer than --checkpoint.interval (" + interval.toMillis()
                             + " ms): a transaction stays open for at least one checkpoint interval");
         }

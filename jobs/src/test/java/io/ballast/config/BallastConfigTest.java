@@ -108,12 +108,12 @@ class BallastConfigTest {
     void resolvesSecretReferences(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         java.nio.file.Path token = dir.resolve("token");
         java.nio.file.Files.writeString(token, "s3cret-token\n");
-        assertThat(BallastConfig.resolveSecret("registry.bearer-token", "${file:" + token + "}", n -> null))
+        assertThat(ParsedArgs.resolveSecret("registry.bearer-token", "${file:" + token + "}", n -> null))
                 .isEqualTo("s3cret-token");
-        assertThat(BallastConfig.resolveSecret("registry.basic-auth.user-info", "${env:REG_USER}",
+        assertThat(ParsedArgs.resolveSecret("registry.basic-auth.user-info", "${env:REG_USER}",
                 n -> n.equals("REG_USER") ? "ops:pw" : null)).isEqualTo("ops:pw");
-        assertThat(BallastConfig.resolveSecret("registry.bearer-token", "literal", n -> null)).isEqualTo("literal");
-        assertThatThrownBy(() -> BallastConfig.resolveSecret("registry.bearer-token", "${env:NOPE_NOT_SET}", n -> null))
+        assertThat(ParsedArgs.resolveSecret("registry.bearer-token", "literal", n -> null)).isEqualTo("literal");
+        assertThatThrownBy(() -> ParsedArgs.resolveSecret("registry.bearer-token", "${env:NOPE_NOT_SET}", n -> null))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("--registry.bearer-token").hasMessageContaining("NOPE_NOT_SET");
         assertThatThrownBy(() -> parse("--registry.bearer-token", "${file:/no/such/secret}"))
                 .hasMessageContaining("--registry.bearer-token").hasMessageContaining("/no/such/secret");
@@ -124,7 +124,7 @@ class BallastConfigTest {
     @Test
     void everyOptionHasAReadableDescription() {
         for (var o : JobOptions.all()) {
-            assertThat(BallastConfig.describe(o)).as(o.key()).isNotBlank().doesNotContain("Description@");
+            assertThat(ParsedArgs.describe(o)).as(o.key()).isNotBlank().doesNotContain("Description@");
         }
         assertThatThrownBy(() -> parse("--checkpoint.interval", "soon"))
                 .hasMessageEndingWith("(Checkpoint interval; with exactly-once it is also the output latency.)");

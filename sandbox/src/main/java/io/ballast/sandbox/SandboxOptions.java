@@ -112,31 +112,31 @@ public final class SandboxOptions {
         Duration duration = duration(c.get(DURATION));
         int providers = c.get(PROVIDERS);
         if (providers < 1 || providers > 50) {
-            throw BallastConfig.bad(PROVIDERS, providers, "expected 1 to 50 providers");
+            throw ParsedArgs.bad(PROVIDERS, providers, "expected 1 to 50 providers");
         }
         double rate = c.get(RATE);
         if (!(rate >= 0) || rate > 10_000) {
-            throw BallastConfig.bad(RATE, rate, "expected 0 to 10000 fills per second");
+            throw ParsedArgs.bad(RATE, rate, "expected 0 to 10000 fills per second");
         }
         for (ConfigOption<Integer> port : List.of(KAFKA_PORT, REGISTRY_PORT, WEB_PORT)) {
             int p = c.get(port);
             if (p < 0 || p > 65535) {
-                throw BallastConfig.bad(port, p, "expected a port between 1 and 65535, or 0 for a free one");
+                throw ParsedArgs.bad(port, p, "expected a port between 1 and 65535, or 0 for a free one");
             }
         }
         int latency = c.get(ROUTER_LATENCY);
         if (latency < 0) {
-            throw BallastConfig.bad(ROUTER_LATENCY, latency, "expected milliseconds >= 0");
+            throw ParsedArgs.bad(ROUTER_LATENCY, latency, "expected milliseconds >= 0");
         }
         for (ConfigOption<Double> bps : List.of(ROUTER_SLIPPAGE_BPS, ROUTER_FEE_BPS)) {
             double v = c.get(bps);
             if (!(v >= 0) || v > 1_000) {
-                throw BallastConfig.bad(bps, v, "expected 0 to 1000 bps");
+                throw ParsedArgs.bad(bps, v, "expected 0 to 1000 bps");
             }
         }
         double timeScale = c.get(TIME_SCALE);
         if (!(timeScale > 0) || timeScale > 1_000_000) {
-            throw BallastConfig.bad(TIME_SCALE, timeScale, "expected a factor > 0 and <= 1000000");
+            throw ParsedArgs.bad(TIME_SCALE, timeScale, "expected a factor > 0 and <= 1000000");
         }
         String out = c.get(OUT);
         return new Settings(duration, providers, rate, c.get(SEED), !c.get(NO_SIMULATOR), c.get(KAFKA_PORT),
@@ -162,7 +162,7 @@ public final class SandboxOptions {
     static Duration duration(String text) {
         Matcher m = DURATION_TEXT.matcher(text.trim().toLowerCase(Locale.ROOT));
         if (!m.matches()) {
-            throw BallastConfig.bad(DURATION, text, "expected seconds (60), or 90s, 5m, 1h; 0 runs until Ctrl-C");
+            throw ParsedArgs.bad(DURATION, text, "expected seconds (60), or 90s, 5m, 1h; 0 runs until Ctrl-C");
         }
         double amount = Double.parseDouble(m.group(1));
         String unit = m.group(2) == null ? "s" : m.group(2);
