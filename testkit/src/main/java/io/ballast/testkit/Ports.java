@@ -35,13 +35,27 @@ public final class Ports {
         return port;
     }
 
-    /** A port nothing listens on right now. */
+    /** Ports this JVM has handed out: the socket that found one is closed, so the system may offer it again. */
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * A port nothing listens on right now, and not one this JVM handed out before: several picked in a
+     * row (a broker's client and controller ports, the sandbox's broker, registry and web UI) are
+     * distinct even before anything binds them.
+     */
     public static int free() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("Cannot find a free port on " + HOST + ": " + e.getMessage(), e);
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port;
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+                port = s.getLocalPort();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException("Cannot find a free port on " + HOST + ": " + e.getMessage(), e);
+            }
+            if (HANDED_OUT.add(port)) {
+                return port;
+            }
         }
+        throw new IllegalStateException("No free port on " + HOST + " that this JVM has not handed out already");
     }
 
     public static boolean isFree(int port) {
