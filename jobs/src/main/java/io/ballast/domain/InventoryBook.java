@@ -20,7 +20,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The inventory of one provider in one underlying (key {@code provider/UNDERLYING}), and the rules of
@@ -66,8 +65,8 @@ public final class InventoryBook {
     private final Table<String, Position> positions;
     private final Table<String, PendingHedge> pending;
     private final Scratch scratch;
-    /** The positions with their quantities as doubles, converted once per change rather than per mark. */
-    private final TreeMap<String, Held> held = new TreeMap<>();
+    /** The positions unpacked for marking, converted once per change rather than per mark. */
+    private final Holdings held = new Holdings();
     /** Earliest expiry among option positions (epoch ms); {@code Long.MAX_VALUE} with none. */
     private long firstExpiry = Long.MAX_VALUE;
     /**
@@ -222,7 +221,7 @@ public final class InventoryBook {
         m.setMarketVersion(market == null ? -1 : market.getVersion());
         m.setLimitsStamp(limitsStamp);
 
-        scratch.calculator.compute(held.values(), market, asOf, risk);
+        scratch.calculator.compute(held, market, asOf, risk);
         double pendingDelta = pendingDelta(asOf);
         Instant at = Instant.ofEpochMilli(triggerTime);
         m.setSnapshotSequence(m.getSnapshotSequence() + 1);
@@ -395,9 +394,9 @@ public final class InventoryBook {
             return false;
         }
         List<String> expired = new ArrayList<>();
-        for (Map.Entry<String, Held> e : held.entrySet()) {
-            if (optionExpiry(e.getValue().instrument()) <= now) {
-                expired.add(e.getKey());
+        for (int i = 0; i < held.size(); i++) {
+            if (held.get(i).optionExpiry <= now) {
+                expired.add(held.get(i).symbol);
             }
         }
         for (String symbol : expired) {
@@ -419,23 +418,15 @@ public final class InventoryBook {
     }
 
     private void hold(String symbol, Position p) {
-        Held previous = held.get(symbol);
-        if (previous != null) {
-            previous.update(p);
-        } else {
-            held.put(symbol, new Held(p));
-        }
+        held.put(symbol, p);
         firstExpiry = Math.min(firstExpiry, optionExpiry(p.getInstrument()));
     }
 
     private void removePosition(String symbol) {
         positions.remove(symbol);
-        Held gone = held.remove(symbol);
-        if (gone != null && optionExpiry(gone.instrument()) == firstExpiry) {
-            firstExpiry = Long.MAX_VALUE;
-            for (Held h : held.values()) {
-                firstExpiry = Math.min(firstExpiry, optionExpiry(h.instrument()));
-            }
+        Holdings.Held gone = held.remove(symbol);
+        if (gone != null && gone.optionExpiry == firstExpiry) {
+            firstExpiry = held.firstExpiry();
         }
     }
 
@@ -446,28 +437,5 @@ public final class InventoryBook {
     /** A copy to change: the stored record is never changed in place. */
     static InventoryMeta copy(InventoryMeta m) {
         return Records.copy(m, new InventoryMeta());
-    }
-
-    /** A position with its quantity as a double. */
-    static final class Held {
-        private Position position;
-        private double quantity;
-
-        Held(Position p) {
-            update(p);
-        }
-
-        void update(Position p) {
-            position = p;
-            quantity = Exact.toDouble(p.getQuantity());
-        }
-
-        Instrument instrument() {
-            return position.getInstrument();
-        }
-
-        double quantity() {
-            return quantity;
-        }
     }
 }

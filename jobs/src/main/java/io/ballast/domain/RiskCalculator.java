@@ -1,15 +1,11 @@
 package io.ballast.domain;
 
-import io.ballast.avro.Instrument;
-import io.ballast.avro.InstrumentKind;
-import io.ballast.avro.OptionRight;
 import io.ballast.avro.internal.LinearMark;
 import io.ballast.avro.internal.MarketSnapshot;
 import io.ballast.avro.internal.OptionIv;
 import io.ballast.avro.internal.SmileParams;
 import io.ballast.quant.Greeks;
 
-import java.util.Collection;
 import java.util.List;
 
 /**
@@ -28,13 +24,13 @@ public final class RiskCalculator {
      * @param snapshot the underlying's market, or null when none arrived yet
      * @param asOf event time of the evaluation
      */
-    void compute(Collection<InventoryBook.Held> book, MarketSnapshot snapshot, long asOf, BookRisk out) {
+    void compute(Holdings book, MarketSnapshot snapshot, long asOf, BookRisk out) {
         out.reset();
         out.referencePrice = snapshot == null || snapshot.getReferencePrice() == null ? Double.NaN : snapshot.getReferencePrice();
         out.rate = snapshot == null ? 0 : snapshot.getRate();
         double nearest = Double.POSITIVE_INFINITY;
-        for (InventoryBook.Held h : book) {
-            nearest = Math.min(nearest, add(h.instrument(), h.quantity(), snapshot, asOf, out));
+        for (int i = 0; i < book.size(); i++) {
+            nearest = Math.min(nearest, add(book.get(i), snapshot, asOf, out));
         }
         out.nearestExpiry = Double.isInfinite(nearest) ? 0 : nearest;
     }
@@ -44,17 +40,18 @@ public final class RiskCalculator {
      *
      * @return the option's time to expiry when it was priced with greeks, else +∞
      */
-    private double add(Instrument ins, double qty, MarketSnapshot snapshot, long asOf, BookRisk out) {
+    private double add(Holdings.Held h, MarketSnapshot snapshot, long asOf, BookRisk out) {
         double s = out.referencePrice;
         double r = out.rate;
+        double qty = h.quantity;
         if (qty == 0) {
             return Double.POSITIVE_INFINITY;
         }
         out.positions++;
-        double units = qty * ins.getMultiplier();
-        if (ins.getKind() != InstrumentKind.OPTION) {
+        double units = qty * h.multiplier;
+        if (!h.option) {
             out.netDelta += units;
-            double mid = linearMid(snapshot, ins, s);
+            double mid = linearMid(snapshot, h, s);
             if (Double.isNaN(mid)) {
                 out.unpricedPositions++;
             } else {
@@ -62,11 +59,11 @@ public final class RiskCalculator {
             }
             return Double.POSITIVE_INFINITY;
         }
-        double tau = Pricing.timeToExpiry(ins.getExpiry().toEpochMilli(), asOf);
-        OptionIv quoted = snapshot == null ? null : snapshot.getOptions().get(ins.getSymbol());
+        double tau = Pricing.timeToExpiry(h.optionExpiry, asOf);
+        OptionIv quoted = snapshot == null ? null : snapshot.getOptions().get(h.symbol);
         double forward = quoted != null && quoted.getForward() != null ? quoted.getForward() : s;
-        boolean call = ins.getRight() == OptionRight.CALL;
-        double strike = ins.getStrike();
+        boolean call = h.call;
+        double strike = h.strike;
         if (Double.isNaN(forward)) {
             out.unpricedPositions++;
             return Double.POSITIVE_INFINITY;
@@ -76,7 +73,7 @@ public final class RiskCalculator {
             out.markValue += units * Math.max(0, call ? forward - strike : strike - forward);
             return Double.POSITIVE_INFINITY;
         }
-        double vol = quoted != null && quoted.getIv() != null ? quoted.getIv() : smileVol(snapshot, ins);
+        double vol = quoted != null && quoted.getIv() != null ? quoted.getIv() : smileVol(snapshot, h);
         if (Double.isNaN(vol)) {
             out.unpricedPositions++;
             return Double.POSITIVE_INFINITY;
@@ -91,26 +88,26 @@ public final class RiskCalculator {
         return tau;
     }
 
-    private static double linearMid(MarketSnapshot snapshot, Instrument ins, double s) {
+    private static double linearMid(MarketSnapshot snapshot, Holdings.Held h, double s) {
         if (snapshot != null) {
-            LinearMark own = snapshot.getLinear().get(ins.getSymbol());
+            LinearMark own = snapshot.getLinear().get(h.symbol);
             if (own != null) {
                 return own.getMid();
             }
         }
-        return Double.isNaN(s) ? Double.NaN : s * ins.getMultiplier();
+        return Double.isNaN(s) ? Double.NaN : s * h.multiplier;
     }
 
-    private static double smileVol(MarketSnapshot snapshot, Instrument ins) {
+    private static double smileVol(MarketSnapshot snapshot, Holdings.Held h) {
         if (snapshot == null) {
             return Double.NaN;
         }
-        long expiry = ins.getExpiry().toEpochMilli();
+        long expiry = h.optionExpiry;
         List<SmileParams> smiles = snapshot.getSmiles();
         for (int i = 0; i < smiles.size(); i++) {
             SmileParams p = smiles.get(i);
             if (p.getExpiry() == expiry) {
-                return SmileRecords.vol(p, ins.getStrike());
+                return SmileRecords.vol(p, h.strike);
             }
         }
         return Double.NaN;

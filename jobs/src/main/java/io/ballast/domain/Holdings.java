@@ -1,0 +1,110 @@
+package io.ballast.domain;
+
+import io.ballast.avro.Instrument;
+import io.ballast.avro.InstrumentKind;
+import io.ballast.avro.OptionRight;
+import io.ballast.avro.internal.Position;
+
+import java.util.Arrays;
+
+/**
+ * A book's positions as the marking loop reads them: one {@link Held} per symbol, in the symbols' natural
+ * order (the order the sums are taken in), each with what marking needs already unpacked from its
+ * {@link Position} and {@link Instrument} (quantity as a double, multiplier, strike, expiry in epoch ms).
+ * Marking a book is then a walk over one array rather than over a tree and three records per position;
+ * the unpacking is done once per fill, marking happens on every market move.
+ */
+final class Holdings {
+
+    private Held[] held = new Held[4];
+    private int size;
+
+    int size() {
+        return size;
+    }
+
+    Held get(int i) {
+        return held[i];
+    }
+
+    /** Holds {@code p} under {@code symbol}, replacing what was held there. */
+    void put(String symbol, Position p) {
+        int i = indexOf(symbol);
+        if (i >= 0) {
+            held[i] = new Held(symbol, p);
+            return;
+        }
+        int at = -i - 1;
+        if (size == held.length) {
+            held = Arrays.copyOf(held, size * 2);
+        }
+        System.arraycopy(held, at, held, at + 1, size - at);
+        held[at] = new Held(symbol, p);
+        size++;
+    }
+
+    /** @return what was held under {@code symbol}, or null */
+    Held remove(String symbol) {
+        int i = indexOf(symbol);
+        if (i < 0) {
+            return null;
+        }
+        Held gone = held[i];
+        System.arraycopy(held, i + 1, held, i, size - i - 1);
+        held[--size] = null;
+        return gone;
+    }
+
+    /** The earliest expiry among option positions (epoch ms); {@code Long.MAX_VALUE} with none. */
+    long firstExpiry() {
+        long first = Long.MAX_VALUE;
+        for (int i = 0; i < size; i++) {
+            first = Math.min(first, held[i].optionExpiry);
+        }
+        return first;
+    }
+
+    /** Binary search by symbol: the index, or {@code -(insertion point) - 1}. */
+    private int indexOf(String symbol) {
+        int lo = 0;
+        int hi = size - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            int c = held[mid].symbol.compareTo(symbol);
+            if (c < 0) {
+                lo = mid + 1;
+            } else if (c > 0) {
+                hi = mid - 1;
+            } else {
+                return mid;
+            }
+        }
+        return -(lo + 1);
+    }
+
+    /** One position, unpacked for marking. Immutable: a changed position is held anew. */
+    static final class Held {
+        final String symbol;
+        final Instrument instrument;
+        final double quantity;
+        final double multiplier;
+        final boolean option;
+        final boolean call;
+        /** The strike; NaN for a linear instrument. */
+        final double strike;
+        /** The option's expiry (epoch ms); {@code Long.MAX_VALUE} for a linear instrument. */
+        final long optionExpiry;
+
+        Held(String symbol, Position p) {
+            Instrument ins = p.getInstrument();
+            this.symbol = symbol;
+            this.instrument = ins;
+            this.quantity = Exact.toDouble(p.getQuantity());
+            this.multiplier = ins.getMultiplier();
+            this.option = ins.getKind() == InstrumentKind.OPTION;
+            this.call = ins.getRight() == OptionRight.CALL;
+            this.strike = option ? ins.getStrike() : Double.NaN;
+            this.optionExpiry = option ? ins.getExpiry().toEpochMilli() : Long.MAX_VALUE;
+        }
+    }
+}
