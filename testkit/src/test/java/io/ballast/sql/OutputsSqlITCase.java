@@ -17,6 +17,7 @@ import io.ballast.avro.SignalType;
 import io.ballast.avro.Trade;
 import io.ballast.avro.VolSkew;
 import io.ballast.job.IndependentBlack;
+import io.ballast.testing.Repository;
 import io.ballast.testkit.AvroCodec;
 import io.ballast.testkit.BallastRig;
 import io.ballast.testkit.ChildJvm;
@@ -83,16 +84,12 @@ class OutputsSqlITCase {
     private final Instant t0 = TestRecords.now().minusSeconds(90);
     private final Instant expiry = t0.plusSeconds(30L * 86_400);
 
-    static Path repository() {
-        return Path.of(System.getProperty("ballast.repo.dir", "..")).toAbsolutePath().normalize();
-    }
-
     static Path ddlFile() {
-        return repository().resolve("deploy/sql/ballast-outputs.sql");
+        return Repository.file("deploy/sql/ballast-outputs.sql");
     }
 
     static Path queriesFile() {
-        return repository().resolve("deploy/sql/ballast-queries.sql");
+        return Repository.file("deploy/sql/ballast-queries.sql");
     }
 
     private static RiskLimits limits(String provider) {
