@@ -3,6 +3,9 @@ package io.ballast.sql;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.streaming.util.TestStreamEnvironment;
 import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.table.api.TableResult;
@@ -33,7 +36,19 @@ public final class SqlRunnerMain {
     private SqlRunnerMain() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        int status = 0;
+        try {
+            run(args);
+        } catch (Throwable t) {
+            t.printStackTrace();
+            status = 1;
+        }
+        // Kafka and Flink threads that linger must not keep this JVM alive.
+        System.exit(status);
+    }
+
+    private static void run(String[] args) throws Exception {
         if (args.length < 6) {
             throw new IllegalArgumentException("usage: OUT.json DDL.sql QUERIES.sql BOOTSTRAP REGISTRY_URL TABLE=TOPIC...");
         }
@@ -43,13 +58,27 @@ public final class SqlRunnerMain {
         String bootstrap = args[3];
         String registry = args[4];
 
-        TableEnvironment tables = TableEnvironment.create(EnvironmentSettings.inBatchMode());
-        tables.getConfig().set("parallelism.default", "1");
+        // One cluster for all queries (a TableEnvironment would start one per query).
+        try (MiniCluster cluster = new MiniCluster(new MiniClusterConfiguration.Builder()
+                .setNumTaskManagers(1).setNumSlotsPerTaskManager(2).build())) {
+            cluster.start();
+            TestStreamEnvironment.setAsContext(cluster, 1);
+            try {
+                runOn(TableEnvironment.create(EnvironmentSettings.inBatchMode()), out, ddl, queries, bootstrap,
+                        registry, List.of(args).subList(5, args.length));
+            } finally {
+                TestStreamEnvironment.unsetAsContext();
+            }
+        }
+    }
+
+    private static void runOn(TableEnvironment tables, Path out, SqlScript ddl, SqlScript queries, String bootstrap,
+                              String registry, List<String> tableTopics) throws Exception {
         for (SqlScript.Statement s : ddl.statements()) {
             tables.executeSql(s.sql());
         }
-        for (int i = 5; i < args.length; i++) {
-            String[] tableTopic = args[i].split("=", 2);
+        for (String arg : tableTopics) {
+            String[] tableTopic = arg.split("=", 2);
             tables.executeSql("ALTER TABLE `" + tableTopic[0] + "` SET ("
                     + "'topic' = '" + tableTopic[1] + "', "
                     + "'properties.bootstrap.servers' = '" + bootstrap + "', "
