@@ -135,6 +135,9 @@ class Router:
         self.consumer = Consumer({
             "bootstrap.servers": args.bootstrap,
             "group.id": args.group,
+            # Static membership: a restarted router takes its partitions back at once, instead of waiting for
+            # the session of its dead predecessor to time out.
+            "group.instance.id": args.transactional_id,
             "isolation.level": "read_committed",
             "enable.auto.commit": False,
             "enable.auto.offset.store": False,
@@ -186,6 +189,10 @@ class Router:
                 signal_id = self.handle(msg)
                 if signal_id is not None:
                     published.append(signal_id)
+            if self.args.test_crash_before_commit and published:
+                # Fault injection for the tests: die with the ledger written and the transaction open.
+                emit("crashing", signalIds=published)
+                os._exit(3)
             self.producer.send_offsets_to_transaction(
                 [TopicPartition(t, p, o) for (t, p), o in offsets.items()],
                 self.consumer.consumer_group_metadata(), TRANSACTION_TIMEOUT_S)
@@ -265,16 +272,17 @@ def main(argv):
     parser.add_argument("--bootstrap", required=True, help="Kafka bootstrap servers")
     parser.add_argument("--registry", required=True, help="schema registry URL (Confluent API)")
     parser.add_argument("--fill-price", required=True, type=float, help="the simulated venue's fill price")
-    parser.add_argument("--signals-topic", default="rebalance-signals")
-    parser.add_argument("--trades-topic", default="trades")
+    parser.add_argument("--signals-topic", default="rebalance-signals", help="the job's signals")
+    parser.add_argument("--trades-topic", default="trades", help="where the fills go")
     parser.add_argument("--group", default="ballast-router", help="consumer group of the signals")
     parser.add_argument("--transactional-id", default="ballast-router-1",
-                        help="one per router instance; the same after a restart")
+                        help="one per router instance, the same after a restart (also its static group member id)")
     parser.add_argument("--state", default="router-state.sqlite", help="the ledger of executed signals")
     parser.add_argument("--venue", default="ROUTER", help="the venue of the fills")
     parser.add_argument("--trade-id-prefix", default="router-", help="tradeId = prefix + signalId")
     parser.add_argument("--trade-schema", default=os.path.join(HERE, "trade.avsc"),
                         help="the contract's Trade schema, self-contained")
+    parser.add_argument("--test-crash-before-commit", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if not args.fill_price > 0:
         parser.error("--fill-price must be > 0, not %s" % args.fill_price)

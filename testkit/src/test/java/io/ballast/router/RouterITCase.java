@@ -44,9 +44,10 @@ import static org.assertj.core.api.Assertions.within;
 /**
  * The reference router of {@code examples/router-python} (Debian's Confluent Python client) against the real
  * job, broker and registry: it executes the job's DELTA_HEDGE signals, the job applies its fills (the pending
- * hedge clears, the book is flat), and a restarted router executes no signal twice: not after a restart in
- * its consumer group (the offsets were committed with the fills) and not when it reads every signal again in
- * a new group (its ledger).
+ * hedge clears, the book is flat), and a restarted router executes no signal twice: not after it died between
+ * its ledger and its Kafka commit (it sends the recorded fill again), not after a restart in its consumer group
+ * (the offsets were committed with the fills) and not when it reads every signal again in a new group (its
+ * ledger).
  */
 class RouterITCase {
 
@@ -94,21 +95,37 @@ class RouterITCase {
         JobClient job = rig.start(rig.config(), 1, null);
         try {
             rig.skewUntil(s -> !s.isEmpty());
+            System.out.println(java.time.LocalTime.now() + " the job published its first smile");
 
-            // 1. The router executes the hedge; the job applies the fill: no hedge pending, the book flat.
-            RiskSnapshot flat;
-            try (RouterProcess router = RouterProcess.start("router-1", script(), dir, args(rig, "group-a", ledger))) {
+            // 1. The router executes the hedge, records it in its ledger and dies before the Kafka transaction with
+            //    the fill and the offsets commits: the fill is aborted.
+            JsonNode executed;
+            List<String> crashing = args(rig, "group-a", ledger);
+            crashing.add("--test-crash-before-commit");
+            try (RouterProcess router = RouterProcess.start("router-0", script(), dir, crashing)) {
                 rig.trade(TestRecords.trade("sell-1", "mm1", atm, Side.SELL, 10, 7_800, t0.plusSeconds(1)));
-                JsonNode executed = router.await("executed", first, WAIT);
+                executed = router.await("executed", first, WAIT);
                 assertThat(executed.get("side").asText()).isEqualTo("BUY");
                 assertThat(executed.get("instrument").asText()).isEqualTo("BTC-PERP");
+                router.await("crash", e -> e.path("event").asText().equals("crashing"), WAIT);
+                assertThat(router.awaitExit(WAIT)).isEqualTo(3);
+            }
+
+            // 2. Restarted, it reads the signal again (its offset was not committed) and sends the recorded fill
+            //    without a new order; the job applies it: no hedge pending, the book flat.
+            RiskSnapshot flat;
+            try (RouterProcess router = RouterProcess.start("router-1", script(), dir, args(rig, "group-a", ledger))) {
+                JsonNode republished = router.await("republished", first, WAIT);
+                assertThat(republished.get("tradeId").asText()).isEqualTo(executed.get("tradeId").asText());
                 flat = firstRisk(rig, r -> r.getPositions() == 2 && r.getPendingHedge() == 0);
+                System.out.println(java.time.LocalTime.now() + " flat after the first hedge: " + flat);
                 assertThat(flat.getNetDelta()).isCloseTo(0, within(1e-4));
                 assertThat(executed.get("quantity").asDouble()).isEqualTo(hedge(rig, first).getQuantity());
+                assertThat(router.events("executed", first)).isEmpty();
                 assertThat(router.stop(WAIT)).isZero();
             }
 
-            // 2. Restarted in the same group: it resumes after the committed offsets, so it never reads the first
+            // 3. Restarted in the same group: it resumes after the committed offsets, so it never reads the first
             //    signal again, and executes the next one.
             try (RouterProcess router = RouterProcess.start("router-2", script(), dir, args(rig, "group-a", ledger))) {
                 router.await("assignment", e -> e.path("event").asText().equals("assigned"), WAIT);
@@ -117,12 +134,13 @@ class RouterITCase {
                 double gammaBefore = Math.abs(flat.getDollarGamma());
                 RiskSnapshot flatAgain = firstRisk(rig, r -> r.getPendingHedge() == 0
                         && Math.abs(r.getDollarGamma()) > 1.5 * gammaBefore && Math.abs(r.getNetDelta()) < 1e-4);
+                System.out.println(java.time.LocalTime.now() + " flat after the second hedge: " + flatAgain);
                 assertThat(flatAgain.getSequence()).isGreaterThan(flat.getSequence());
                 assertThat(router.events()).noneMatch(e -> e.path("signalId").asText().equals(first));
                 assertThat(router.stop(WAIT)).isZero();
             }
 
-            // 3. A new group reads every signal again: the ledger says both were executed, nothing is sent.
+            // 4. A new group reads every signal again: the ledger says both were executed, nothing is sent.
             try (RouterProcess router = RouterProcess.start("router-3", script(), dir, args(rig, "group-b", ledger))) {
                 router.await("skipped", first, WAIT);
                 router.await("skipped", second, WAIT);
@@ -130,7 +148,8 @@ class RouterITCase {
                 assertThat(router.stop(WAIT)).isZero();
             }
 
-            // One fill per signal on the trades topic, none rejected, no hedge beyond the two.
+            // One committed fill per signal on the trades topic (the aborted one is not read), none rejected, no
+            // hedge beyond the two.
             Map<String, Long> fills = rig.all(rig.trades, Trade.class).stream()
                     .filter(t -> t.getSignalId() != null)
                     .collect(Collectors.groupingBy(Trade::getSignalId, TreeMap::new, Collectors.counting()));

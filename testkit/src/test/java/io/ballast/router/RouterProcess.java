@@ -63,7 +63,7 @@ final class RouterProcess implements AutoCloseable {
         try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = out.readLine()) != null) {
-                System.out.println(name + ": " + line);
+                System.out.println(java.time.LocalTime.now() + " " + name + ": " + line);
                 try {
                     events.add(JSON.readTree(line));
                 } catch (JsonProcessingException e) {
@@ -99,6 +99,14 @@ final class RouterProcess implements AutoCloseable {
     JsonNode await(String event, String signalId, Duration timeout) {
         return await(event + " " + signalId, e -> e.path("event").asText().equals(event)
                 && e.path("signalId").asText().equals(signalId), timeout);
+    }
+
+    /** Waits for the router to end by itself; its exit status. */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError(name + " did not end within " + timeout + "; stderr: " + stderr());
+        }
+        return process.exitValue();
     }
 
     /** SIGTERM, then the exit status (the router finishes its batch and leaves its group). */
