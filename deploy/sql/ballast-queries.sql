@@ -1,9 +1,9 @@
 -- Example queries over the tables of ballast-outputs.sql (run that file first). Each query is named by
 -- the "-- name:" line above it; OutputsSqlITCase runs every one of them against what the job wrote and
 -- checks its result against the records read with a plain Kafka consumer.
--- They run in batch mode over a bounded read ('scan.bounded.mode' = 'latest-offset') and, unchanged, as
--- continuous queries in streaming mode (the window aggregation then emits each minute once the
--- watermark passes its end; the others emit updates).
+-- The test runs them in batch mode over a bounded read ('scan.bounded.mode' = 'latest-offset'). They are
+-- also valid continuous queries in streaming mode (the window aggregation then emits each minute once
+-- the watermark passes its end; the others emit updates), which the test does not run.
 
 -- name: latest_risk
 -- The latest risk of every book (provider and underlying): the record with the highest sequence.
