@@ -16,8 +16,8 @@
 -- The value columns are the record's fields, with the names, order and nullability of the contract's
 -- schema; enums are STRING, timestamp-millis is TIMESTAMP(3) (UTC). Each table gives the format the
 -- contract's own schema ('avro-confluent.schema', without its docs) as the reader schema: a schema
--- derived from the columns would have strings where the contract has enums, and Avro cannot read an enum
--- as a string. Records written with any compatible version of the schema are read (Avro resolution
+-- derived from the columns would have strings where rebalance-signals has enums, and Avro schema
+-- resolution cannot read an enum as a string. Records written with any compatible version of the schema are read (Avro resolution
 -- against the writer schema fetched from the registry by the id in each record).
 -- The Kafka key is a column of its own (raw bytes or a UTF-8 string), and the Kafka partition, offset
 -- and timestamp are read-only metadata columns.
