@@ -32,8 +32,6 @@ public final class BallastJob {
     /** The name the job's one-line errors start with. */
     static final String PROGRAM = "ballast";
 
-    private static final Logger LOG = LoggerFactory.getLogger(BallastJob.class);
-
     private static final String LOOPBACK = "127.0.0.1";
 
     private BallastJob() {
@@ -96,7 +94,10 @@ public final class BallastJob {
     /** As {@link #configure(List)}, with {@code env} answering the {@code ${env:NAME}} references of secret options. */
     public static BallastConfig configure(List<String> args, java.util.function.Function<String, String> env) {
         BallastConfig config = BallastConfig.fromArgs(args, env);
-        LOG.info(config.effectiveConfiguration());
+        // The logger only now: starting the logging framework takes most of a second, and a bad option
+        // must fail before that (one line on stderr, see BadConfigurationFailsFastTest).
+        Logger log = LoggerFactory.getLogger(BallastJob.class);
+        log.info(config.effectiveConfiguration());
         return config;
     }
 
