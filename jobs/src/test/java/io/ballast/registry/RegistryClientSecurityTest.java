@@ -1,6 +1,8 @@
 package io.ballast.registry;
 
 import io.ballast.avro.Quote;
+import io.ballast.config.ConfigException;
+import io.ballast.job.BallastJob;
 import io.ballast.tls.TestCertificates;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -148,6 +150,29 @@ class RegistryClientSecurityTest {
                     .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.isAuthFailure()).isTrue());
             assertThat(registry.seenAuthorizations()).as("read again once, the same token: not sent again").hasSize(4);
         }
+    }
+
+    @Test
+    void theJobsStartCheckStopsOnTlsAndCredentialFailuresOnly() throws Exception {
+        try (InMemoryConfluentRegistry registry = new InMemoryConfluentRegistry(ours.serverContext(), false)) {
+            RegistryConfig untrusted = config(registry).trustStore(foreign.trustStore().toString(), PASSWORD, null).build();
+            assertThatThrownBy(() -> BallastJob.checkRegistry(untrusted))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("certificate is not trusted");
+
+            registry.requireAuthorization("Basic " + java.util.Base64.getEncoder().encodeToString(
+                    "job:right".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            RegistryConfig wrong = config(registry).trustStore(ours.trustStore().toString(), PASSWORD, null)
+                    .basicAuthUserInfo("job:wrong").build();
+            assertThatThrownBy(() -> BallastJob.checkRegistry(wrong))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("refused the job's credentials (HTTP 401")
+                    .hasMessageNotContaining("wrong");
+            BallastJob.checkRegistry(config(registry).trustStore(ours.trustStore().toString(), PASSWORD, null)
+                    .basicAuthUserInfo("job:right").build());
+        }
+        // Unreachable: a warning only (the TaskManagers may reach it where the client cannot).
+        BallastJob.checkRegistry(RegistryConfig.builder("http://127.0.0.1:1").maxRetries(0).build());
     }
 
     @Test
