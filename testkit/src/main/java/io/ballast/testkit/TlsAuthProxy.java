@@ -2,10 +2,13 @@ package io.ballast.testkit;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManagerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,7 +37,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the real registry, which stays what answers. A JDK {@link HttpsServer} on 127.0.0.1 with the server key
  * store given; a request without the right {@code Authorization: Basic} header is answered 401 (Confluent's
  * error body) and never forwarded; the others are forwarded, method, path, query, body, {@code Accept} and
- * {@code Content-Type}, and the answer returned as it is.
+ * {@code Content-Type}, and the answer returned as it is. With a client trust store it also requires
+ * a client certificate signed by a CA in it (mutual TLS), checked in the handshake.
  */
 public final class TlsAuthProxy implements AutoCloseable {
 
@@ -61,9 +65,28 @@ public final class TlsAuthProxy implements AutoCloseable {
      * @param keyStore PKCS12 with the server's key and certificate chain; the key has the store's password
      */
     public static TlsAuthProxy start(URI upstream, Path keyStore, String keyStorePassword, String user, String password) {
+        return start(upstream, keyStore, keyStorePassword, null, user, password);
+    }
+
+    /**
+     * As {@link #start(URI, Path, String, String, String)}, and with {@code clientTrustStore} (PKCS12, the
+     * key store's password; nullable) mutual TLS: only clients with a certificate signed by a CA in it
+     * get past the handshake.
+     */
+    public static TlsAuthProxy start(URI upstream, Path keyStore, String keyStorePassword, Path clientTrustStore,
+                                     String user, String password) {
         try {
             HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getByName(Ports.HOST), 0), 0);
-            server.setHttpsConfigurator(new HttpsConfigurator(serverContext(keyStore, keyStorePassword)));
+            SSLContext tls = serverContext(keyStore, keyStorePassword, clientTrustStore);
+            boolean mutual = clientTrustStore != null;
+            server.setHttpsConfigurator(new HttpsConfigurator(tls) {
+                @Override
+                public void configure(HttpsParameters params) {
+                    SSLParameters p = tls.getDefaultSSLParameters();
+                    p.setNeedClientAuth(mutual);
+                    params.setSSLParameters(p);
+                }
+            });
             server.setExecutor(Executors.newFixedThreadPool(4, r -> {
                 Thread t = new Thread(r, "tls-auth-proxy");
                 t.setDaemon(true);
@@ -145,16 +168,26 @@ public final class TlsAuthProxy implements AutoCloseable {
         }
     }
 
-    private static SSLContext serverContext(Path keyStore, String password) throws IOException, GeneralSecurityException {
+    private static SSLContext serverContext(Path keyStore, String password, Path clientTrustStore)
+            throws IOException, GeneralSecurityException {
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(load(keyStore, password), password.toCharArray());
+        TrustManagerFactory tmf = null;
+        if (clientTrustStore != null) {
+            tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(load(clientTrustStore, password));
+        }
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), tmf == null ? null : tmf.getTrustManagers(), null);
+        return ctx;
+    }
+
+    private static KeyStore load(Path file, String password) throws IOException, GeneralSecurityException {
         KeyStore store = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(keyStore)) {
+        try (InputStream in = Files.newInputStream(file)) {
             store.load(in, password.toCharArray());
         }
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(store, password.toCharArray());
-        SSLContext ctx = SSLContext.getInstance("TLS");
-        ctx.init(kmf.getKeyManagers(), null, null);
-        return ctx;
+        return store;
     }
 
     @Override

@@ -39,7 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The job against a secured broker and registry, as in production: Kafka on SASL_SSL (SCRAM-SHA-512,
  * certificates made by the test) with ACLs, the job's user holding exactly {@link BallastAcls#forJob};
- * the real registry behind https with basic auth ({@link TlsAuthProxy}). The job runs its own {@code main}
+ * the real registry behind https with mutual TLS and basic auth ({@link TlsAuthProxy}). The job runs its own {@code main}
  * in a JVM of its own, everything it prints (logs at INFO, Kafka's client configurations included) in one
  * file, which must hold no password. A wrong password, an untrusted certificate and refused registry
  * credentials each stop the job at start with one line on stderr and no stack trace.
@@ -79,8 +79,9 @@ class SecurityITCase {
         rig = new BallastRig(KAFKA, REGISTRY.url(), DIR.resolve("checkpoints"), 1);
         KAFKA.createAcls(BallastAcls.forJob("User:" + USER, List.of(rig.quotes, rig.trades, rig.limits),
                 List.of(rig.signals, rig.risk, rig.skew, rig.rejected), GROUP, rig.txPrefix));
-        registryProxy = TlsAuthProxy.start(REGISTRY.baseUri(), CERTS.serverKeyStore(), STORE_PASSWORD, REGISTRY_USER,
-                REGISTRY_PASSWORD);
+        // Mutual TLS too: the job must show a client certificate of our CA.
+        registryProxy = TlsAuthProxy.start(REGISTRY.baseUri(), CERTS.serverKeyStore(), STORE_PASSWORD, CERTS.trustStore(),
+                REGISTRY_USER, REGISTRY_PASSWORD);
     }
 
     @AfterAll
@@ -98,6 +99,8 @@ class SecurityITCase {
                 "--registry.basic-auth.user-info", REGISTRY_USER + ":" + registryPassword,
                 "--registry.truststore.location", registryTrust.toString(),
                 "--registry.truststore.password", STORE_PASSWORD,
+                "--registry.keystore.location", CERTS.clientKeyStore().toString(),
+                "--registry.keystore.password", STORE_PASSWORD,
                 "--kafka.security.protocol", "SASL_SSL",
                 "--kafka.sasl.mechanism", KafkaBroker.SCRAM,
                 "--kafka.sasl.jaas.config", KafkaBroker.jaasConfig(USER, scramPassword),
@@ -140,6 +143,7 @@ class SecurityITCase {
                 .contains("Ballast effective configuration")
                 .contains("--kafka.sasl.jaas.config ******")
                 .contains("--registry.basic-auth.user-info ******")
+                .contains("--registry.keystore.password ******")
                 .contains("sasl.jaas.config = [hidden]");
         assertNoSecret(output, SCRAM_PASSWORD, REGISTRY_PASSWORD, STORE_PASSWORD);
     }
