@@ -185,7 +185,7 @@ public final class BallastConfig {
      * The effective configuration, for the log at start: a header line, then every option of the job
      * ({@link JobOptions#all()}) with its value, {@code (default)} after those not given, then every
      * {@code --kafka.<property>} in name order. No secret appears: the registry's credentials and
-     * trust store password, and every option or Kafka property that {@link Secrets#isSecret} names,
+     * trust and key store passwords, and every option or Kafka property that {@link Secrets#isSecret} names,
      * show {@value Secrets#MASK} (a Kafka property given as a bare {@code ${provider:...}} reference shows
      * the reference), and a URL's user info is masked.
      */
@@ -239,12 +239,17 @@ public final class BallastConfig {
             throw ParsedArgs.bad(BallastOptions.REGISTRY_RETRIES, a.get(BallastOptions.REGISTRY_RETRIES), "must be >= 0");
         }
         String trustStore = a.get(BallastOptions.REGISTRY_TRUSTSTORE);
+        String keyStore = a.get(BallastOptions.REGISTRY_KEYSTORE);
+        String tokenFile = a.get(BallastOptions.REGISTRY_BEARER_TOKEN_FILE);
         RegistryConfig config = RegistryConfig.builder(url)
                 .autoRegister(a.get(BallastOptions.REGISTRY_AUTO_REGISTER))
                 .basicAuthUserInfo(a.get(BallastOptions.REGISTRY_USER_INFO))
                 .bearerToken(a.get(BallastOptions.REGISTRY_BEARER_TOKEN))
                 .trustStore(trustStore, a.get(BallastOptions.REGISTRY_TRUSTSTORE_PASSWORD),
                         a.get(BallastOptions.REGISTRY_TRUSTSTORE_TYPE))
+                .keyStore(keyStore, a.get(BallastOptions.REGISTRY_KEYSTORE_PASSWORD),
+                        a.get(BallastOptions.REGISTRY_KEYSTORE_TYPE))
+                .bearerTokenFile(tokenFile)
                 .connectTimeout(a.get(BallastOptions.REGISTRY_CONNECT_TIMEOUT))
                 .readTimeout(a.get(BallastOptions.REGISTRY_READ_TIMEOUT))
                 .maxRetries(a.get(BallastOptions.REGISTRY_RETRIES))
@@ -253,6 +258,12 @@ public final class BallastConfig {
                 .build();
         if (trustStore != null && !Files.isReadable(Path.of(trustStore))) {
             throw ParsedArgs.bad(BallastOptions.REGISTRY_TRUSTSTORE, trustStore, "the file does not exist or is not readable");
+        }
+        if (keyStore != null && !Files.isReadable(Path.of(keyStore))) {
+            throw ParsedArgs.bad(BallastOptions.REGISTRY_KEYSTORE, keyStore, "the file does not exist or is not readable");
+        }
+        if (tokenFile != null && !Files.isReadable(Path.of(tokenFile))) {
+            throw ParsedArgs.bad(BallastOptions.REGISTRY_BEARER_TOKEN_FILE, tokenFile, "the file does not exist or is not readable");
         }
         return config;
     }

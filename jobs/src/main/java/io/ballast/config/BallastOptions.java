@@ -43,6 +43,10 @@ public final class BallastOptions {
             .stringType().noDefaultValue()
             .withDescription("Registry bearer token (Authorization: Bearer ...), instead of basic auth; or ${env:VAR} or ${file:/path}.");
 
+    public static final ConfigOption<String> REGISTRY_BEARER_TOKEN_FILE = ConfigOptions.key("registry.bearer-token-file")
+            .stringType().noDefaultValue()
+            .withDescription("File holding the registry bearer token (a mounted secret, a projected service-account token), read again whenever it changes, so a rotated token needs no restart; instead of basic auth or --registry.bearer-token.");
+
     public static final ConfigOption<String> REGISTRY_TRUSTSTORE = ConfigOptions.key("registry.truststore.location")
             .stringType().noDefaultValue()
             .withDescription("Trust store file for an https registry; default: the JVM's trust store.");
@@ -54,6 +58,18 @@ public final class BallastOptions {
     public static final ConfigOption<String> REGISTRY_TRUSTSTORE_TYPE = ConfigOptions.key("registry.truststore.type")
             .stringType().defaultValue("PKCS12")
             .withDescription("Type of the registry trust store: PKCS12 or JKS.");
+
+    public static final ConfigOption<String> REGISTRY_KEYSTORE = ConfigOptions.key("registry.keystore.location")
+            .stringType().noDefaultValue()
+            .withDescription("Key store with the job's key and certificate for mutual TLS to the registry; default: no client certificate.");
+
+    public static final ConfigOption<String> REGISTRY_KEYSTORE_PASSWORD = ConfigOptions.key("registry.keystore.password")
+            .stringType().noDefaultValue()
+            .withDescription("Password of the registry key store and of the key in it; or ${env:VAR} or ${file:/path}.");
+
+    public static final ConfigOption<String> REGISTRY_KEYSTORE_TYPE = ConfigOptions.key("registry.keystore.type")
+            .stringType().defaultValue("PKCS12")
+            .withDescription("Type of the registry key store: PKCS12 or JKS.");
 
     public static final ConfigOption<Duration> REGISTRY_CONNECT_TIMEOUT = ConfigOptions.key("registry.connect-timeout")
             .durationType().defaultValue(Duration.ofSeconds(5))
@@ -182,7 +198,8 @@ public final class BallastOptions {
     /** All options, in the order of the operations guide. */
     public static final List<ConfigOption<?>> ALL = List.of(
             BOOTSTRAP, REGISTRY, REGISTRY_AUTO_REGISTER, REGISTRY_USER_INFO, REGISTRY_BEARER_TOKEN,
-            REGISTRY_TRUSTSTORE, REGISTRY_TRUSTSTORE_PASSWORD, REGISTRY_TRUSTSTORE_TYPE,
+            REGISTRY_BEARER_TOKEN_FILE, REGISTRY_TRUSTSTORE, REGISTRY_TRUSTSTORE_PASSWORD, REGISTRY_TRUSTSTORE_TYPE,
+            REGISTRY_KEYSTORE, REGISTRY_KEYSTORE_PASSWORD, REGISTRY_KEYSTORE_TYPE,
             REGISTRY_CONNECT_TIMEOUT, REGISTRY_READ_TIMEOUT, REGISTRY_RETRIES, REGISTRY_RETRY_BACKOFF,
             REGISTRY_RETRY_BACKOFF_MAX,
             TOPIC_QUOTES, TOPIC_TRADES, TOPIC_RISK_LIMITS, TOPIC_SIGNALS, TOPIC_RISK, TOPIC_VOL_SKEW, TOPIC_REJECTED,

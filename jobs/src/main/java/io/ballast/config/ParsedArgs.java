@@ -30,7 +30,8 @@ public final class ParsedArgs {
 
     /** Options whose value may be a reference, so that the secret itself never sits in a job spec. */
     static final Set<String> SECRETS = Set.of(BallastOptions.REGISTRY_USER_INFO.key(),
-            BallastOptions.REGISTRY_BEARER_TOKEN.key(), BallastOptions.REGISTRY_TRUSTSTORE_PASSWORD.key());
+            BallastOptions.REGISTRY_BEARER_TOKEN.key(), BallastOptions.REGISTRY_TRUSTSTORE_PASSWORD.key(),
+            BallastOptions.REGISTRY_KEYSTORE_PASSWORD.key());
 
     /**
      * {@code --debug}: stack traces of failures (also {@code BALLAST_DEBUG=1}); an option of every program,

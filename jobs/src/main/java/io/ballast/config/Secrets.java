@@ -24,6 +24,8 @@ import java.util.regex.Pattern;
  *   <li>user info, the words {@code user} then {@code info}, or {@code userinfo}
  *       ({@code registry.basic-auth.user-info}, {@code basic.auth.user.info}).</li>
  * </ul>
+ * except a name whose last word is {@code file} ({@code registry.bearer-token-file}): its value is the
+ * path of the file that holds the secret, shown as it is like {@code ssl.keystore.location}.
  * The value of a secret is shown as {@value #MASK}, whatever its length, unless it is nothing but a
  * configuration-provider reference such as {@code ${env:NAME}} or {@code ${file:/path:key}}, which
  * names where the secret is and is shown as it is. A URL's user info ({@code https://user:pw@host})
@@ -49,6 +51,9 @@ public final class Secrets {
             return true;
         }
         String[] words = WORDS.split(n);
+        if (words.length > 1 && words[words.length - 1].equals("file")) {
+            return false;
+        }
         for (int i = 0; i < words.length; i++) {
             String w = words[i];
             if (SECRET_WORDS.stream().anyMatch(w::contains)) {

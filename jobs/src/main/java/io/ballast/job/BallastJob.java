@@ -5,6 +5,9 @@ import io.ballast.config.CommandLine;
 import io.ballast.config.ConfigException;
 import io.ballast.config.JobOptions;
 import io.ballast.kafka.KafkaIo;
+import io.ballast.registry.ConfluentRegistryClient;
+import io.ballast.registry.RegistryConfig;
+import io.ballast.registry.RegistryException;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
@@ -60,6 +63,7 @@ public final class BallastJob {
         try {
             config = configure(arguments);
             KafkaIo.checkCluster(config, config.topics().all());
+            checkRegistry(config.registry());
         } catch (ConfigException e) {
             boolean debug = CommandLine.debug(arguments, System::getenv);
             // One line; with --debug the exception that follows carries the stack trace (the launcher or
@@ -99,6 +103,33 @@ public final class BallastJob {
         Logger log = LoggerFactory.getLogger(BallastJob.class);
         log.info(config.effectiveConfiguration());
         return config;
+    }
+
+    /**
+     * Asks the registry once ({@code GET /config}) before the job is submitted: an untrusted certificate,
+     * a client certificate refused or credentials refused (HTTP 401 or 403) stop the job with a
+     * {@link ConfigException} naming the options to look at. A registry that cannot be reached or answers
+     * otherwise only gets a warning: it may be reachable from the TaskManagers alone, and the tasks retry.
+     */
+    public static void checkRegistry(RegistryConfig registry) {
+        try {
+            ConfluentRegistryClient.shared(registry).checkAccess();
+        } catch (RegistryException e) {
+            if (e.isTlsFailure()) {
+                throw new ConfigException(e.getMessage(), e);
+            }
+            if (e.isAuthFailure()) {
+                throw new ConfigException("The schema registry at --registry " + registry.url() + " refused the job's "
+                        + "credentials (HTTP " + e.httpStatus() + "; check --registry.basic-auth.user-info, "
+                        + "--registry.bearer-token or --registry.bearer-token-file): " + e.getMessage(), e);
+            }
+            LOG.warn("Could not check the schema registry at {} before the start: {}", registry.url(), e.getMessage());
+        } catch (java.io.IOException e) {
+            LOG.warn("Could not check the schema registry at {} before the start: {}", registry.url(), e.toString());
+        } catch (IllegalArgumentException e) {
+            // A trust or key store that cannot be loaded (a wrong password, a corrupt file).
+            throw e instanceof ConfigException ? (ConfigException) e : new ConfigException(e.getMessage(), e);
+        }
     }
 
     /** Whether this {@code main} was called by the Java launcher itself (not by Flink's client, a test or a tool). */

@@ -23,6 +23,11 @@ import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
+import org.apache.kafka.common.errors.SslAuthenticationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -43,6 +48,7 @@ public final class KafkaIo {
     public static final String BROKER_MAX_TRANSACTION_TIMEOUT = "transaction.max.timeout.ms";
 
     private static final long ADMIN_TIMEOUT_SECONDS = 30;
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaIo.class);
 
     private KafkaIo() {
     }
@@ -155,7 +161,8 @@ public final class KafkaIo {
     /**
      * Checks the Kafka cluster before the job starts: every topic exists (the source would otherwise
      * fail later with UnknownTopicOrPartition) and, with exactly-once, the transaction timeout is within
-     * the broker's {@value #BROKER_MAX_TRANSACTION_TIMEOUT}.
+     * the broker's {@value #BROKER_MAX_TRANSACTION_TIMEOUT}. Refused credentials, an untrusted
+     * certificate or a missing ACL stop the job here with one line saying which.
      */
     public static void checkCluster(BallastConfig config, Collection<String> topics) {
         checkCluster(config.kafka(), config.sinks(), config.checkpoints().interval(), topics);
@@ -180,9 +187,13 @@ public final class KafkaIo {
                 }
             }
             if (!missing.isEmpty()) {
+                boolean secured = props.getProperty("security.protocol", "PLAINTEXT").toUpperCase(java.util.Locale.ROOT)
+                        .startsWith("SASL") || props.getProperty("security.protocol", "").equalsIgnoreCase("SSL");
                 throw new ConfigException("Topics " + new TreeSet<>(missing) + " do not exist on the Kafka cluster at "
                         + kafka.bootstrap() + "; create them first with deploy/topics/create-topics.sh "
-                        + "(or the Strimzi KafkaTopics of deploy/k8s/topics), see 'Topics in production' in docs/operations.md");
+                        + "(or the Strimzi KafkaTopics of deploy/k8s/topics), see 'Topics in production' in docs/operations.md"
+                        + (secured ? "; or the job's principal may not DESCRIBE them: see 'Security' in docs/operations.md"
+                                + " for the ACLs it needs" : ""));
             }
             if (sinks.delivery() == BallastConfig.Delivery.EXACTLY_ONCE) {
                 checkTransactionTimeout(kafka, sinks, checkpointInterval, admin);
@@ -190,10 +201,44 @@ public final class KafkaIo {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while checking the Kafka cluster", e);
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException e) {
+            throw clusterFailure(kafka, e.getCause() == null ? e : e.getCause());
+        } catch (TimeoutException e) {
             throw new ConfigException("Cannot reach the Kafka cluster at --bootstrap " + kafka.bootstrap() + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    /** What a failed request of the start-up check means, in one line naming the options to look at. */
+    private static ConfigException clusterFailure(BallastConfig.Kafka kafka, Throwable cause) {
+        Properties props = kafka.clientProperties();
+        if (cause instanceof SaslAuthenticationException) {
+            return new ConfigException("The Kafka cluster at --bootstrap " + kafka.bootstrap() + " refused the job's "
+                    + "credentials (SASL " + props.getProperty("sasl.mechanism", "GSSAPI") + ", --kafka.sasl.jaas.config): "
+                    + cause.getMessage(), cause);
+        }
+        if (cause instanceof SslAuthenticationException) {
+            Throwable root = cause;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            String reason = String.valueOf(root.getMessage());
+            String hint = reason.contains("PKIX") || reason.contains("certification path")
+                    ? "the broker's certificate is not trusted: give the trust store holding its CA with "
+                            + "--kafka.ssl.truststore.location (and --kafka.ssl.truststore.password)"
+                    : reason.contains("No subject alternative") || reason.contains("No name matching")
+                            ? "the broker's certificate does not name the host of --bootstrap"
+                            : "see the reason";
+            return new ConfigException("The TLS handshake with the Kafka cluster at --bootstrap " + kafka.bootstrap()
+                    + " failed, " + hint + " (" + reason + ")", cause);
+        }
+        if (cause instanceof AuthorizationException) {
+            return new ConfigException("The Kafka cluster at --bootstrap " + kafka.bootstrap() + " denied the job's "
+                    + "principal: " + cause.getMessage() + "; see 'Security' in docs/operations.md for the ACLs it needs",
+                    cause);
+        }
+        return new ConfigException("Cannot reach the Kafka cluster at --bootstrap " + kafka.bootstrap() + ": "
+                + cause, cause);
     }
 
     private static void checkTransactionTimeout(BallastConfig.Kafka kafka, BallastConfig.Sinks sinks,
@@ -204,8 +249,20 @@ public final class KafkaIo {
         Collection<Node> nodes = admin.describeCluster().nodes().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         for (Node node : nodes) {
             ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, node.idString());
-            Config brokerConfig = admin.describeConfigs(List.of(broker)).all()
-                    .get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS).get(broker);
+            Config brokerConfig;
+            try {
+                brokerConfig = admin.describeConfigs(List.of(broker)).all()
+                        .get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS).get(broker);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof AuthorizationException)) {
+                    throw e;
+                }
+                // Optional ACL (DESCRIBE_CONFIGS on the cluster): without it the broker's maximum cannot be read.
+                LOG.warn("Cannot read the broker's {} (the job's principal lacks DESCRIBE_CONFIGS on the cluster):"
+                        + " --sink.transaction-timeout {} ms is not checked against it", BROKER_MAX_TRANSACTION_TIMEOUT,
+                        timeoutMs);
+                break;
+            }
             ConfigEntry max = brokerConfig == null ? null : brokerConfig.get(BROKER_MAX_TRANSACTION_TIMEOUT);
             if (max == null || max.value() == null) {
                 continue;

@@ -6,7 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
 
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 
 import java.io.IOException;
@@ -37,7 +41,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * records with a bogus id does not become a flood of requests.
  *
  * <p>Transient failures (I/O errors, timeouts, HTTP 5xx and 429) are retried with exponential backoff
- * and jitter; other 4xx answers are not.
+ * and jitter; other 4xx answers and TLS failures (an untrusted certificate does not become trusted by
+ * asking again) are not.
+ *
+ * <p>Security: https with the JVM's trust store or {@link RegistryConfig#trustStoreLocation()}, a client
+ * certificate for mutual TLS ({@link RegistryConfig#keyStoreLocation()}), and basic auth, a fixed bearer
+ * token, or a bearer token read from a file whenever the file changes ({@link RegistryConfig#bearerTokenFile()};
+ * a request refused with HTTP 401 reads the file once more and is sent again when the token changed).
  */
 public final class ConfluentRegistryClient {
 
@@ -51,6 +61,7 @@ public final class ConfluentRegistryClient {
     private final RegistryConfig config;
     private final HttpClient http;
     private final String authorization;
+    private final BearerTokenFile tokenFile;
 
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
     private final Map<Integer, Long> unknownIdsUntil = new ConcurrentHashMap<>();
@@ -62,7 +73,7 @@ public final class ConfluentRegistryClient {
         HttpClient.Builder b = HttpClient.newBuilder()
                 .connectTimeout(config.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NORMAL);
-        if (config.trustStoreLocation() != null) {
+        if (config.trustStoreLocation() != null || config.keyStoreLocation() != null) {
             b.sslContext(sslContext(config));
         }
         this.http = b.build();
@@ -74,6 +85,7 @@ public final class ConfluentRegistryClient {
         } else {
             this.authorization = null;
         }
+        this.tokenFile = config.bearerTokenFile() == null ? null : new BearerTokenFile(Path.of(config.bearerTokenFile()));
     }
 
     /** One client (and so one cache) per configuration in this JVM. */
@@ -112,7 +124,7 @@ public final class ConfluentRegistryClient {
         }
         JsonNode answer;
         try {
-            answer = send(get("/schemas/ids/" + id), "fetch schema id " + id);
+            answer = send(() -> get("/schemas/ids/" + id), "fetch schema id " + id);
         } catch (RegistryException e) {
             if (e.isNotFound()) {
                 unknownIdsUntil.put(id, System.currentTimeMillis() + NEGATIVE_CACHE_MILLIS);
@@ -153,7 +165,7 @@ public final class ConfluentRegistryClient {
     public int register(String subject, Schema schema) throws IOException {
         for (int attempt = 0; ; attempt++) {
             try {
-                JsonNode answer = send(post("/subjects/" + encode(subject) + "/versions", schemaBody(schema)),
+                JsonNode answer = send(() -> post("/subjects/" + encode(subject) + "/versions", schemaBody(schema)),
                         "register a schema under subject '" + subject + "'");
                 return intField(answer, "id", "registration under '" + subject + "'");
             } catch (RegistryException e) {
@@ -170,7 +182,7 @@ public final class ConfluentRegistryClient {
 
     /** {@code GET /subjects/{subject}/versions/latest}. */
     public RegisteredSchema latest(String subject) throws IOException {
-        JsonNode answer = send(get("/subjects/" + encode(subject) + "/versions/latest"),
+        JsonNode answer = send(() -> get("/subjects/" + encode(subject) + "/versions/latest"),
                 "fetch the latest version of subject '" + subject + "'");
         int id = intField(answer, "id", "latest of '" + subject + "'");
         int version = answer.path("version").asInt(-1);
@@ -181,7 +193,7 @@ public final class ConfluentRegistryClient {
     /** {@code POST /subjects/{subject}}: the id of this exact schema under the subject, if any. */
     public OptionalInt lookup(String subject, Schema schema) throws IOException {
         try {
-            JsonNode answer = send(post("/subjects/" + encode(subject), schemaBody(schema)),
+            JsonNode answer = send(() -> post("/subjects/" + encode(subject), schemaBody(schema)),
                     "look up a schema under subject '" + subject + "'");
             return OptionalInt.of(intField(answer, "id", "lookup under '" + subject + "'"));
         } catch (RegistryException e) {
@@ -215,43 +227,76 @@ public final class ConfluentRegistryClient {
 
     // ---------------------------------------------------------------- HTTP
 
-    private HttpRequest.Builder request(String path) {
+    /**
+     * {@code GET /config}, once, without retries beyond the configured ones: for the job's start, so that
+     * an untrusted certificate or refused credentials stop it with one clear line instead of failing its
+     * tasks later.
+     *
+     * @throws RegistryException with {@link RegistryException#isTlsFailure()} when the TLS handshake
+     *     failed, with HTTP status 401 or 403 when the credentials were refused
+     */
+    public void checkAccess() throws IOException {
+        send(() -> get("/config"), "read the registry's configuration");
+    }
+
+    /** How often the bearer token file has been read, 0 without one; for tests. */
+    int tokenFileReads() {
+        return tokenFile == null ? 0 : tokenFile.reads();
+    }
+
+    private HttpRequest.Builder request(String path) throws RegistryException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(config.url() + path))
                 .timeout(config.readTimeout())
                 .header("Accept", ACCEPT);
         if (authorization != null) {
             b.header("Authorization", authorization);
+        } else if (tokenFile != null) {
+            b.header("Authorization", "Bearer " + tokenFile.token());
         }
         return b;
     }
 
-    private HttpRequest get(String path) {
+    private HttpRequest get(String path) throws RegistryException {
         return request(path).GET().build();
     }
 
-    private HttpRequest post(String path, String body) {
+    private HttpRequest post(String path, String body) throws RegistryException {
         return request(path)
                 .header("Content-Type", CONTENT_TYPE)
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
                 .build();
     }
 
-    private JsonNode send(HttpRequest request, String what) throws IOException {
+    /** A request built anew for every attempt, so that each carries the bearer token of the moment. */
+    @FunctionalInterface
+    private interface Request {
+        HttpRequest build() throws RegistryException;
+    }
+
+    private JsonNode send(Request request, String what) throws IOException {
         long backoff = config.retryBackoff().toMillis();
         long maxBackoff = config.maxRetryBackoff().toMillis();
         IOException last = null;
+        boolean tokenReread = false;
         for (int attempt = 0; attempt <= config.maxRetries(); attempt++) {
             if (attempt > 0) {
                 sleep(backoff + ThreadLocalRandom.current().nextLong(backoff / 4 + 1));
                 backoff = Math.min(maxBackoff, backoff * 2);
             }
             HttpResponse<String> response;
+            HttpRequest built;
             try {
+                built = request.build();
                 httpCalls.incrementAndGet();
-                response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                response = http.send(built, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("Interrupted while trying to " + what);
+            } catch (SSLException e) {
+                throw RegistryException.tls("The TLS handshake with the registry at " + config.url() + " failed"
+                        + " (could not " + what + "): " + tlsReason(e), e);
+            } catch (RegistryException e) {
+                throw e;
             } catch (IOException e) {
                 last = new RegistryException("Could not " + what + " at " + config.url() + ": " + e, e);
                 continue;
@@ -263,6 +308,15 @@ public final class ConfluentRegistryClient {
                 } catch (IOException e) {
                     throw new RegistryException("Registry at " + config.url() + " answered " + what
                             + " with a body that is not JSON: " + abbreviate(response.body()), e);
+                }
+            }
+            if (status == 401 && tokenFile != null && !tokenReread) {
+                // The token may have been rotated since the file was last read: read it again, once.
+                String sent = built.headers().firstValue("Authorization").orElse("");
+                tokenReread = true;
+                if (!sent.equals("Bearer " + tokenFile.reread())) {
+                    attempt--;
+                    continue;
                 }
             }
             RegistryException error = errorOf(response, what);
@@ -348,20 +402,69 @@ public final class ConfluentRegistryClient {
         return s.length() <= 300 ? s : s.substring(0, 300) + "...";
     }
 
+    /** What went wrong in a TLS handshake, in words: the innermost cause says it best (e.g. PKIX path building failed). */
+    private static String tlsReason(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String reason = root.getMessage() == null ? root.toString() : root.getMessage();
+        if (reason.contains("PKIX") || reason.contains("certification path")) {
+            return "the registry's certificate is not trusted (" + reason + "); give the trust store holding its CA"
+                    + " with --registry.truststore.location";
+        }
+        if (reason.contains("No subject alternative") || reason.contains("No name matching")) {
+            return "the registry's certificate does not name the host of the URL (" + reason + ")";
+        }
+        return reason;
+    }
+
+    /** The trust store (else the JVM's) and the key store for mutual TLS (else no client certificate). */
     private static SSLContext sslContext(RegistryConfig config) {
-        Path path = Path.of(config.trustStoreLocation());
-        try (InputStream in = Files.newInputStream(path)) {
-            KeyStore store = KeyStore.getInstance(config.trustStoreType());
-            char[] password = config.trustStorePassword() == null ? null : config.trustStorePassword().toCharArray();
-            store.load(in, password);
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(store);
+        TrustManager[] trust = null;
+        KeyManager[] keys = null;
+        if (config.trustStoreLocation() != null) {
+            KeyStore store = load("trust store", config.trustStoreLocation(), config.trustStorePassword(),
+                    config.trustStoreType());
+            try {
+                TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                tmf.init(store);
+                trust = tmf.getTrustManagers();
+            } catch (GeneralSecurityException e) {
+                throw new IllegalArgumentException("Cannot use the registry trust store '" + config.trustStoreLocation()
+                        + "': " + e.getMessage(), e);
+            }
+        }
+        if (config.keyStoreLocation() != null) {
+            KeyStore store = load("key store", config.keyStoreLocation(), config.keyStorePassword(), config.keyStoreType());
+            try {
+                KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                kmf.init(store, config.keyStorePassword() == null ? new char[0] : config.keyStorePassword().toCharArray());
+                keys = kmf.getKeyManagers();
+            } catch (GeneralSecurityException e) {
+                throw new IllegalArgumentException("Cannot use the registry key store '" + config.keyStoreLocation()
+                        + "' (its key's password must be the store's): " + e.getMessage(), e);
+            }
+        }
+        try {
             SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, tmf.getTrustManagers(), null);
+            ctx.init(keys, trust, null); // null trust managers: the JVM's trust store
             return ctx;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("Cannot set up TLS for the registry: " + e.getMessage(), e);
+        }
+    }
+
+    private static KeyStore load(String what, String location, String password, String type) {
+        Path path = Path.of(location);
+        try (InputStream in = Files.newInputStream(path)) {
+            KeyStore store = KeyStore.getInstance(type);
+            store.load(in, password == null ? null : password.toCharArray());
+            return store;
         } catch (IOException | GeneralSecurityException e) {
-            throw new IllegalArgumentException("Cannot load the registry trust store '" + path + "' (type "
-                    + config.trustStoreType() + "): " + e.getMessage(), e);
+            // A wrong password shows as "keystore password was incorrect" or a MAC failure: the message says it.
+            throw new IllegalArgumentException("Cannot load the registry " + what + " '" + path + "' (type "
+                    + type + "): " + e.getMessage(), e);
         }
     }
 

@@ -20,6 +20,10 @@ public final class RegistryConfig implements Serializable {
     private final String trustStoreLocation;
     private final String trustStorePassword;
     private final String trustStoreType;
+    private final String keyStoreLocation;
+    private final String keyStorePassword;
+    private final String keyStoreType;
+    private final String bearerTokenFile;
     private final Duration connectTimeout;
     private final Duration readTimeout;
     private final int maxRetries;
@@ -34,6 +38,10 @@ public final class RegistryConfig implements Serializable {
         this.trustStoreLocation = b.trustStoreLocation;
         this.trustStorePassword = b.trustStorePassword;
         this.trustStoreType = b.trustStoreType;
+        this.keyStoreLocation = b.keyStoreLocation;
+        this.keyStorePassword = b.keyStorePassword;
+        this.keyStoreType = b.keyStoreType;
+        this.bearerTokenFile = b.bearerTokenFile;
         this.connectTimeout = b.connectTimeout;
         this.readTimeout = b.readTimeout;
         this.maxRetries = b.maxRetries;
@@ -57,9 +65,11 @@ public final class RegistryConfig implements Serializable {
             throw new IllegalArgumentException(
                     "Registry URL '" + url + "' must be an absolute http:// or https:// URL");
         }
-        if (basicAuthUserInfo != null && bearerToken != null) {
-            throw new IllegalArgumentException(
-                    "Registry credentials: set either basic-auth user info or a bearer token, not both");
+        int credentials = (basicAuthUserInfo != null ? 1 : 0) + (bearerToken != null ? 1 : 0)
+                + (bearerTokenFile != null ? 1 : 0);
+        if (credentials > 1) {
+            throw new IllegalArgumentException("Registry credentials: set one of basic-auth user info, a bearer token"
+                    + " or a bearer token file, not both");
         }
         if (basicAuthUserInfo != null && !basicAuthUserInfo.contains(":")) {
             throw new IllegalArgumentException(
@@ -95,6 +105,13 @@ public final class RegistryConfig implements Serializable {
     public String trustStoreLocation() { return trustStoreLocation; }
     public String trustStorePassword() { return trustStorePassword; }
     public String trustStoreType() { return trustStoreType; }
+    /** Key store with the client's key and certificate, for mutual TLS; null: no client certificate. */
+    public String keyStoreLocation() { return keyStoreLocation; }
+    /** Password of the key store and of the key in it. */
+    public String keyStorePassword() { return keyStorePassword; }
+    public String keyStoreType() { return keyStoreType; }
+    /** File holding the bearer token, read again whenever it changes; null: none. */
+    public String bearerTokenFile() { return bearerTokenFile; }
     public Duration connectTimeout() { return connectTimeout; }
     public Duration readTimeout() { return readTimeout; }
     public int maxRetries() { return maxRetries; }
@@ -118,6 +135,10 @@ public final class RegistryConfig implements Serializable {
                 && Objects.equals(trustStoreLocation, that.trustStoreLocation)
                 && Objects.equals(trustStorePassword, that.trustStorePassword)
                 && Objects.equals(trustStoreType, that.trustStoreType)
+                && Objects.equals(keyStoreLocation, that.keyStoreLocation)
+                && Objects.equals(keyStorePassword, that.keyStorePassword)
+                && Objects.equals(keyStoreType, that.keyStoreType)
+                && Objects.equals(bearerTokenFile, that.bearerTokenFile)
                 && connectTimeout.equals(that.connectTimeout)
                 && readTimeout.equals(that.readTimeout)
                 && retryBackoff.equals(that.retryBackoff)
@@ -127,15 +148,16 @@ public final class RegistryConfig implements Serializable {
     @Override
     public int hashCode() {
         return Objects.hash(url, autoRegister, basicAuthUserInfo, bearerToken, trustStoreLocation,
-                trustStoreType, connectTimeout, readTimeout, maxRetries, retryBackoff, maxRetryBackoff);
+                trustStoreType, keyStoreLocation, keyStoreType, bearerTokenFile, connectTimeout, readTimeout, maxRetries, retryBackoff, maxRetryBackoff);
     }
 
     /** Credentials are never printed. */
     @Override
     public String toString() {
         return "RegistryConfig{url=" + url + ", autoRegister=" + autoRegister
-                + ", auth=" + (basicAuthUserInfo != null ? "basic" : bearerToken != null ? "bearer" : "none")
-                + ", trustStore=" + trustStoreLocation + ", connectTimeout=" + connectTimeout
+                + ", auth=" + (basicAuthUserInfo != null ? "basic" : bearerToken != null ? "bearer"
+                        : bearerTokenFile != null ? "bearer from " + bearerTokenFile : "none")
+                + ", trustStore=" + trustStoreLocation + ", keyStore=" + keyStoreLocation + ", connectTimeout=" + connectTimeout
                 + ", readTimeout=" + readTimeout + ", retries=" + maxRetries + "}";
     }
 
@@ -148,6 +170,10 @@ public final class RegistryConfig implements Serializable {
         private String trustStoreLocation;
         private String trustStorePassword;
         private String trustStoreType = "PKCS12";
+        private String keyStoreLocation;
+        private String keyStorePassword;
+        private String keyStoreType = "PKCS12";
+        private String bearerTokenFile;
         private Duration connectTimeout = Duration.ofSeconds(5);
         private Duration readTimeout = Duration.ofSeconds(10);
         private int maxRetries = 5;
@@ -169,6 +195,16 @@ public final class RegistryConfig implements Serializable {
             }
             return this;
         }
+        /** The client's key and certificate for mutual TLS; the key's password is the store's. */
+        public Builder keyStore(String location, String password, String type) {
+            this.keyStoreLocation = location;
+            this.keyStorePassword = password;
+            if (type != null) {
+                this.keyStoreType = type;
+            }
+            return this;
+        }
+        public Builder bearerTokenFile(String v) { this.bearerTokenFile = v; return this; }
         public Builder connectTimeout(Duration v) { this.connectTimeout = v; return this; }
         public Builder readTimeout(Duration v) { this.readTimeout = v; return this; }
         public Builder maxRetries(int v) { this.maxRetries = v; return this; }

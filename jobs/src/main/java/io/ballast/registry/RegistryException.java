@@ -16,6 +16,7 @@ public class RegistryException extends IOException {
 
     private final int httpStatus;
     private final int errorCode;
+    private boolean tlsFailure;
 
     public RegistryException(String message, int httpStatus, int errorCode) {
         super(message);
@@ -27,6 +28,23 @@ public class RegistryException extends IOException {
         super(message, cause);
         this.httpStatus = -1;
         this.errorCode = -1;
+    }
+
+    /** The TLS handshake failed: an untrusted or wrong certificate, or a client certificate refused. */
+    static RegistryException tls(String message, Throwable cause) {
+        RegistryException e = new RegistryException(message, cause);
+        e.tlsFailure = true;
+        return e;
+    }
+
+    /** Whether the TLS handshake with the registry failed (never retried). */
+    public boolean isTlsFailure() {
+        return tlsFailure;
+    }
+
+    /** Whether the registry refused the credentials (HTTP 401) or what they may do (403). */
+    public boolean isAuthFailure() {
+        return httpStatus == 401 || httpStatus == 403;
     }
 
     /** HTTP status, or -1 when no answer was received. */

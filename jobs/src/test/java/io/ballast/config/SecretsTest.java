@@ -31,7 +31,8 @@ class SecretsTest {
                 "partitioner.ignore.keys", "security.protocol", "sasl.mechanism", "bootstrap.servers", "linger.ms",
                 "client.id", "config.providers", "config.providers.env.class", "max.request.size",
                 "sasl.kerberos.service.name", "key", "keys.per.batch",
-                "registry", "registry.truststore.location", "registry.truststore.type", "bootstrap", "checkpoint.dir");
+                "registry", "registry.truststore.location", "registry.truststore.type", "bootstrap", "checkpoint.dir",
+                "registry.keystore.location", "registry.keystore.type", "registry.bearer-token-file");
         assertThat(plain).allSatisfy(name -> assertThat(Secrets.isSecret(name)).as(name).isFalse());
     }
 

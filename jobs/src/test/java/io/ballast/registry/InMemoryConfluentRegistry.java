@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import org.apache.avro.Schema;
 
 import java.io.IOException;
@@ -20,6 +23,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 
 /**
  * A small in-JVM server of the four Confluent Schema Registry endpoints Ballast uses, for unit tests
@@ -43,15 +49,34 @@ public final class InMemoryConfluentRegistry implements AutoCloseable {
     private volatile int failureStatus = 503;
     private volatile String requiredAuthorization;
     private final List<String> seenAuthorizations = new CopyOnWriteArrayList<>();
+    private final boolean https;
 
     public InMemoryConfluentRegistry() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        https = false;
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    /** Over https with the server key of {@code tls}; {@code needClientAuth}: mutual TLS, trusted as {@code tls} trusts. */
+    public InMemoryConfluentRegistry(SSLContext tls, boolean needClientAuth) throws IOException {
+        HttpsServer s = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        s.setHttpsConfigurator(new HttpsConfigurator(tls) {
+            @Override
+            public void configure(HttpsParameters params) {
+                SSLParameters p = tls.getDefaultSSLParameters();
+                p.setNeedClientAuth(needClientAuth);
+                params.setSSLParameters(p);
+            }
+        });
+        server = s;
+        https = true;
         server.createContext("/", this::handle);
         server.start();
     }
 
     public String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return (https ? "https" : "http") + "://127.0.0.1:" + server.getAddress().getPort();
     }
 
     public int requests() {
@@ -102,7 +127,11 @@ public final class InMemoryConfluentRegistry implements AutoCloseable {
             String path = ex.getRequestURI().getPath();
             String method = ex.getRequestMethod();
             Matcher m;
-            if ("GET".equals(method) && (m = BY_ID.matcher(path)).matches()) {
+            if ("GET".equals(method) && path.equals("/config")) {
+                ObjectNode body = JSON.createObjectNode();
+                body.put("compatibilityLevel", "BACKWARD");
+                ok(ex, body);
+            } else if ("GET".equals(method) && (m = BY_ID.matcher(path)).matches()) {
                 String schema = schemas.get(Integer.parseInt(m.group(1)));
                 if (schema == null) {
                     error(ex, 404, 40403, "Schema " + m.group(1) + " not found");

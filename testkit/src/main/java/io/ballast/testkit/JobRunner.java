@@ -99,6 +99,7 @@ public final class JobRunner implements AutoCloseable {
         BallastConfig config = config(args);
         try {
             KafkaIo.checkCluster(config, BallastJob.topics(config));
+            BallastJob.checkRegistry(config.registry());
         } catch (ConfigException e) {
             throw new IllegalArgumentException("The job's configuration: " + e.getMessage(), e);
         }

@@ -30,6 +30,9 @@ import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -41,6 +44,8 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.Time;
@@ -68,12 +73,21 @@ import org.slf4j.LoggerFactory;
  * {@code auto.create.topics.enable=false} (create topics with {@link #createTopics}),
  * {@code transaction.max.timeout.ms} at Kafka's default (15 min), a laptop-sized thread count; its
  * data in a temporary directory deleted by {@link #close()} (or {@link Builder#logDir}).
+ *
+ * <p>Secured ({@link Builder#saslSsl}): a second listener, SASL_SSL with SCRAM-SHA-512 and the server
+ * certificate given, for the clients under test, and ACLs enforced by KRaft's {@code StandardAuthorizer};
+ * the PLAINTEXT listener stays for the kit's own clients (topics, inputs, reading outputs), whose
+ * principal ({@code User:ANONYMOUS}) is the super user, as are the broker and controller on their
+ * PLAINTEXT listeners. Users are added with {@link #createScramUser}, permissions with {@link #createAcls}.
  */
 public class KafkaBroker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaBroker.class);
     private static final String HOST = Ports.HOST;
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
+    private static final String SASL_SSL = "SASL_SSL";
+    /** The SASL mechanism of the secured listener. */
+    public static final String SCRAM = "SCRAM-SHA-512";
     /** Node 0, as a one-node cluster usually numbers it (a broker's configs are described by its id). */
     private static final int NODE_ID = 0;
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
@@ -83,11 +97,13 @@ public class KafkaBroker implements AutoCloseable {
     private final int requestedPort;
     private final Path requestedLogDir;
     private final boolean closeOnExit;
+    private final Tls tls;
 
     private KafkaRaftServer server;
     private KafkaConfig config;
     private Path logDir;
     private String bootstrapServers;
+    private String saslSslBootstrapServers;
     private Admin admin;
     private KafkaProducer<byte[], byte[]> producer;
     private Duration startupDuration;
@@ -100,6 +116,11 @@ public class KafkaBroker implements AutoCloseable {
         this.requestedPort = builder.port;
         this.requestedLogDir = builder.logDir;
         this.closeOnExit = builder.closeOnExit;
+        this.tls = builder.tls;
+    }
+
+    /** The SASL_SSL listener's certificate: the server's key store, and the trust store its clients use. */
+    private record Tls(Path keyStore, Path trustStore, String password) {
     }
 
     /** A broker to {@link #start()}. */
@@ -119,6 +140,7 @@ public class KafkaBroker implements AutoCloseable {
         private int port;
         private Path logDir;
         private boolean closeOnExit = true;
+        private Tls tls;
 
         public Builder(Function<Builder<B>, B> factory) {
             this.factory = factory;
@@ -169,6 +191,17 @@ public class KafkaBroker implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Adds a SASL_SSL listener (SCRAM-SHA-512, TLS with the PKCS12 {@code serverKeyStore}, whose key has
+         * the store's {@code password}) and enforces ACLs; {@code trustStore} (PKCS12, same password) is what
+         * {@link #saslSslClientProperties} gives clients. See the class comment.
+         */
+        public Builder<B> saslSsl(Path serverKeyStore, Path trustStore, String password) {
+            this.tls = new Tls(Objects.requireNonNull(serverKeyStore, "serverKeyStore"),
+                    Objects.requireNonNull(trustStore, "trustStore"), Objects.requireNonNull(password, "password"));
+            return this;
+        }
+
         public B build() {
             return factory.apply(this);
         }
@@ -189,9 +222,11 @@ public class KafkaBroker implements AutoCloseable {
         try {
             logDir = requestedLogDir != null ? Files.createDirectories(requestedLogDir)
                     : Files.createTempDirectory("ballast-kafka-");
-            config = KafkaConfig.fromProps(properties(port, Ports.free()), false);
+            int saslPort = tls == null ? 0 : Ports.free();
+            config = KafkaConfig.fromProps(properties(port, Ports.free(), saslPort), false);
             format(logDir);
             bootstrapServers = HOST + ":" + port;
+            saslSslBootstrapServers = tls == null ? null : HOST + ":" + saslPort;
             startServer();
         } catch (Exception e) {
             stopServer();
@@ -206,17 +241,34 @@ public class KafkaBroker implements AutoCloseable {
         LOG.info("Kafka broker (KRaft, combined) at {} started in {} ms", bootstrapServers, startupDuration.toMillis());
     }
 
-    private Properties properties(int port, int controllerPort) {
+    private Properties properties(int port, int controllerPort, int saslPort) {
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
         p.put("node.id", Integer.toString(NODE_ID));
         p.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
-        p.put("listeners", "PLAINTEXT://" + HOST + ":" + port + "," + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port);
+        String sasl = tls == null ? "" : "," + SASL_SSL + "://" + HOST + ":" + saslPort;
+        p.put("listeners", "PLAINTEXT://" + HOST + ":" + port + sasl + "," + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port + sasl);
         p.put("controller.listener.names", CONTROLLER_LISTENER);
         p.put("inter.broker.listener.name", "PLAINTEXT");
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT"
+                + (tls == null ? "" : "," + SASL_SSL + ":" + SASL_SSL));
         p.put("log.dirs", logDir.toString());
+        if (tls != null) {
+            String listener = "listener.name." + SASL_SSL.toLowerCase(java.util.Locale.ROOT) + ".";
+            p.put("sasl.enabled.mechanisms", SCRAM);
+            p.put(listener + "sasl.enabled.mechanisms", SCRAM);
+            p.put(listener + SCRAM.toLowerCase(java.util.Locale.ROOT) + ".sasl.jaas.config",
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+            p.put(listener + "ssl.keystore.type", "PKCS12");
+            p.put(listener + "ssl.keystore.location", tls.keyStore().toString());
+            p.put(listener + "ssl.keystore.password", tls.password());
+            p.put(listener + "ssl.key.password", tls.password());
+            p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+            // The PLAINTEXT listeners (the kit's clients, the broker to itself, the controller) are trusted.
+            p.put("super.users", "User:ANONYMOUS");
+            p.put("allow.everyone.if.no.acl.found", "false");
+        }
         p.putAll(brokerProperties);
         return p;
     }
@@ -358,6 +410,74 @@ public class KafkaBroker implements AutoCloseable {
     public synchronized String bootstrapServers() {
         requireStarted();
         return bootstrapServers;
+    }
+
+    /** {@code 127.0.0.1:PORT} of the SASL_SSL listener ({@link Builder#saslSsl}). */
+    public synchronized String saslSslBootstrapServers() {
+        requireStarted();
+        if (saslSslBootstrapServers == null) {
+            throw new IllegalStateException("This broker has no SASL_SSL listener: build it with saslSsl(...)");
+        }
+        return saslSslBootstrapServers;
+    }
+
+    /**
+     * Client properties for the SASL_SSL listener as {@code user} with {@code password}: bootstrap servers,
+     * {@code security.protocol}, {@code sasl.mechanism}, {@code sasl.jaas.config} and the trust store.
+     */
+    public Map<String, Object> saslSslClientProperties(String user, String password) {
+        Map<String, Object> config = new TreeMap<>();
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, saslSslBootstrapServers());
+        config.put("security.protocol", SASL_SSL);
+        config.put("sasl.mechanism", SCRAM);
+        config.put("sasl.jaas.config", jaasConfig(user, password));
+        config.put("ssl.truststore.type", "PKCS12");
+        config.put("ssl.truststore.location", tls.trustStore().toString());
+        config.put("ssl.truststore.password", tls.password());
+        return config;
+    }
+
+    /** The {@code sasl.jaas.config} of a SCRAM client. */
+    public static String jaasConfig(String user, String password) {
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
+                + "\" password=\"" + password + "\";";
+    }
+
+    /**
+     * Creates (or replaces) the SCRAM-SHA-512 credentials of {@code user}, as {@code kafka-configs.sh
+     * --alter --add-config SCRAM-SHA-512=[...]} does, and waits until the user can log in on the
+     * SASL_SSL listener.
+     */
+    public void createScramUser(String user, String password) {
+        saslSslBootstrapServers();
+        await(adminClient().alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(user,
+                new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), password))).all(), "creating SCRAM user " + user);
+        Map<String, Object> config = saslSslClientProperties(user, password);
+        config.put(AdminClientConfig.CLIENT_ID_CONFIG, uniqueName("ballast-kit-login-check"));
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5000);
+        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
+        try (Admin login = Admin.create(config)) {
+            // The credentials reach the broker through the metadata log, a moment after the controller took them.
+            Await.until(ADMIN_TIMEOUT, Duration.ofMillis(100), "SCRAM user " + user + " to log in on " + saslSslBootstrapServers,
+                    () -> {
+                        try {
+                            login.describeCluster().nodes().get(5, TimeUnit.SECONDS);
+                            return true;
+                        } catch (ExecutionException | TimeoutException e) {
+                            return false;
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return false;
+                        }
+                    });
+        }
+    }
+
+    /** Creates ACLs and waits until the broker's authorizer has every one of them. */
+    public void createAcls(Collection<AclBinding> acls) {
+        await(adminClient().createAcls(acls).all(), "creating ACLs");
+        Await.until(ADMIN_TIMEOUT, Duration.ofMillis(100), "the broker to enforce " + acls.size() + " ACLs", () ->
+                await(adminClient().describeAcls(AclBindingFilter.ANY).values(), "describing ACLs").containsAll(acls));
     }
 
     /** An admin client owned by this extension: do not close it. */
