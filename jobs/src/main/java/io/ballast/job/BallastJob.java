@@ -123,9 +123,9 @@ public final class BallastJob {
                         + "credentials (HTTP " + e.httpStatus() + "; check --registry.basic-auth.user-info, "
                         + "--registry.bearer-token or --registry.bearer-token-file): " + e.getMessage(), e);
             }
-            LOG.warn("Could not check the schema registry at {} before the start: {}", registry.url(), e.getMessage());
+            LoggerFactory.getLogger(BallastJob.class).warn("Could not check the schema registry at {} before the start: {}", registry.url(), e.getMessage());
         } catch (java.io.IOException e) {
-            LOG.warn("Could not check the schema registry at {} before the start: {}", registry.url(), e.toString());
+            LoggerFactory.getLogger(BallastJob.class).warn("Could not check the schema registry at {} before the start: {}", registry.url(), e.toString());
         } catch (IllegalArgumentException e) {
             // A trust or key store that cannot be loaded (a wrong password, a corrupt file).
             throw e instanceof ConfigException ? (ConfigException) e : new ConfigException(e.getMessage(), e);
