@@ -269,6 +269,25 @@ class InventoryBookOptionHedgeTest {
         assertThat(pending.get(v.getSignalId()).getKind()).isEqualTo(PendingKind.VEGA);
     }
 
+    @Test
+    void vegaAloneOverGivesOneVegaHedgeSizedToItsTarget() {
+        double heldVega = -2 * vega(S, S, tau(HELD, T0), VOL, 1);
+        double vegaLimit = 40;
+        assertThat(Math.abs(heldVega)).isGreaterThan(vegaLimit);
+        RiskLimits vegaOnly = RiskLimits.newBuilder(limits).setGammaLimit(null).setVegaLimit(vegaLimit).build();
+        HeapTable<String, PendingHedge> pending = new HeapTable<>(null);
+        InventoryBook book = new InventoryBook(Cell.onHeap(), new HeapTable<>(null), pending, new InventoryBook.Scratch(), settings);
+        apply(book, fill("a", HELD, Side.SELL, 2, T0, null), market(1, T0), vegaOnly);
+        assertThat(out.signals).extracting(s -> s.getType() + " " + s.getStatus())
+                .containsExactly("VEGA_LIMIT BREACH", "VEGA_HEDGE ACTION");
+        RebalanceSignal hedge = out.signals.get(1);
+        assertThat(hedge.getInstrument()).isEqualTo(GOOD.getSymbol());
+        assertThat(hedge.getThreshold()).isEqualTo(vegaLimit);
+        double q = (-0.5 * vegaLimit - heldVega) / vega(S, S, tau(GOOD, T0), VOL, 1);
+        assertThat(signed(hedge)).isCloseTo(Math.floor(q / LOT) * LOT, within(1e-9));
+        assertThat(pending.get(hedge.getSignalId()).getKind()).isEqualTo(PendingKind.VEGA);
+    }
+
     private static double signed(RebalanceSignal s) {
         return s.getSide() == Side.BUY ? s.getQuantity() : -s.getQuantity();
     }
