@@ -84,11 +84,16 @@ public final class BookRisk {
         if (expiries == 0) {
             return List.of();
         }
-        Integer[] order = new Integer[expiries];
+        // Insertion sort of primitive indices by expiry: a book holds few expiries, and nothing is boxed.
+        int[] order = new int[expiries];
         for (int i = 0; i < expiries; i++) {
-            order[i] = i;
+            int j = i;
+            while (j > 0 && expiry[order[j - 1]] > expiry[i]) {
+                order[j] = order[j - 1];
+                j--;
+            }
+            order[j] = i;
         }
-        Arrays.sort(order, (a, b) -> Long.compare(expiry[a], expiry[b]));
         List<ExpiryRisk> out = new ArrayList<>(expiries);
         double perDollar = referencePrice * referencePrice / 100.0;
         for (int i : order) {
