@@ -149,7 +149,8 @@ public class NetworkSerializerBenchmark {
         int strike = 75_000 + 5_000 * k;
         for (String right : new String[] {"C", "P"}) {
           options.put("BTC-" + EXPIRIES[e] + "-" + strike + "-" + right,
-              new OptionIv(0.5 + 0.01 * k, forward, 1_000.0 + 37.5 * k));
+              new OptionIv(0.5 + 0.01 * k, forward, 1_000.0 + 37.5 * k, 990.0 + 37.5 * k, 1_010.0 + 37.5 * k,
+                  (double) strike, expiry, right.equals("C"), 1.0));
         }
       }
     }

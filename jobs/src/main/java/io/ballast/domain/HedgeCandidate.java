@@ -2,16 +2,16 @@ package io.ballast.domain;
 
 /**
  * One listed option as the option-hedge rule sees it: its terms and its latest quote, from the market
- * snapshot of the book's underlying (CONTRACT.md, "GAMMA_HEDGE / VEGA_HEDGE (upcoming)").
+ * snapshot of the book's underlying (CONTRACT.md, "GAMMA_HEDGE / VEGA_HEDGE").
  *
  * <p>Units follow the wire contract: {@code bid} and {@code ask} in quote currency per contract (as in
  * {@code Quote}; NaN or 0 for an empty side); {@code multiplier} units of underlying per contract;
  * {@code iv} the implied vol of the quote's mid (decimal, NaN when none); {@code forward} the forward the
  * venue priced the option on (NaN: the rule uses the reference price S); {@code expiry} epoch ms.
  *
- * <p>Today's {@code MarketSnapshot.options} carries {@code OptionIv{iv, forward, mid}} per symbol only;
- * the wiring adds {@code bid}, {@code ask}, {@code strike}, {@code expiry}, {@code call} and
- * {@code multiplier} to {@code OptionIv} (all nullable or defaulted) and builds these with {@link #of}.
+ * <p>{@code InventoryBook} builds these with {@link #of} from the {@code OptionIv} of each option of the
+ * market snapshot ({@code bid}, {@code ask}, {@code strike}, {@code expiry}, {@code call}, {@code multiplier},
+ * {@code iv}, {@code forward}).
  */
 public record HedgeCandidate(String symbol, String underlying, boolean call, double strike, long expiry,
                              double multiplier, double bid, double ask, double iv, double forward) {

@@ -13,7 +13,9 @@ import io.ballast.avro.Urgency;
 import io.ballast.avro.internal.InventoryMeta;
 import io.ballast.avro.internal.LinearMark;
 import io.ballast.avro.internal.MarketSnapshot;
+import io.ballast.avro.internal.OptionIv;
 import io.ballast.avro.internal.PendingHedge;
+import io.ballast.avro.internal.PendingKind;
 import io.ballast.avro.internal.Position;
 
 import java.time.Instant;
@@ -242,10 +244,14 @@ public final class InventoryBook {
                 .setPendingHedge(pendingDelta)
                 .setAsOf(Instant.ofEpochMilli(asOf))
                 .setSequence(m.getSnapshotSequence())
+                .setByExpiry(risk.byExpiry())
                 .build());
 
         limitSignal(m, risk, SignalType.GAMMA_LIMIT, risk.dollarGamma(), limits.getGammaLimit(), at, out);
         limitSignal(m, risk, SignalType.VEGA_LIMIT, risk.vega, limits.getVegaLimit(), at, out);
+        if (limits.getOptionHedge() && optionHedge(m, risk, market, limits, asOf, at, out)) {
+            pendingDelta = pendingDelta(asOf); // the option legs' delta enters the delta decision
+        }
         deltaHedge(m, risk, market, limits, pendingDelta, asOf, at, out);
         quoteSkew(m, risk, market, limits, at, out);
     }
@@ -269,7 +275,8 @@ public final class InventoryBook {
         double deviation = effective - limits.getDeltaTarget();
         String id = nextSignalId(m, SignalType.DELTA_HEDGE);
         pending.put(id, PendingHedge.newBuilder().setInstrument(instrument).setRemaining(contracts)
-                .setDeltaPerContract(deltaPerContract).setExpiresAt(asOf + limits.getHedgeTimeoutMs()).build());
+                .setDeltaPerContract(deltaPerContract).setExpiresAt(asOf + limits.getHedgeTimeoutMs())
+                .setKind(PendingKind.DELTA).build());
         out.signal(signal(m, risk, id, SignalType.DELTA_HEDGE, SignalStatus.ACTION, band,
                 Math.abs(deviation) > 2 * band ? Urgency.HIGH : Urgency.NORMAL,
                 new Reason().text("effective delta ").num(effective, 6).text(" (net ").num(risk.netDelta, 6)
@@ -280,6 +287,74 @@ public final class InventoryBook {
                 .setSide(contracts > 0 ? Side.BUY : Side.SELL)
                 .setQuantity(Math.abs(contracts))
                 .build());
+    }
+
+    /**
+     * GAMMA_HEDGE / VEGA_HEDGE ({@link OptionHedgeRule}): decides the option hedge of the book, stores each
+     * leg as a pending hedge with its greeks per contract and emits one signal per leg.
+     *
+     * @return whether a hedge was decided
+     */
+    private boolean optionHedge(InventoryMeta m, BookRisk risk, MarketSnapshot market, RiskLimits limits, long asOf,
+                                Instant at, Output out) {
+        OptionHedgeLimits hedgeLimits = OptionHedgeLimits.of(limits);
+        OptionHedgeRule.Book book = OptionHedgeRule.Book.of(m.getUnderlying(), risk, asOf);
+        List<PendingOptionHedge> pendingHedges = pendingHedges();
+        // First without the chain: off, within limits, pending or no S end there, before any option is priced.
+        OptionHedgeRule.Decision d = OptionHedgeRule.decide(book, List.of(), hedgeLimits, pendingHedges);
+        if (d.outcome() != OptionHedgeRule.Outcome.NO_CANDIDATE || market == null) {
+            return false;
+        }
+        d = OptionHedgeRule.decide(book, chain(market), hedgeLimits, pendingHedges);
+        if (d.outcome() != OptionHedgeRule.Outcome.HEDGE) {
+            return false;
+        }
+        for (OptionHedgeRule.Leg leg : d.legs()) {
+            boolean gamma = leg.kind() == HedgeKind.GAMMA;
+            SignalType type = gamma ? SignalType.GAMMA_HEDGE : SignalType.VEGA_HEDGE;
+            double value = gamma ? book.dollarGamma(d.gamma()) : d.vega();
+            double limit = gamma ? limits.getGammaLimit() : limits.getVegaLimit();
+            String id = nextSignalId(m, type);
+            pending.put(id, PendingHedge.newBuilder().setInstrument(leg.instrument()).setRemaining(leg.quantity())
+                    .setDeltaPerContract(leg.option().deltaPerContract()).setExpiresAt(asOf + limits.getHedgeTimeoutMs())
+                    .setKind(gamma ? PendingKind.GAMMA : PendingKind.VEGA)
+                    .setGammaPerContract(leg.option().gammaPerContract())
+                    .setVegaPerContract(leg.option().vegaPerContract())
+                    .build());
+            out.signal(signal(m, risk, id, type, SignalStatus.ACTION, limit,
+                    Math.abs(value) > 1.5 * limit ? Urgency.HIGH : Urgency.NORMAL, d.reason(), at)
+                    .setInstrument(leg.instrument())
+                    .setSide(leg.side())
+                    .setQuantity(Math.abs(leg.quantity()))
+                    .build());
+        }
+        return true;
+    }
+
+    /** The book's pending hedges, every kind, as the option-hedge rule reads them. */
+    private List<PendingOptionHedge> pendingHedges() {
+        List<PendingOptionHedge> out = new ArrayList<>(pending.size());
+        for (Map.Entry<String, PendingHedge> e : pending.entries()) {
+            PendingHedge h = e.getValue();
+            out.add(new PendingOptionHedge(e.getKey(), HedgeKind.valueOf(h.getKind().name()), h.getInstrument(),
+                    h.getRemaining(), h.getDeltaPerContract(), h.getGammaPerContract(), h.getVegaPerContract(),
+                    h.getExpiresAt()));
+        }
+        return out;
+    }
+
+    /** The options of the market snapshot with their terms (an option of a snapshot without them is left out). */
+    private static List<HedgeCandidate> chain(MarketSnapshot market) {
+        List<HedgeCandidate> out = new ArrayList<>(market.getOptions().size());
+        for (Map.Entry<String, OptionIv> e : market.getOptions().entrySet()) {
+            OptionIv o = e.getValue();
+            if (o.getStrike() == null || o.getExpiry() == null || o.getCall() == null) {
+                continue;
+            }
+            out.add(HedgeCandidate.of(e.getKey(), market.getUnderlying(), o.getCall(), o.getStrike(), o.getExpiry(),
+                    o.getMultiplier(), o.getBid(), o.getAsk(), o.getIv(), o.getForward()));
+        }
+        return out;
     }
 
     private void limitSignal(InventoryMeta m, BookRisk risk, SignalType type, double value, Double limit, Instant at,

@@ -162,6 +162,8 @@ public final class MarketBook {
                 .setForward(tick.getForward())
                 .setIv(tick.getIv())
                 .setEventTime(tick.getEventTime())
+                .setBid(tick.getBid())
+                .setAsk(tick.getAsk())
                 .build();
         options.put(tick.getSymbol(), mark);
         index(tick.getSymbol(), previous, mark);
@@ -316,7 +318,7 @@ public final class MarketBook {
                     forwardSum += o.getForward();
                     forwards++;
                 }
-                ivs.put(e.getKey(), new OptionIv(iv, o.getForward(), o.getMid()));
+                ivs.put(e.getKey(), optionIv(o, iv));
                 if (refit) {
                     strikes[i] = o.getStrike();
                     calls[i] = o.getCall();
@@ -354,6 +356,21 @@ public final class MarketBook {
                 .setLinear(linearMarks())
                 .setIngestMicros(st.getMaxIngestMicros())
                 .build());
+    }
+
+    /** What the inventory stage needs of an option: its marks and, for the option-hedge rule, its terms and quote. */
+    private static OptionIv optionIv(OptionMark o, Double iv) {
+        OptionIv v = new OptionIv();
+        v.setIv(iv);
+        v.setForward(o.getForward());
+        v.setMid(o.getMid());
+        v.setBid(o.getBid());
+        v.setAsk(o.getAsk());
+        v.setStrike(o.getStrike());
+        v.setExpiry(o.getExpiry());
+        v.setCall(o.getCall());
+        v.setMultiplier(o.getMultiplier());
+        return v;
     }
 
     private Map<String, LinearMark> linearMarks() {

@@ -3,11 +3,10 @@ package io.ballast.domain;
 import io.ballast.avro.RiskLimits;
 
 /**
- * The limits the option-hedge rule reads: today's {@code RiskLimits} fields ({@code gammaLimit},
- * {@code vegaLimit}, {@code minHedgeQuantity}, {@code hedgeTimeoutMs}) and the ones issue 14 adds to it
- * ({@code optionHedge}, {@code hedgeToFraction}, {@code hedgeMinDays}, {@code hedgeMaxDays},
- * {@code hedgeMaxSpreadVolPts}), with the contract's defaults. Once {@code RiskLimits} has the new fields,
- * {@link #of(RiskLimits)} reads them from it (a few lines); until then it takes the defaults.
+ * The limits the option-hedge rule reads from {@code RiskLimits}: {@code gammaLimit}, {@code vegaLimit},
+ * {@code minHedgeQuantity}, {@code hedgeTimeoutMs} and the fields issue 14 added ({@code optionHedge},
+ * {@code hedgeToFraction}, {@code hedgeMinDays}, {@code hedgeMaxDays}, {@code hedgeMaxSpreadVolPts}), whose
+ * schema defaults are the constants below.
  *
  * @param gammaLimit limit on |dollar gamma| (Γ·S²/100), null: none
  * @param vegaLimit limit on |vega| per vol point, null: none
@@ -46,11 +45,11 @@ public record OptionHedgeLimits(boolean optionHedge, Double gammaLimit, Double v
         }
     }
 
-    /** Today's limits with the new fields at their defaults; {@code optionHedge} off, as the contract's default. */
+    /** The limits of a {@code RiskLimits} record (its option-hedge fields have the contract's defaults when unset). */
     public static OptionHedgeLimits of(RiskLimits l) {
-        return new OptionHedgeLimits(false, l.getGammaLimit(), l.getVegaLimit(), DEFAULT_HEDGE_TO_FRACTION,
-                DEFAULT_HEDGE_MIN_DAYS, DEFAULT_HEDGE_MAX_DAYS, DEFAULT_HEDGE_MAX_SPREAD_VOL_PTS,
-                l.getMinHedgeQuantity(), l.getHedgeTimeoutMs());
+        return new OptionHedgeLimits(l.getOptionHedge(), l.getGammaLimit(), l.getVegaLimit(), l.getHedgeToFraction(),
+                l.getHedgeMinDays(), l.getHedgeMaxDays(), l.getHedgeMaxSpreadVolPts(), l.getMinHedgeQuantity(),
+                l.getHedgeTimeoutMs());
     }
 
     public OptionHedgeLimits withOptionHedge(boolean on) {

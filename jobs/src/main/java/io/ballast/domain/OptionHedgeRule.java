@@ -9,7 +9,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * GAMMA_HEDGE / VEGA_HEDGE (issue 14; CONTRACT.md, "GAMMA_HEDGE / VEGA_HEDGE (upcoming)"): which option
+ * GAMMA_HEDGE / VEGA_HEDGE (issue 14; CONTRACT.md, "GAMMA_HEDGE / VEGA_HEDGE"): which option
  * brings a book's gamma or vega back inside its limit, and how many contracts. A pure function of the
  * book's greeks, the options its market offers, the limits and the option hedges still pending: no state,
  * no Flink. {@code InventoryBook.evaluate} calls {@link #decide} after the limit alarms and before the delta

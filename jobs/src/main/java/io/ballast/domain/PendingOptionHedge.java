@@ -6,11 +6,10 @@ package io.ballast.domain;
  * {@code remaining × perContract} delta, gamma and vega as pending until a fill carrying its signal id
  * brings {@code remaining} to zero, or the event time reaches {@code expiresAt}.
  *
- * <p>The domain form of the state record {@code io.ballast.avro.internal.PendingHedge}, which today holds
- * {@code instrument, remaining, deltaPerContract, expiresAt}; the wiring adds {@code kind}
- * (default {@code DELTA}), {@code gammaPerContract} and {@code vegaPerContract} (default 0.0), so a
- * perpetual hedge is a {@link HedgeKind#DELTA} record with no gamma and no vega, and a savepoint written
- * before reads back unchanged.
+ * <p>The domain form of the state record {@code io.ballast.avro.internal.PendingHedge}
+ * ({@code instrument, remaining, deltaPerContract, expiresAt}, and {@code kind} (default {@code DELTA}),
+ * {@code gammaPerContract} and {@code vegaPerContract} (default 0.0)), so a perpetual hedge is a
+ * {@link HedgeKind#DELTA} record with no gamma and no vega, and a savepoint written before reads back unchanged.
  *
  * @param remaining signed contracts still to fill (BUY positive)
  * @param deltaPerContract ∂V/∂F of one contract (discounted Black-76 delta × multiplier; 1 × multiplier for a linear instrument)

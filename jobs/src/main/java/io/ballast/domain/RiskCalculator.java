@@ -85,6 +85,8 @@ public final class RiskCalculator {
         out.vega += units * greeks.vega();
         out.theta += units * greeks.theta();
         out.markValue += units * greeks.price();
+        out.addToExpiry(ins.getExpiry().toEpochMilli(), units * greeks.delta(), units * greeks.gamma(),
+                units * greeks.vega(), units * greeks.theta());
         return tau;
     }
 

@@ -126,6 +126,17 @@ public final class Validators {
             if (l.getHedgeInstrument() != null && l.getHedgeInstrument().isBlank()) {
                 return "riskLimits.hedgeInstrument must be null or non-blank";
             }
+            if (!(l.getHedgeToFraction() > 0 && l.getHedgeToFraction() <= 1)) {
+                return "riskLimits.hedgeToFraction must be in (0, 1], got " + l.getHedgeToFraction();
+            }
+            if ((p = nonNegative("riskLimits.hedgeMinDays", l.getHedgeMinDays())) != null
+                    || (p = nonNegative("riskLimits.hedgeMaxDays", l.getHedgeMaxDays())) != null
+                    || (p = positive("riskLimits.hedgeMaxSpreadVolPts", l.getHedgeMaxSpreadVolPts())) != null) {
+                return p;
+            }
+            if (l.getHedgeMaxDays() < l.getHedgeMinDays()) {
+                return "riskLimits.hedgeMaxDays must be >= hedgeMinDays, got " + l.getHedgeMaxDays() + " < " + l.getHedgeMinDays();
+            }
             return null;
         };
     }

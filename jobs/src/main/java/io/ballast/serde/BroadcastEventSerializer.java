@@ -30,7 +30,8 @@ import java.util.Map;
  * <p>Layout: a flags byte (market present, limits present, limits not a deletion); the snapshot:
  * underlying, version, asOf, a flags byte (presence of referencePrice and realizedVol) and those
  * present, rate, the smiles (count, then each), the options and the linear marks (count, then key and
- * value each), ingestMicros; the limits: key, offset, limits. Strings are UTF-8, doubles raw bits,
+ * value each; an option: a flags byte (presence of iv, forward, mid, bid, ask, strike, call, and call's
+ * value), a boolean (expiry present), those present, then multiplier), ingestMicros; the limits: key, offset, limits. Strings are UTF-8, doubles raw bits,
  * maps are read into {@link HashMap}s.
  *
  * <p>Written for the schemas whose fields are the {@code *_FIELDS} lists: a test fails when one of them
@@ -43,7 +44,8 @@ public final class BroadcastEventSerializer extends TypeSerializer<BroadcastEven
 
     public static final List<String> SNAPSHOT_FIELDS = List.of("underlying", "version", "asOf", "referencePrice",
             "realizedVol", "rate", "smiles", "options", "linear", "ingestMicros");
-    public static final List<String> OPTION_FIELDS = List.of("iv", "forward", "mid");
+    public static final List<String> OPTION_FIELDS = List.of("iv", "forward", "mid", "bid", "ask", "strike", "expiry",
+            "call", "multiplier");
     public static final List<String> LINEAR_FIELDS = List.of("kind", "mid", "multiplier", "eventTime");
     public static final List<String> SMILE_FIELDS = List.of("expiry", "forward", "timeToExpiry", "svi", "a", "b", "rho",
             "m", "sigma", "minStrike", "maxStrike", "points", "rmse", "asOf");
@@ -55,6 +57,11 @@ public final class BroadcastEventSerializer extends TypeSerializer<BroadcastEven
     private static final int FIRST = 1;
     private static final int SECOND = 1 << 1;
     private static final int THIRD = 1 << 2;
+    private static final int FOURTH = 1 << 3;
+    private static final int FIFTH = 1 << 4;
+    private static final int SIXTH = 1 << 5;
+    private static final int SEVENTH = 1 << 6;
+    private static final int CALL_TRUE = 1 << 7;
 
     private final AvroSerializer<RiskLimits> limits = new AvroSerializer<>(RiskLimits.class);
 
@@ -123,7 +130,15 @@ public final class BroadcastEventSerializer extends TypeSerializer<BroadcastEven
         Double iv = o.getIv();
         Double forward = o.getForward();
         Double mid = o.getMid();
-        out.writeByte((iv != null ? FIRST : 0) | (forward != null ? SECOND : 0) | (mid != null ? THIRD : 0));
+        Double bid = o.getBid();
+        Double ask = o.getAsk();
+        Double strike = o.getStrike();
+        Long expiry = o.getExpiry();
+        Boolean call = o.getCall();
+        out.writeByte((iv != null ? FIRST : 0) | (forward != null ? SECOND : 0) | (mid != null ? THIRD : 0)
+                | (bid != null ? FOURTH : 0) | (ask != null ? FIFTH : 0) | (strike != null ? SIXTH : 0)
+                | (call != null ? SEVENTH : 0) | (call != null && call ? CALL_TRUE : 0));
+        out.writeBoolean(expiry != null);
         if (iv != null) {
             Wire.writeDouble(out, iv);
         }
@@ -133,6 +148,19 @@ public final class BroadcastEventSerializer extends TypeSerializer<BroadcastEven
         if (mid != null) {
             Wire.writeDouble(out, mid);
         }
+        if (bid != null) {
+            Wire.writeDouble(out, bid);
+        }
+        if (ask != null) {
+            Wire.writeDouble(out, ask);
+        }
+        if (strike != null) {
+            Wire.writeDouble(out, strike);
+        }
+        if (expiry != null) {
+            out.writeLong(expiry);
+        }
+        Wire.writeDouble(out, o.getMultiplier());
     }
 
     private static void writeSmile(SmileParams p, DataOutputView out) throws IOException {
@@ -208,10 +236,17 @@ public final class BroadcastEventSerializer extends TypeSerializer<BroadcastEven
 
     private static OptionIv readOption(DataInputView in) throws IOException {
         int flags = in.readUnsignedByte();
+        boolean hasExpiry = in.readBoolean();
         OptionIv o = new OptionIv();
         o.setIv((flags & FIRST) != 0 ? Wire.readDouble(in) : null);
         o.setForward((flags & SECOND) != 0 ? Wire.readDouble(in) : null);
         o.setMid((flags & THIRD) != 0 ? Wire.readDouble(in) : null);
+        o.setBid((flags & FOURTH) != 0 ? Wire.readDouble(in) : null);
+        o.setAsk((flags & FIFTH) != 0 ? Wire.readDouble(in) : null);
+        o.setStrike((flags & SIXTH) != 0 ? Wire.readDouble(in) : null);
+        o.setCall((flags & SEVENTH) != 0 ? (flags & CALL_TRUE) != 0 : null);
+        o.setExpiry(hasExpiry ? in.readLong() : null);
+        o.setMultiplier(Wire.readDouble(in));
         return o;
     }
 

@@ -59,7 +59,10 @@ public final class QuoteIvFunction extends RichMapFunction<Quote, MarketTick> {
                 .setIv(null)
                 .setIvSolved(false)
                 .setEventTime(time)
-                .setIngestMicros(Clock.nowMicros());
+                .setIngestMicros(Clock.nowMicros())
+                // An option's two-sided quote travels on: the option-hedge rule prices its spread.
+                .setBid(ins.getKind() == InstrumentKind.OPTION && !Double.isNaN(mid) ? q.getBid() : null)
+                .setAsk(ins.getKind() == InstrumentKind.OPTION && !Double.isNaN(mid) ? q.getAsk() : null);
         if (ins.getKind() == InstrumentKind.OPTION && q.getUnderlyingPrice() != null) {
             tick.setIvSolved(true);
             if (Double.isNaN(mid)) {

@@ -93,8 +93,8 @@ class NetworkSerializersTest {
 
         MarketSnapshot large = snapshot(r, 20_000, 200, 50, 0.5);
         large.setUnderlying(LONG_STRING);
-        large.getOptions().put(LONG_STRING, new OptionIv(null, null, null));
-        large.getOptions().put("", new OptionIv(Double.NaN, -0.0, Double.NEGATIVE_INFINITY));
+        large.getOptions().put(LONG_STRING, new OptionIv(null, null, null, null, null, null, null, null, 1.0));
+        large.getOptions().put("", new OptionIv(Double.NaN, -0.0, Double.NEGATIVE_INFINITY, Double.MIN_VALUE, Double.NaN, -0.0, Long.MIN_VALUE, false, Double.POSITIVE_INFINITY));
         assertSameFields(roundTrip(events, BroadcastEvent.of(large)).getMarket(), large, "large");
 
         MarketTick t = tick(r, 0.5);
@@ -230,9 +230,9 @@ class NetworkSerializersTest {
      */
     @Test
     void theSchemasAreTheOnesTheSerializersWereWrittenFor() {
-        assertFields(MarketTick.getClassSchema(), MarketTickSerializer.FIELDS, 997345022774534776L);
-        assertFields(MarketSnapshot.getClassSchema(), BroadcastEventSerializer.SNAPSHOT_FIELDS, -5675845336867996703L);
-        assertFields(OptionIv.getClassSchema(), BroadcastEventSerializer.OPTION_FIELDS, 7743060732129949917L);
+        assertFields(MarketTick.getClassSchema(), MarketTickSerializer.FIELDS, -3467726697956470305L);
+        assertFields(MarketSnapshot.getClassSchema(), BroadcastEventSerializer.SNAPSHOT_FIELDS, -6695182211996281033L);
+        assertFields(OptionIv.getClassSchema(), BroadcastEventSerializer.OPTION_FIELDS, 838299681396970743L);
         assertFields(LinearMark.getClassSchema(), BroadcastEventSerializer.LINEAR_FIELDS, 5713436185546817356L);
         assertFields(SmileParams.getClassSchema(), BroadcastEventSerializer.SMILE_FIELDS, 6695139939771868869L);
         assertThat(InstrumentKind.values()).as("InstrumentKind is written as an ordinal").containsExactly(
@@ -344,6 +344,8 @@ class NetworkSerializersTest {
         t.setIvSolved(r.nextBoolean());
         t.setEventTime(r.nextLong());
         t.setIngestMicros(r.nextLong());
+        t.setBid(optional(r, nulls));
+        t.setAsk(optional(r, nulls));
         return t;
     }
 
@@ -363,7 +365,9 @@ class NetworkSerializersTest {
         s.setSmiles(fits);
         Map<String, OptionIv> ivs = new HashMap<>();
         while (ivs.size() < options) {
-            ivs.put(symbol(r) + ivs.size(), new OptionIv(optional(r, nulls), optional(r, nulls), optional(r, nulls)));
+            ivs.put(symbol(r) + ivs.size(), new OptionIv(optional(r, nulls), optional(r, nulls), optional(r, nulls),
+                    optional(r, nulls), optional(r, nulls), optional(r, nulls), r.nextDouble() < nulls ? null : r.nextLong(),
+                    r.nextDouble() < nulls ? null : r.nextBoolean(), aDouble(r)));
         }
         s.setOptions(ivs);
         Map<String, LinearMark> marks = new HashMap<>();

@@ -1,6 +1,7 @@
 package io.ballast.evolution;
 
 import io.ballast.avro.internal.InventoryMeta;
+import io.ballast.avro.internal.PendingHedge;
 import io.ballast.avro.internal.Position;
 import io.ballast.testkit.BallastRig;
 import io.ballast.testkit.KafkaBrokerExtension;
@@ -63,7 +64,8 @@ class StateEvolutionITCase {
 
     /**
      * The next release's state types differ compatibly (Avro schema evolution: fields added with
-     * defaults to the keyed value state {@code InventoryMeta} and the map state values {@code Position}):
+     * defaults to the keyed value state {@code InventoryMeta} and the map state values {@code Position} and
+     * {@code PendingHedge}):
      * the job restores the fixture, migrates that state, and carries on.
      */
     @Test
@@ -71,7 +73,8 @@ class StateEvolutionITCase {
         FixtureFacts facts = FixtureFacts.load();
         EvolvedStateTypes next = new EvolvedStateTypes()
                 .addField(InventoryMeta.getClassSchema(), "hedgesFilled", "long", 0)
-                .addField(Position.getClassSchema(), "lastVenue", "string", "");
+                .addField(Position.getClassSchema(), "lastVenue", "string", "")
+                .addField(PendingHedge.getClassSchema(), "routedBy", "string", "");
         Path classes = next.compile(dir.resolve("evolved"), ChildJobRun.testClasspath());
         try (KafkaBrokerExtension broker = KafkaBrokerExtension.builder().build()) {
             broker.start();

@@ -143,6 +143,7 @@ public final class MarketSimulator {
                     continue;
                 }
                 double[] q = u.optionQuote(o);
+                view.update(o.instrument(), q[0], q[1], time.toEpochMilli());
                 output.quote(Quote.newBuilder().setInstrument(o.instrument()).setVenue(ProviderFlow.VENUE)
                         .setBid(q[0]).setAsk(q[1]).setBidSize(size(u)).setAskSize(size(u))
                         .setUnderlyingPrice(q[2]).setEventTime(time).build());

@@ -6,12 +6,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The latest top of book of the linear instruments (perpetuals and spot), readable from any thread: the
+ * The latest top of book of every instrument (perpetuals, spot and options), readable from any thread: the
  * router prices hedges off it.
  */
 public final class MarketView {
 
-    /** One linear instrument's latest quote. */
+    /** One instrument's latest quote. */
     public record Top(Instrument instrument, double bid, double ask, long time) {
         public double mid() {
             return 0.5 * (bid + ask);
@@ -24,8 +24,13 @@ public final class MarketView {
         tops.put(instrument.getSymbol(), new Top(instrument, bid, ask, time));
     }
 
-    /** The latest quote of a linear instrument, or null when it is not quoted (yet). */
+    /** The latest quote of an instrument, or null when it is not quoted (yet). */
     public Top top(String symbol) {
         return tops.get(symbol);
+    }
+
+    /** The symbols quoted so far, in no particular order. */
+    public java.util.Set<String> symbols() {
+        return java.util.Collections.unmodifiableSet(tops.keySet());
     }
 }

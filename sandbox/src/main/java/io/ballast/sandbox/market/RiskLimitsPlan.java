@@ -14,7 +14,8 @@ import java.util.List;
  * every other underlying (bands are in units of the underlying, so each needs its own), which overrides
  * the first; so both key forms of the contract are in play. Sized so that a healthy run stays inside its
  * delta band most of the time and breaches a gamma or vega limit only now and then. Every third provider
- * uses the Whalley-Wilmott band, the others a fixed one.
+ * uses the Whalley-Wilmott band, the others a fixed one. The first provider has the option hedge on
+ * (GAMMA_HEDGE / VEGA_HEDGE), the others only the gamma and vega alarms.
  */
 public final class RiskLimitsPlan {
 
@@ -56,6 +57,7 @@ public final class RiskLimitsPlan {
                         .setFillIntensity(10_000 / u.spot())
                         .setQuoteHorizonMs(QUOTE_HORIZON_MS)
                         .setUpdatedAt(now)
+                        .setOptionHedge(p == 0)
                         .build());
             }
         }

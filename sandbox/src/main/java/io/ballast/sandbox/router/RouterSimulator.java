@@ -1,5 +1,6 @@
 package io.ballast.sandbox.router;
 
+import io.ballast.avro.InstrumentKind;
 import io.ballast.avro.RebalanceSignal;
 import io.ballast.avro.Side;
 import io.ballast.avro.SignalStatus;
@@ -33,15 +34,18 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * An order router: reads {@code rebalance-signals} (read_committed) and executes every DELTA_HEDGE
- * ACTION as a fill on {@code trades} carrying the signal's id, after a latency, at the hedge instrument's
- * mid plus slippage, paying a fee. A signal id already executed is ignored, as a real router must with
- * at-least-once delivery.
+ * An order router: reads {@code rebalance-signals} (read_committed) and executes every DELTA_HEDGE,
+ * GAMMA_HEDGE and VEGA_HEDGE ACTION as a fill on {@code trades} carrying the signal's id, after a latency:
+ * a linear hedge at the instrument's mid plus slippage, an option hedge at the quote's far side (the ask
+ * to buy, the bid to sell), each paying the fee in bps of its notional. A signal id already executed is
+ * ignored, as a real router must with at-least-once delivery.
  */
 public final class RouterSimulator implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RouterSimulator.class);
     static final String VENUE = "SIMEX";
+    /** The signal types that carry an order. */
+    static final Set<SignalType> ROUTED = Set.of(SignalType.DELTA_HEDGE, SignalType.GAMMA_HEDGE, SignalType.VEGA_HEDGE);
 
     /** How the router executes. */
     public record Settings(long latencyMillis, double slippageBps, double feeBps, long seed) {
@@ -110,7 +114,7 @@ public final class RouterSimulator implements AutoCloseable {
     }
 
     private void route(RebalanceSignal s) {
-        if (s.getType() != SignalType.DELTA_HEDGE || s.getStatus() != SignalStatus.ACTION) {
+        if (!ROUTED.contains(s.getType()) || s.getStatus() != SignalStatus.ACTION) {
             return;
         }
         if (!executed.add(s.getSignalId())) {
@@ -136,9 +140,19 @@ public final class RouterSimulator implements AutoCloseable {
         }
         boolean buy = s.getSide() == Side.BUY;
         double mid = top.mid();
-        double slippageBps = Math.abs(settings.slippageBps() * (1 + 0.5 * random.nextGaussian()));
-        double price = mid * (1 + (buy ? 1 : -1) * slippageBps / 10_000);
-        price = Math.round(price * 100) / 100.0;
+        double price;
+        if (top.instrument().getKind() == InstrumentKind.OPTION) {
+            price = buy ? top.ask() : top.bid(); // crosses the spread: the far side
+            if (!(price > 0)) {
+                unroutable.incrementAndGet();
+                LOG.warn("Signal {}: {} has no {} to trade against", s.getSignalId(), s.getInstrument(), buy ? "ask" : "bid");
+                return;
+            }
+        } else {
+            double slippageBps = Math.abs(settings.slippageBps() * (1 + 0.5 * random.nextGaussian()));
+            price = mid * (1 + (buy ? 1 : -1) * slippageBps / 10_000);
+            price = Math.round(price * 100) / 100.0;
+        }
         double quantity = s.getQuantity();
         double fee = Math.round(price * quantity * settings.feeBps() / 10_000 * 100) / 100.0;
         long now = System.currentTimeMillis();

@@ -26,6 +26,9 @@ class RiskLimitsPlanTest {
         assertThat(eth.getDeltaBand()).isEqualTo(75);
         assertThat(eth.getHedgeInstrument()).isEqualTo("ETH-PERP");
         assertThat(limits.get(4).getBandMode()).isEqualTo(BandMode.WHALLEY_WILMOTT);
+        // The option hedge is on for the first provider only, in both its records.
+        assertThat(limits).extracting(l -> l.getProviderId() + " " + l.getOptionHedge())
+                .containsExactly("mm1 true", "mm1 true", "mm2 false", "mm2 false", "mm3 false", "mm3 false");
         for (RiskLimits l : limits) {
             // The job's own rules for the key and the fields (null: valid).
             byte[] key = RiskLimitsPlan.key(l).getBytes(java.nio.charset.StandardCharsets.UTF_8);

@@ -42,7 +42,8 @@ import static org.assertj.core.api.Assertions.within;
 
 /**
  * The router against a real broker and registry: DELTA_HEDGE actions become fills carrying their signal
- * id, after the latency, at the mid plus slippage, with the fee; everything else, and repeats, do not.
+ * id, after the latency, at the mid plus slippage, with the fee; GAMMA_HEDGE and VEGA_HEDGE actions at the
+ * option's far side (ask to buy, bid to sell), with the fee; everything else, and repeats, do not.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RouterSimulatorITCase {
@@ -107,14 +108,37 @@ class RouterSimulatorITCase {
             signals.send("mm1/BTC", other("mm1/BTC/GAMMA_LIMIT/2", SignalType.GAMMA_LIMIT, SignalStatus.BREACH));
             signals.send("mm1/BTC", other("mm1/BTC/QUOTE_SKEW/3", SignalType.QUOTE_SKEW, SignalStatus.ACTION));
             signals.send("mm3/BTC", hedge("mm3/BTC/DELTA_HEDGE/1", "mm3", "BTC", "NOPE-PERP", Side.BUY, 1));
+            // Option hedges, on two quoted BTC options with a bid.
+            List<String> options = view.symbols().stream().filter(x -> x.startsWith("BTC-") && !x.endsWith("-PERP")
+                    && view.top(x).instrument().getKind() == InstrumentKind.OPTION && view.top(x).bid() > 0).sorted().toList();
+            assertThat(options).hasSizeGreaterThanOrEqualTo(2);
+            String bought = options.get(0);
+            String sold = options.get(options.size() - 1);
+            RebalanceSignal gamma = hedge("mm1/BTC/GAMMA_HEDGE/4", "mm1", "BTC", bought, Side.BUY, 1.5);
+            gamma.setType(SignalType.GAMMA_HEDGE);
+            RebalanceSignal vega = hedge("mm1/BTC/VEGA_HEDGE/5", "mm1", "BTC", sold, Side.SELL, 0.7);
+            vega.setType(SignalType.VEGA_HEDGE);
+            signals.send("mm1/BTC", gamma);
+            signals.send("mm1/BTC", vega);
             producer.flush();
 
-            // Both hedges, then long enough for anything that should not come.
-            List<Trade> fills = readTrades(2, Duration.ofSeconds(30), Duration.ofMillis(LATENCY_MS + 1_000));
+            // The four hedges, then long enough for anything that should not come.
+            List<Trade> fills = readTrades(4, Duration.ofSeconds(30), Duration.ofMillis(LATENCY_MS + 1_000));
 
-            assertThat(fills).hasSize(2);
+            assertThat(fills).hasSize(4);
             Map<String, Trade> bySignal = fills.stream().collect(Collectors.toMap(Trade::getSignalId, t -> t));
-            assertThat(bySignal).containsOnlyKeys("mm1/BTC/DELTA_HEDGE/1", "mm2/ETH/DELTA_HEDGE/7");
+            assertThat(bySignal).containsOnlyKeys("mm1/BTC/DELTA_HEDGE/1", "mm2/ETH/DELTA_HEDGE/7", "mm1/BTC/GAMMA_HEDGE/4",
+                    "mm1/BTC/VEGA_HEDGE/5");
+            Trade g = bySignal.get("mm1/BTC/GAMMA_HEDGE/4");
+            assertThat(g.getInstrument().getSymbol()).isEqualTo(bought);
+            assertThat(g.getInstrument().getKind()).isEqualTo(InstrumentKind.OPTION);
+            assertThat(g.getSide()).isEqualTo(Side.BUY);
+            assertThat(g.getQuantity()).isEqualTo(1.5);
+            assertThat(g.getPrice()).isEqualTo(view.top(bought).ask());
+            assertThat(g.getFee()).isCloseTo(g.getPrice() * 1.5 * FEE_BPS / 10_000, within(0.01));
+            Trade v = bySignal.get("mm1/BTC/VEGA_HEDGE/5");
+            assertThat(v.getSide()).isEqualTo(Side.SELL);
+            assertThat(v.getPrice()).isEqualTo(view.top(sold).bid());
 
             Trade b = bySignal.get("mm1/BTC/DELTA_HEDGE/1");
             assertThat(b.getProviderId()).isEqualTo("mm1");
@@ -133,7 +157,7 @@ class RouterSimulatorITCase {
             assertThat(b.getTradeId()).isNotEqualTo(s.getTradeId());
 
             assertThat(recorder.live().counts().duplicateSignals()).isEqualTo(1);
-            assertThat(recorder.live().counts().hedgeFillsSent()).isEqualTo(2);
+            assertThat(recorder.live().counts().hedgeFillsSent()).isEqualTo(4);
             assertThat(router.unroutable()).isEqualTo(1);
         }
     }
