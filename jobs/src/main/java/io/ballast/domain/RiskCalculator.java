@@ -85,7 +85,7 @@ public final class RiskCalculator {
         out.vega += units * greeks.vega();
         out.theta += units * greeks.theta();
         out.markValue += units * greeks.price();
-        out.addToExpiry(ins.getExpiry().toEpochMilli(), units * greeks.delta(), units * greeks.gamma(),
+        out.addToExpiry(h.optionExpiry, units * greeks.delta(), units * greeks.gamma(),
                 units * greeks.vega(), units * greeks.theta());
         return tau;
     }
