@@ -23,20 +23,20 @@ public final class PipelineOptions {
     private PipelineOptions() {
     }
 
-    /** The defaults live with the settings: one source for the options, the docs and the tests. */
-    private static final PipelineSettings D = PipelineSettings.defaults();
-    private static final RiskLimits L = D.defaultLimits();
+    // The defaults live with the settings (PipelineSettings.DEFAULT_*): one source for the options, the docs
+    // and the tests. Constants, not a built PipelineSettings: reading them loads no Avro class, so a bad
+    // option is reported before Avro and the logging framework start (BadConfigurationFailsFastTest).
 
     public static final ConfigOption<Duration> SNAPSHOT_INTERVAL = ConfigOptions.key("market.snapshot-interval")
-            .durationType().defaultValue(Duration.ofMillis(D.snapshotIntervalMs()))
+            .durationType().defaultValue(Duration.ofMillis(PipelineSettings.DEFAULT_SNAPSHOT_INTERVAL_MS))
             .withDescription("Market snapshots, smile refits and vol-skew records per underlying at most this often (event time); held-back changes are flushed within this much wall time.");
 
     public static final ConfigOption<Duration> RV_HALF_LIFE = ConfigOptions.key("market.rv-half-life")
-            .durationType().defaultValue(Duration.ofMillis(D.rvHalfLifeMs()))
+            .durationType().defaultValue(Duration.ofMillis(PipelineSettings.DEFAULT_RV_HALF_LIFE_MS))
             .withDescription("Half-life of the EWMA realized volatility of the reference price.");
 
     public static final ConfigOption<Duration> RV_MIN_INTERVAL = ConfigOptions.key("market.rv-min-interval")
-            .durationType().defaultValue(Duration.ofMillis(D.rvMinIntervalMs()))
+            .durationType().defaultValue(Duration.ofMillis(PipelineSettings.DEFAULT_RV_MIN_INTERVAL_MS))
             .withDescription("Shortest interval between prices used for realized vol (damps microstructure noise; no move is lost).");
 
     public static final ConfigOption<String> RATES = ConfigOptions.key("market.rates")
@@ -48,43 +48,43 @@ public final class PipelineOptions {
             .withDescription("Reference price source per underlying, e.g. BTC=SPOT; default: the perpetual, else the spot.");
 
     public static final ConfigOption<Duration> REFRESH_INTERVAL = ConfigOptions.key("inventory.refresh-interval")
-            .durationType().defaultValue(Duration.ofMillis(D.refreshIntervalMs()))
+            .durationType().defaultValue(Duration.ofMillis(PipelineSettings.DEFAULT_REFRESH_INTERVAL_MS))
             .withDescription("How often (wall clock) a book with positions is re-marked on market moves and its pending hedges timed out; also bounds quote-to-signal latency.");
 
     public static final ConfigOption<Integer> REFRESH_BUDGET = ConfigOptions.key("inventory.refresh-budget")
-            .intType().defaultValue(D.refreshBudget())
+            .intType().defaultValue(PipelineSettings.DEFAULT_REFRESH_BUDGET)
             .withDescription("Refresh timers per second per inventory subtask at most: with more books than the budget allows at inventory.refresh-interval, each book is refreshed less often (every keys/budget seconds, the effective interval is the refreshIntervalMs gauge), spread over the interval, so that refreshes never starve fills and checkpoints.");
 
     public static final ConfigOption<Integer> BOOK_CACHE_POSITIONS = ConfigOptions.key("inventory.book-cache-positions")
-            .intType().defaultValue(D.bookCachePositions())
+            .intType().defaultValue(PipelineSettings.DEFAULT_BOOK_CACHE_POSITIONS)
             .withDescription("Positions (and pending hedges) kept decoded on the heap per inventory subtask, in whole books, least recently used out first (about 0.5 KB each); writes go through to the state backend, so the cache only saves reads.");
 
     public static final ConfigOption<Duration> DEDUPE_TTL = ConfigOptions.key("inventory.dedupe-ttl")
-            .durationType().defaultValue(Duration.ofMillis(D.dedupeTtlMs()))
+            .durationType().defaultValue(Duration.ofMillis(PipelineSettings.DEFAULT_DEDUPE_TTL_MS))
             .withDescription("How long trade ids are remembered to apply a repeated trade once.");
 
     public static final ConfigOption<Double> QUOTE_SKEW_BPS = ConfigOptions.key("signals.quote-skew-bps")
-            .doubleType().defaultValue(D.quoteSkewBps())
+            .doubleType().defaultValue(PipelineSettings.DEFAULT_QUOTE_SKEW_BPS)
             .withDescription("A QUOTE_SKEW signal is emitted when the reservation price moved more than this since the last one.");
 
     public static final ConfigOption<Double> DEFAULT_DELTA_BAND = ConfigOptions.key("defaults.delta-band")
-            .doubleType().defaultValue(L.getDeltaBand())
+            .doubleType().defaultValue(PipelineSettings.DEFAULT_DELTA_BAND)
             .withDescription("Default half-width of the no-hedge band, units of underlying.");
 
     public static final ConfigOption<String> DEFAULT_BAND_MODE = ConfigOptions.key("defaults.band-mode")
-            .stringType().defaultValue(L.getBandMode().name())
+            .stringType().defaultValue(PipelineSettings.DEFAULT_BAND_MODE)
             .withDescription("Default band: FIXED or WHALLEY_WILMOTT.");
 
     public static final ConfigOption<Double> DEFAULT_HEDGE_COST_BPS = ConfigOptions.key("defaults.hedge-cost-bps")
-            .doubleType().defaultValue(L.getHedgeCostBps())
+            .doubleType().defaultValue(PipelineSettings.DEFAULT_HEDGE_COST_BPS)
             .withDescription("Default proportional hedge cost, basis points.");
 
     public static final ConfigOption<Double> DEFAULT_MIN_HEDGE = ConfigOptions.key("defaults.min-hedge-quantity")
-            .doubleType().defaultValue(L.getMinHedgeQuantity())
+            .doubleType().defaultValue(PipelineSettings.DEFAULT_MIN_HEDGE_QUANTITY)
             .withDescription("Default smallest hedge worth routing, contracts.");
 
     public static final ConfigOption<Duration> DEFAULT_HEDGE_TIMEOUT = ConfigOptions.key("defaults.hedge-timeout")
-            .durationType().defaultValue(Duration.ofMillis(L.getHedgeTimeoutMs()))
+            .durationType().defaultValue(Duration.ofMillis(PipelineSettings.DEFAULT_HEDGE_TIMEOUT_MS))
             .withDescription("Default time after which an unfilled hedge stops counting as pending.");
 
     public static final ConfigOption<Double> DEFAULT_GAMMA_LIMIT = ConfigOptions.key("defaults.gamma-limit")
@@ -96,15 +96,15 @@ public final class PipelineOptions {
             .withDescription("Default limit on |vega| per vol point; none by default.");
 
     public static final ConfigOption<Double> DEFAULT_RISK_AVERSION = ConfigOptions.key("defaults.risk-aversion")
-            .doubleType().defaultValue(L.getRiskAversion())
+            .doubleType().defaultValue(PipelineSettings.DEFAULT_RISK_AVERSION)
             .withDescription("Default risk aversion (gamma of Avellaneda-Stoikov and Whalley-Wilmott), per unit of quote currency: scale it with the price level.");
 
     public static final ConfigOption<Double> DEFAULT_FILL_INTENSITY = ConfigOptions.key("defaults.fill-intensity")
-            .doubleType().defaultValue(L.getFillIntensity())
+            .doubleType().defaultValue(PipelineSettings.DEFAULT_FILL_INTENSITY)
             .withDescription("Default order-fill intensity k of Avellaneda-Stoikov.");
 
     public static final ConfigOption<Duration> DEFAULT_QUOTE_HORIZON = ConfigOptions.key("defaults.quote-horizon")
-            .durationType().defaultValue(Duration.ofMillis(L.getQuoteHorizonMs()))
+            .durationType().defaultValue(Duration.ofMillis(PipelineSettings.DEFAULT_QUOTE_HORIZON_MS))
             .withDescription("Default horizon tau of the quote skew.");
 
     public static final List<ConfigOption<?>> ALL = List.of(SNAPSHOT_INTERVAL, RV_HALF_LIFE, RV_MIN_INTERVAL, RATES, REFERENCE,

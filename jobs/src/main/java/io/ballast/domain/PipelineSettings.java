@@ -20,6 +20,26 @@ public final class PipelineSettings implements Serializable {
 
     private static final long serialVersionUID = 2L;
 
+    // The defaults, as constants: the command line's options take theirs from here without loading an Avro
+    // class, so that a bad option is reported before Avro (and with it the logging framework) starts.
+    public static final long DEFAULT_SNAPSHOT_INTERVAL_MS = 250;
+    public static final long DEFAULT_RV_HALF_LIFE_MS = 30 * 60_000L;
+    public static final long DEFAULT_RV_MIN_INTERVAL_MS = 1_000;
+    public static final long DEFAULT_REFRESH_INTERVAL_MS = 250;
+    public static final long DEFAULT_DEDUPE_TTL_MS = 7 * 86_400_000L;
+    public static final int DEFAULT_REFRESH_BUDGET = 2_000;
+    public static final int DEFAULT_BOOK_CACHE_POSITIONS = 200_000;
+    public static final double DEFAULT_QUOTE_SKEW_BPS = 5.0;
+    public static final double DEFAULT_DELTA_BAND = 1.0;
+    /** The name of a {@code BandMode} symbol. */
+    public static final String DEFAULT_BAND_MODE = "FIXED";
+    public static final double DEFAULT_HEDGE_COST_BPS = 5.0;
+    public static final double DEFAULT_MIN_HEDGE_QUANTITY = 0.001;
+    public static final long DEFAULT_HEDGE_TIMEOUT_MS = 30_000;
+    public static final double DEFAULT_RISK_AVERSION = 0.001;
+    public static final double DEFAULT_FILL_INTENSITY = 1.5;
+    public static final long DEFAULT_QUOTE_HORIZON_MS = 60_000;
+
     private final long snapshotIntervalMs;
     private final long rvHalfLifeMs;
     private final long rvMinIntervalMs;
@@ -46,7 +66,7 @@ public final class PipelineSettings implements Serializable {
         quoteSkewBps = b.quoteSkewBps;
         rates = Map.copyOf(b.rates);
         spotReferenced = Set.copyOf(b.spotReferenced);
-        defaultLimits = RiskLimits.newBuilder(b.defaultLimits).build();
+        defaultLimits = RiskLimits.newBuilder(b.limits()).build();
     }
 
     /** The defaults of every option (CONTRACT.md and the operations guide list them). */
@@ -115,33 +135,43 @@ public final class PipelineSettings implements Serializable {
 
     /** Settings to build; every field starts at its default. */
     public static final class Builder {
-        private long snapshotIntervalMs = 250;
-        private long rvHalfLifeMs = 30 * 60_000L;
-        private long rvMinIntervalMs = 1_000;
+        private long snapshotIntervalMs = DEFAULT_SNAPSHOT_INTERVAL_MS;
+        private long rvHalfLifeMs = DEFAULT_RV_HALF_LIFE_MS;
+        private long rvMinIntervalMs = DEFAULT_RV_MIN_INTERVAL_MS;
         private Map<String, Double> rates = new HashMap<>();
         private Set<String> spotReferenced = new HashSet<>();
-        private long refreshIntervalMs = 250;
-        private long dedupeTtlMs = 7 * 86_400_000L;
-        private int refreshBudget = 2_000;
-        private int bookCachePositions = 200_000;
-        private double quoteSkewBps = 5.0;
-        private RiskLimits defaultLimits = RiskLimits.newBuilder()
-                .setProviderId("*")
-                .setUnderlying(null)
-                .setDeltaTarget(0.0)
-                .setDeltaBand(1.0)
-                .setBandMode(BandMode.FIXED)
-                .setHedgeCostBps(5.0)
-                .setHedgeInstrument(null)
-                .setMinHedgeQuantity(0.001)
-                .setHedgeTimeoutMs(30_000)
-                .setGammaLimit(null)
-                .setVegaLimit(null)
-                .setRiskAversion(0.001)
-                .setFillIntensity(1.5)
-                .setQuoteHorizonMs(60_000)
-                .setUpdatedAt(Instant.EPOCH)
-                .build();
+        private long refreshIntervalMs = DEFAULT_REFRESH_INTERVAL_MS;
+        private long dedupeTtlMs = DEFAULT_DEDUPE_TTL_MS;
+        private int refreshBudget = DEFAULT_REFRESH_BUDGET;
+        private int bookCachePositions = DEFAULT_BOOK_CACHE_POSITIONS;
+        private double quoteSkewBps = DEFAULT_QUOTE_SKEW_BPS;
+        /** Null: the defaults ({@link #initialLimits()}), made only when asked for. */
+        private RiskLimits defaultLimits;
+
+        /** The job-level default limits of the constants above. */
+        private static RiskLimits initialLimits() {
+            return RiskLimits.newBuilder()
+                    .setProviderId("*")
+                    .setUnderlying(null)
+                    .setDeltaTarget(0.0)
+                    .setDeltaBand(DEFAULT_DELTA_BAND)
+                    .setBandMode(BandMode.valueOf(DEFAULT_BAND_MODE))
+                    .setHedgeCostBps(DEFAULT_HEDGE_COST_BPS)
+                    .setHedgeInstrument(null)
+                    .setMinHedgeQuantity(DEFAULT_MIN_HEDGE_QUANTITY)
+                    .setHedgeTimeoutMs(DEFAULT_HEDGE_TIMEOUT_MS)
+                    .setGammaLimit(null)
+                    .setVegaLimit(null)
+                    .setRiskAversion(DEFAULT_RISK_AVERSION)
+                    .setFillIntensity(DEFAULT_FILL_INTENSITY)
+                    .setQuoteHorizonMs(DEFAULT_QUOTE_HORIZON_MS)
+                    .setUpdatedAt(Instant.EPOCH)
+                    .build();
+        }
+
+        private RiskLimits limits() {
+            return defaultLimits != null ? defaultLimits : initialLimits();
+        }
 
         private Builder() {
         }
@@ -161,7 +191,7 @@ public final class PipelineSettings implements Serializable {
         public Builder defaultLimits(RiskLimits v) { defaultLimits = RiskLimits.newBuilder(v).build(); return this; }
 
         /** The current default limits, to change some of their fields. */
-        public RiskLimits.Builder defaultLimitsBuilder() { return RiskLimits.newBuilder(defaultLimits); }
+        public RiskLimits.Builder defaultLimitsBuilder() { return RiskLimits.newBuilder(limits()); }
 
         public PipelineSettings build() {
             return new PipelineSettings(this);
