@@ -18,7 +18,7 @@ import java.util.Set;
  */
 public final class PipelineSettings implements Serializable {
 
-    private static final long serialVersionUID = 2L;
+    private static final long serialVersionUID = 3L;
 
     private final long snapshotIntervalMs;
     private final long rvHalfLifeMs;
@@ -31,6 +31,13 @@ public final class PipelineSettings implements Serializable {
     private final int bookCachePositions;
     private final double quoteSkewBps;
     private final RiskLimits defaultLimits;
+    private final boolean portfolioEnabled;
+    private final long portfolioIntervalMs;
+    private final long scenarioIntervalMs;
+    private final long dayOffsetMs;
+    private final double[] spotShocks;
+    private final double[] volShocks;
+    private transient ScenarioAxes axes;
 
     private PipelineSettings(Builder b) {
         snapshotIntervalMs = positive("snapshotIntervalMs", b.snapshotIntervalMs);
@@ -47,6 +54,16 @@ public final class PipelineSettings implements Serializable {
         rates = Map.copyOf(b.rates);
         spotReferenced = Set.copyOf(b.spotReferenced);
         defaultLimits = RiskLimits.newBuilder(b.defaultLimits).build();
+        portfolioEnabled = b.portfolioEnabled;
+        portfolioIntervalMs = positive("portfolioIntervalMs", b.portfolioIntervalMs);
+        scenarioIntervalMs = positive("scenarioIntervalMs", b.scenarioIntervalMs);
+        if (b.dayOffsetMs < 0 || b.dayOffsetMs >= PnlExplain.MILLIS_PER_DAY) {
+            throw new IllegalArgumentException("dayOffsetMs must be in [0, 86400000), got " + b.dayOffsetMs);
+        }
+        dayOffsetMs = b.dayOffsetMs;
+        axes = ScenarioAxes.of(b.spotShocks, b.volShocks); // checks them
+        spotShocks = axes.spotShocks();
+        volShocks = axes.volShocks();
     }
 
     /** The defaults of every option (CONTRACT.md and the operations guide list them). */
@@ -72,6 +89,12 @@ public final class PipelineSettings implements Serializable {
         b.bookCachePositions = bookCachePositions;
         b.quoteSkewBps = quoteSkewBps;
         b.defaultLimits = RiskLimits.newBuilder(defaultLimits).build();
+        b.portfolioEnabled = portfolioEnabled;
+        b.portfolioIntervalMs = portfolioIntervalMs;
+        b.scenarioIntervalMs = scenarioIntervalMs;
+        b.dayOffsetMs = dayOffsetMs;
+        b.spotShocks = spotShocks.clone();
+        b.volShocks = volShocks.clone();
         return b;
     }
 
@@ -83,6 +106,29 @@ public final class PipelineSettings implements Serializable {
     public int refreshBudget() { return refreshBudget; }
     public int bookCachePositions() { return bookCachePositions; }
     public double quoteSkewBps() { return quoteSkewBps; }
+    /** Whether the inventory stage sends book summaries and the portfolio stage runs. */
+    public boolean portfolioEnabled() { return portfolioEnabled; }
+    /** The least time between two {@code portfolio-risk} records of a provider on market moves, ms. */
+    public long portfolioIntervalMs() { return portfolioIntervalMs; }
+    /** The least event time between two scenario columns of a book (but every fill sends one), ms. */
+    public long scenarioIntervalMs() { return scenarioIntervalMs; }
+    /** Days of the explain start this long after 00:00 UTC, ms in [0, 86,400,000). */
+    public long dayOffsetMs() { return dayOffsetMs; }
+
+    /** The stress grid's axes. */
+    public ScenarioAxes scenarioAxes() {
+        ScenarioAxes a = axes;
+        if (a == null) {
+            a = ScenarioAxes.of(spotShocks, volShocks);
+            axes = a;
+        }
+        return a;
+    }
+
+    /** How the liquidation moves are searched: [−0.95, +3.0] to 1e-4 (CONTRACT.md). */
+    public LiquidationSearch liquidationSearch() {
+        return LiquidationSearch.DEFAULT;
+    }
 
     /** The rate of an underlying, 0 when not configured. */
     public double rate(String underlying) {
@@ -125,6 +171,12 @@ public final class PipelineSettings implements Serializable {
         private int refreshBudget = 2_000;
         private int bookCachePositions = 200_000;
         private double quoteSkewBps = 5.0;
+        private boolean portfolioEnabled = true;
+        private long portfolioIntervalMs = 1_000;
+        private long scenarioIntervalMs = 1_000;
+        private long dayOffsetMs = 0;
+        private double[] spotShocks = ScenarioAxes.DEFAULT.spotShocks();
+        private double[] volShocks = ScenarioAxes.DEFAULT.volShocks();
         private RiskLimits defaultLimits = RiskLimits.newBuilder()
                 .setProviderId("*")
                 .setUnderlying(null)
@@ -156,6 +208,14 @@ public final class PipelineSettings implements Serializable {
         public Builder refreshBudget(int v) { refreshBudget = v; return this; }
         public Builder bookCachePositions(int v) { bookCachePositions = v; return this; }
         public Builder quoteSkewBps(double v) { quoteSkewBps = v; return this; }
+        public Builder portfolioEnabled(boolean v) { portfolioEnabled = v; return this; }
+        public Builder portfolioIntervalMs(long v) { portfolioIntervalMs = v; return this; }
+        public Builder scenarioIntervalMs(long v) { scenarioIntervalMs = v; return this; }
+        public Builder dayOffsetMs(long v) { dayOffsetMs = v; return this; }
+        /** Relative spot shocks, decimals (−0.3 for −30%). */
+        public Builder spotShocks(double[] v) { spotShocks = v.clone(); return this; }
+        /** Relative vol shocks, decimals. */
+        public Builder volShocks(double[] v) { volShocks = v.clone(); return this; }
 
         /** The job-level default limits ({@code providerId} "*", no underlying). */
         public Builder defaultLimits(RiskLimits v) { defaultLimits = RiskLimits.newBuilder(v).build(); return this; }
