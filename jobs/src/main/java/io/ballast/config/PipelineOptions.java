@@ -113,7 +113,7 @@ public final class PipelineOptions {
 
     public static final ConfigOption<Double> DEFAULT_MIN_LIQUIDATION_MOVE = ConfigOptions.key("defaults.min-liquidation-move")
             .doubleType().noDefaultValue()
-            .withDescription("Default LIQUIDATION_BUFFER limit: the smallest |liquidation move| allowed, e.g. 0.15; none by default.");
+            .withDescription("Default LIQUIDATION_BUFFER limit: the smallest absolute liquidation move allowed, e.g. 0.15; none by default.");
 
     public static final ConfigOption<String> DEFAULT_COLLATERAL_HAIRCUTS = ConfigOptions.key("defaults.collateral-haircuts")
             .stringType().defaultValue("")
@@ -133,15 +133,15 @@ public final class PipelineOptions {
 
     public static final ConfigOption<Duration> PORTFOLIO_DAY_START = ConfigOptions.key("portfolio.day-start")
             .durationType().defaultValue(Duration.ofMillis(D.dayOffsetMs()))
-            .withDescription("The P&L explain's day starts this long after 00:00 UTC, in [0, 24 h).");
+            .withDescription("The day of the profit-and-loss explain starts this long after 00:00 UTC, in [0, 24 h).");
 
     public static final ConfigOption<String> PORTFOLIO_SPOT_SHOCKS = ConfigOptions.key("portfolio.spot-shocks")
             .stringType().defaultValue(shocks(D.scenarioAxes().spotShocks()))
-            .withDescription("Relative spot shocks of the stress grid, decimals, comma-separated: each > -1, no repeats.");
+            .withDescription("Relative spot shocks of the stress grid (every S and option forward times 1 + shock), decimals, comma-separated: each above -1, no repeats.");
 
     public static final ConfigOption<String> PORTFOLIO_VOL_SHOCKS = ConfigOptions.key("portfolio.vol-shocks")
             .stringType().defaultValue(shocks(D.scenarioAxes().volShocks()))
-            .withDescription("Relative vol shocks of the stress grid, decimals, comma-separated: each >= -1, no repeats.");
+            .withDescription("Relative vol shocks of the stress grid (every option vol times 1 + shock), decimals, comma-separated: each at least -1, no repeats.");
 
     public static final List<ConfigOption<?>> ALL = List.of(SNAPSHOT_INTERVAL, RV_HALF_LIFE, RV_MIN_INTERVAL, RATES, REFERENCE,
             REFRESH_INTERVAL, REFRESH_BUDGET, BOOK_CACHE_POSITIONS, DEDUPE_TTL, QUOTE_SKEW_BPS, DEFAULT_DELTA_BAND, DEFAULT_BAND_MODE,
