@@ -89,7 +89,7 @@ public final class BallastPipeline {
         }
         SingleOutputStreamOperator<PortfolioRisk> portfolio = portfolioInputs
                 .keyBy(PortfolioInput::getProviderId)
-                .connect(broadcast)
+                .connect(marketEvents.union(limitEvents).broadcast(PortfolioFunction.PRICES, PortfolioFunction.LIMITS))
                 .process(new PortfolioFunction(settings))
                 .uid(UID_PORTFOLIO).name("portfolio");
         signals = signals.union(portfolio.getSideOutput(PortfolioFunction.SIGNALS));
