@@ -319,6 +319,33 @@ class PortfolioBookTest {
     }
 
     @Test
+    void aLiquidationMoveWithinTheBufferBreachesOnceAndTheLimitsRemovalClears() {
+        collateral("USDC", 0);
+        PortfolioRisk bare = evaluate();
+        double e0 = bare.getEquity();
+        // Just enough USDC that the rally liquidates within +30%, and the limit 0.5.
+        double thin = bare.getMargin() / 0.9 - e0;
+        collateral("USDC", thin);
+        RiskLimits buffer = RiskLimits.newBuilder(limits).setMaxMarginUsage(null).setMinLiquidationMove(0.5).build();
+        signals.clear();
+        portfolio.evaluate(T0, Map.of("BTC", BTC_S, "ETH", ETH_S), buffer, out);
+        PortfolioRisk r = risks.get(risks.size() - 1);
+        assertThat(r.getLiquidationMoveUp()).isNotNull().isLessThan(0.5);
+        assertThat(signals).filteredOn(s -> s.getType() == SignalType.LIQUIDATION_BUFFER).singleElement().satisfies(s -> {
+            assertThat(s.getStatus()).isEqualTo(SignalStatus.BREACH);
+            assertThat(s.getLiquidationMoveUp()).isEqualTo(r.getLiquidationMoveUp());
+            assertThat(s.getThreshold()).isEqualTo(0.5);
+            assertThat(s.getReason()).contains("within the buffer 50");
+        });
+        portfolio.evaluate(T0, Map.of("BTC", BTC_S, "ETH", ETH_S), buffer, out);
+        assertThat(signals).filteredOn(s -> s.getType() == SignalType.LIQUIDATION_BUFFER).hasSize(1);
+        RiskLimits none = RiskLimits.newBuilder(buffer).setMinLiquidationMove(null).build();
+        portfolio.evaluate(T0, Map.of("BTC", BTC_S, "ETH", ETH_S), none, out);
+        assertThat(signals).filteredOn(s -> s.getType() == SignalType.LIQUIDATION_BUFFER)
+                .extracting(RebalanceSignal::getStatus).containsExactly(SignalStatus.BREACH, SignalStatus.CLEARED);
+    }
+
+    @Test
     void aTombstoneDeletesABalance() {
         collateral("USDC", 50_000);
         double with = evaluate().getCollateralValue();
