@@ -413,6 +413,18 @@ class PortfolioITCase {
             assertThat(usage).extracting(RebalanceSignal::getStatus).containsExactly(SignalStatus.BREACH, SignalStatus.CLEARED);
             assertThat(usage.get(1).getSignalId()).isEqualTo("mm1/*/MARGIN_USAGE/2");
             assertThat(usage.get(1).getMarginUsage()).isCloseTo(0.5, within(1e-8));
+
+            // Bad balances are rejected like any input: a key that is not the record's, a tombstone naming nothing.
+            rig.send(rig.collateral, "mm1/deribit/ETH", new Collateral("mm1", "deribit", "USDC", 1.0, t1));
+            rig.send(List.of(new org.apache.kafka.clients.producer.ProducerRecord<>(rig.collateral,
+                    "not-a-balance".getBytes(java.nio.charset.StandardCharsets.UTF_8), null)));
+            List<io.ballast.avro.RejectedRecord> rejected = rig.rejectedUntil(rs -> rs.stream()
+                    .filter(x -> x.getSourceTopic().equals(rig.collateral)).count() >= 2).stream()
+                    .filter(x -> x.getSourceTopic().equals(rig.collateral)).toList();
+            assertThat(rejected).extracting(io.ballast.avro.RejectedRecord::getReason)
+                    .containsExactlyInAnyOrder("INVALID_FIELD", "NULL_VALUE");
+            assertThat(rejected).filteredOn(x -> x.getReason().equals("INVALID_FIELD")).singleElement()
+                    .satisfies(x -> assertThat(x.getDetail()).contains("collateral key 'mm1/deribit/ETH'"));
             assertThat(job.getJobStatus().get()).isEqualTo(JobStatus.RUNNING);
         } finally {
             BallastRig.cancel(job);
