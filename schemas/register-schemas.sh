@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Registers the schemas of Ballast's seven topics under <topic>-value in a schema registry speaking
+# Registers the schemas of Ballast's nine topics under <topic>-value in a schema registry speaking
 # the Confluent REST API, for a job run with --registry.auto-register false (its outputs must be
 # registered beforehand) and for producers that do not register themselves (its inputs). Registering
 # again is harmless: the registry answers the id it already has. Needs bash and curl.
@@ -33,6 +33,8 @@ SUBJECTS=(
   "inventory-risk|RiskSnapshot|output"
   "vol-skew|VolSkew|output"
   "rejected|RejectedRecord|output"
+  "collateral|Collateral|input"
+  "portfolio-risk|PortfolioRisk|output"
 )
 CONTENT_TYPE="application/vnd.schemaregistry.v1+json"
 

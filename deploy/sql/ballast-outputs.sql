@@ -96,6 +96,11 @@ CREATE TABLE rebalance_signals (
   urgency STRING NOT NULL,
   reason STRING NOT NULL,
   eventTime TIMESTAMP(3) NOT NULL,
+  equity DOUBLE,
+  `margin` DOUBLE,
+  marginUsage DOUBLE,
+  liquidationMoveDown DOUBLE,
+  liquidationMoveUp DOUBLE,
   kafka_partition INT METADATA FROM 'partition' VIRTUAL,
   kafka_offset BIGINT METADATA FROM 'offset' VIRTUAL,
   kafka_timestamp TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
@@ -116,7 +121,7 @@ CREATE TABLE rebalance_signals (
     {"name": "signalId", "type": "string"},
     {"name": "providerId", "type": "string"},
     {"name": "underlying", "type": "string"},
-    {"name": "type", "type": {"type": "enum", "name": "SignalType", "symbols": ["DELTA_HEDGE", "GAMMA_LIMIT", "VEGA_LIMIT", "QUOTE_SKEW"]}},
+    {"name": "type", "type": {"type": "enum", "name": "SignalType", "symbols": ["DELTA_HEDGE", "GAMMA_LIMIT", "VEGA_LIMIT", "QUOTE_SKEW", "GAMMA_HEDGE", "VEGA_HEDGE", "MARGIN_USAGE", "LIQUIDATION_BUFFER"]}},
     {"name": "status", "type": {"type": "enum", "name": "SignalStatus", "symbols": ["ACTION", "BREACH", "CLEARED"]}},
     {"name": "instrument", "type": ["null", "string"], "default": null},
     {"name": "side", "type": ["null", {"type": "enum", "name": "Side", "symbols": ["BUY", "SELL"]}], "default": null},
@@ -130,7 +135,12 @@ CREATE TABLE rebalance_signals (
     {"name": "threshold", "type": "double"},
     {"name": "urgency", "type": {"type": "enum", "name": "Urgency", "symbols": ["LOW", "NORMAL", "HIGH"]}},
     {"name": "reason", "type": "string"},
-    {"name": "eventTime", "type": {"type": "long", "logicalType": "timestamp-millis"}}
+    {"name": "eventTime", "type": {"type": "long", "logicalType": "timestamp-millis"}},
+    {"name": "equity", "type": ["null", "double"], "default": null},
+    {"name": "margin", "type": ["null", "double"], "default": null},
+    {"name": "marginUsage", "type": ["null", "double"], "default": null},
+    {"name": "liquidationMoveDown", "type": ["null", "double"], "default": null},
+    {"name": "liquidationMoveUp", "type": ["null", "double"], "default": null}
   ]}'
 );
 

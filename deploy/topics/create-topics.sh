@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Creates Ballast's seven topics with their production settings, or brings the settings of existing
+# Creates Ballast's nine topics with their production settings, or brings the settings of existing
 # ones up to date: safe to run again. Uses kafka-topics.sh and kafka-configs.sh of a Kafka
 # distribution, from KAFKA_HOME/bin or the PATH. Why each setting: docs/operations.md, "Topics in
 # production". The same topics as Strimzi KafkaTopic resources: deploy/k8s/topics/.
@@ -32,6 +32,8 @@ TOPICS=(
   "inventory-risk|12|cleanup.policy=compact,delete;retention.ms=604800000;segment.ms=86400000"
   "vol-skew|6|cleanup.policy=compact,delete;retention.ms=604800000;segment.ms=86400000"
   "rejected|3|cleanup.policy=delete;retention.ms=2592000000;max.message.bytes=2097152"
+  "collateral|3|cleanup.policy=compact;min.compaction.lag.ms=0;delete.retention.ms=604800000;segment.ms=86400000;max.message.bytes=1048588"
+  "portfolio-risk|6|cleanup.policy=compact,delete;retention.ms=604800000;segment.ms=86400000"
 )
 # Settings of every topic (min.insync.replicas follows --min-insync-replicas).
 COMMON_SETTINGS="unclean.leader.election.enable=false"

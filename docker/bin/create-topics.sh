@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Creates the seven topics of the contract (docs/CONTRACT.md) if they do not exist, then shows them,
+# Creates the nine topics of the contract (docs/CONTRACT.md) if they do not exist, then shows them,
 # the compaction of risk-limits and the broker's transaction.max.timeout.ms (the job's
 # --sink.transaction-timeout must not exceed it).
 # Runs in the Kafka image; BOOTSTRAP and PARTITIONS may be overridden.
@@ -21,6 +21,8 @@ create rebalance-signals
 create inventory-risk
 create vol-skew
 create rejected
+create collateral --config cleanup.policy=compact
+create portfolio-risk
 
 "$topics" --bootstrap-server "$bootstrap" --list
 /opt/kafka/bin/kafka-configs.sh --bootstrap-server "$bootstrap" --describe \

@@ -386,12 +386,14 @@ class ClusterFailoverITCase {
         final String risk = KafkaBrokerExtension.uniqueName("inventory-risk");
         final String skew = KafkaBrokerExtension.uniqueName("vol-skew");
         final String rejected = KafkaBrokerExtension.uniqueName("rejected");
+        final String collateral = KafkaBrokerExtension.uniqueName("collateral");
+        final String portfolio = KafkaBrokerExtension.uniqueName("portfolio-risk");
         final String run = KafkaBrokerExtension.uniqueName("cluster");
 
         Topics() {
             // One partition per source subtask: none of them idles.
-            KAFKA.createTopics(PARALLELISM, quotes, trades, signals, risk, skew, rejected);
-            KAFKA.createTopics(1, limits);
+            KAFKA.createTopics(PARALLELISM, quotes, trades, signals, risk, skew, rejected, portfolio);
+            KAFKA.createTopics(1, limits, collateral);
         }
     }
 
@@ -402,6 +404,7 @@ class ClusterFailoverITCase {
                 "--topic.quotes", topics.quotes, "--topic.trades", topics.trades, "--topic.risk-limits", topics.limits,
                 "--topic.rebalance-signals", topics.signals, "--topic.inventory-risk", topics.risk,
                 "--topic.vol-skew", topics.skew, "--topic.rejected", topics.rejected,
+                "--topic.collateral", topics.collateral, "--topic.portfolio-risk", topics.portfolio,
                 "--delivery.guarantee", "exactly-once",
                 "--sink.transactional-id-prefix", topics.run,
                 "--source.group-id", topics.run,

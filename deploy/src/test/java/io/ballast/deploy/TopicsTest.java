@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The production topics: deploy/topics/create-topics.sh, the Strimzi KafkaTopics of deploy/k8s/topics
- * and the table of docs/operations.md name the job's seven topics (its --topic.* defaults) with the
+ * and the table of docs/operations.md name the job's nine topics (its --topic.* defaults) with the
  * same partitions, replicas and settings; the script parses, and run against stand-ins of the Kafka
  * tools it issues the commands for every topic, names overridden as the job's options are.
  */
@@ -106,7 +106,7 @@ class TopicsTest {
     @Test
     void theScriptHasEveryTopicOfTheJobUnderItsDefaultName() {
         Map<String, String> job = jobTopics();
-        assertThat(job).hasSize(7);
+        assertThat(job).hasSize(9);
         job.forEach((suffix, name) -> assertThat(name).as("default of --topic.%s", suffix).isEqualTo(suffix));
         assertThat(scriptTopics().keySet()).isEqualTo(job.keySet());
     }
@@ -122,7 +122,8 @@ class TopicsTest {
     void settingsFollowTheContract() {
         Map<String, Topic> t = scriptTopics();
         assertThat(t.get("risk-limits").settings()).containsEntry("cleanup.policy", "compact");
-        for (String in : List.of("quotes", "trades", "risk-limits")) {
+        assertThat(t.get("collateral").settings()).containsEntry("cleanup.policy", "compact");
+        for (String in : List.of("quotes", "trades", "risk-limits", "collateral")) {
             assertThat(Long.parseLong(t.get("rejected").settings().get("max.message.bytes")))
                     .as("rejected carries whole %s values", in)
                     .isGreaterThan(Long.parseLong(t.get(in).settings().get("max.message.bytes")));
@@ -140,7 +141,7 @@ class TopicsTest {
         List<String> resources = new ArrayList<>();
         node.path("resources").forEach(r -> resources.add(r.asText()));
         assertThat(resources).containsExactly("topics.yaml");
-        assertThat(Docs.ofKind("KafkaTopic")).hasSize(7);
+        assertThat(Docs.ofKind("KafkaTopic")).hasSize(9);
     }
 
     @Test

@@ -98,6 +98,8 @@ public final class BallastOptions {
     public static final ConfigOption<String> TOPIC_RISK = topic(Topic.RISK);
     public static final ConfigOption<String> TOPIC_VOL_SKEW = topic(Topic.VOL_SKEW);
     public static final ConfigOption<String> TOPIC_REJECTED = topic(Topic.REJECTED);
+    public static final ConfigOption<String> TOPIC_COLLATERAL = topic(Topic.COLLATERAL);
+    public static final ConfigOption<String> TOPIC_PORTFOLIO_RISK = topic(Topic.PORTFOLIO_RISK);
 
     /** The option naming each topic, in the order of {@link Topic}. */
     public static final Map<Topic, ConfigOption<String>> TOPICS = topics();
@@ -192,6 +194,8 @@ public final class BallastOptions {
         all.put(Topic.RISK, TOPIC_RISK);
         all.put(Topic.VOL_SKEW, TOPIC_VOL_SKEW);
         all.put(Topic.REJECTED, TOPIC_REJECTED);
+        all.put(Topic.COLLATERAL, TOPIC_COLLATERAL);
+        all.put(Topic.PORTFOLIO_RISK, TOPIC_PORTFOLIO_RISK);
         return Collections.unmodifiableMap(all);
     }
 
@@ -203,6 +207,7 @@ public final class BallastOptions {
             REGISTRY_CONNECT_TIMEOUT, REGISTRY_READ_TIMEOUT, REGISTRY_RETRIES, REGISTRY_RETRY_BACKOFF,
             REGISTRY_RETRY_BACKOFF_MAX,
             TOPIC_QUOTES, TOPIC_TRADES, TOPIC_RISK_LIMITS, TOPIC_SIGNALS, TOPIC_RISK, TOPIC_VOL_SKEW, TOPIC_REJECTED,
+            TOPIC_COLLATERAL, TOPIC_PORTFOLIO_RISK,
             DELIVERY, TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT, LINGER, BULK_LINGER, CHECKPOINT_INTERVAL, CHECKPOINT_UNALIGNED, CHECKPOINT_ALIGNED_TIMEOUT, CHECKPOINT_DIR, BUFFER_TIMEOUT,
             GROUP_ID, STARTING_OFFSETS, SOURCE_BOUNDED, MAX_OUT_OF_ORDERNESS, IDLENESS, MAX_RECORD_BYTES, MAX_CLOCK_SKEW,
             PARALLELISM, MAX_PARALLELISM);

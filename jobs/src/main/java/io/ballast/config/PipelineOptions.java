@@ -3,6 +3,7 @@ package io.ballast.config;
 import io.ballast.avro.BandMode;
 import io.ballast.avro.RiskLimits;
 import io.ballast.domain.PipelineSettings;
+import io.ballast.domain.ScenarioAxes;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 
@@ -107,10 +108,60 @@ public final class PipelineOptions {
             .durationType().defaultValue(Duration.ofMillis(PipelineSettings.DEFAULT_QUOTE_HORIZON_MS))
             .withDescription("Default horizon tau of the quote skew.");
 
+    public static final ConfigOption<Double> DEFAULT_MAX_MARGIN_USAGE = ConfigOptions.key("defaults.max-margin-usage")
+            .doubleType().noDefaultValue()
+            .withDescription("Default MARGIN_USAGE limit on margin / equity of a provider's portfolio, e.g. 0.8; none by default.");
+
+    public static final ConfigOption<Double> DEFAULT_MIN_LIQUIDATION_MOVE = ConfigOptions.key("defaults.min-liquidation-move")
+            .doubleType().noDefaultValue()
+            .withDescription("Default LIQUIDATION_BUFFER limit: the smallest absolute liquidation move allowed, e.g. 0.15; none by default.");
+
+    public static final ConfigOption<String> DEFAULT_COLLATERAL_HAIRCUTS = ConfigOptions.key("defaults.collateral-haircuts")
+            .stringType().defaultValue("")
+            .withDescription("Default haircut per collateral asset, fractions in [0, 1], e.g. BTC=0.1,ETH=0.15; none by default.");
+
+    public static final ConfigOption<Boolean> PORTFOLIO_ENABLED = ConfigOptions.key("portfolio.enabled")
+            .booleanType().defaultValue(PipelineSettings.DEFAULT_PORTFOLIO_ENABLED)
+            .withDescription("Run the portfolio stage (portfolio-risk, MARGIN_USAGE, LIQUIDATION_BUFFER); false: the inventory stage sends no book summaries.");
+
+    public static final ConfigOption<Duration> PORTFOLIO_INTERVAL = ConfigOptions.key("portfolio.interval")
+            .durationType().defaultValue(Duration.ofMillis(PipelineSettings.DEFAULT_PORTFOLIO_INTERVAL_MS))
+            .withDescription("A provider's portfolio-risk record on market moves at most this often (wall clock); fills and collateral changes emit at once.");
+
+    public static final ConfigOption<Duration> PORTFOLIO_SCENARIO_INTERVAL = ConfigOptions.key("portfolio.scenario-interval")
+            .durationType().defaultValue(Duration.ofMillis(PipelineSettings.DEFAULT_SCENARIO_INTERVAL_MS))
+            .withDescription("A book's stress-grid column and liquidation curve are recomputed at most this often (event time) on market moves, and on each fill.");
+
+    public static final ConfigOption<Duration> PORTFOLIO_DAY_START = ConfigOptions.key("portfolio.day-start")
+            .durationType().defaultValue(Duration.ofMillis(PipelineSettings.DEFAULT_DAY_OFFSET_MS))
+            .withDescription("The day of the profit-and-loss explain starts this long after 00:00 UTC, in [0, 24 h).");
+
+    public static final ConfigOption<String> PORTFOLIO_SPOT_SHOCKS = ConfigOptions.key("portfolio.spot-shocks")
+            .stringType().defaultValue(shocks(ScenarioAxes.DEFAULT.spotShocks()))
+            .withDescription("Relative spot shocks of the stress grid (every S and option forward times 1 + shock), decimals, comma-separated: each above -1, no repeats.");
+
+    public static final ConfigOption<String> PORTFOLIO_VOL_SHOCKS = ConfigOptions.key("portfolio.vol-shocks")
+            .stringType().defaultValue(shocks(ScenarioAxes.DEFAULT.volShocks()))
+            .withDescription("Relative vol shocks of the stress grid (every option vol times 1 + shock), decimals, comma-separated: each at least -1, no repeats.");
+
     public static final List<ConfigOption<?>> ALL = List.of(SNAPSHOT_INTERVAL, RV_HALF_LIFE, RV_MIN_INTERVAL, RATES, REFERENCE,
             REFRESH_INTERVAL, REFRESH_BUDGET, BOOK_CACHE_POSITIONS, DEDUPE_TTL, QUOTE_SKEW_BPS, DEFAULT_DELTA_BAND, DEFAULT_BAND_MODE,
             DEFAULT_HEDGE_COST_BPS, DEFAULT_MIN_HEDGE, DEFAULT_HEDGE_TIMEOUT, DEFAULT_GAMMA_LIMIT,
-            DEFAULT_VEGA_LIMIT, DEFAULT_RISK_AVERSION, DEFAULT_FILL_INTENSITY, DEFAULT_QUOTE_HORIZON);
+            DEFAULT_VEGA_LIMIT, DEFAULT_RISK_AVERSION, DEFAULT_FILL_INTENSITY, DEFAULT_QUOTE_HORIZON,
+            DEFAULT_MAX_MARGIN_USAGE, DEFAULT_MIN_LIQUIDATION_MOVE, DEFAULT_COLLATERAL_HAIRCUTS,
+            PORTFOLIO_ENABLED, PORTFOLIO_INTERVAL, PORTFOLIO_SCENARIO_INTERVAL, PORTFOLIO_DAY_START,
+            PORTFOLIO_SPOT_SHOCKS, PORTFOLIO_VOL_SHOCKS);
+
+    private static String shocks(double[] values) {
+        StringBuilder s = new StringBuilder();
+        for (double v : values) {
+            if (s.length() > 0) {
+                s.append(',');
+            }
+            s.append(v);
+        }
+        return s.toString();
+    }
 
     /**
      * Pipeline settings from pipeline options alone ({@code --market.*}, {@code --inventory.*},
@@ -165,8 +216,64 @@ public final class PipelineOptions {
                 .setRiskAversion(strictlyPositive(c, DEFAULT_RISK_AVERSION))
                 .setFillIntensity(strictlyPositive(c, DEFAULT_FILL_INTENSITY))
                 .setQuoteHorizonMs(positive(c, DEFAULT_QUOTE_HORIZON))
+                .setMaxMarginUsage(optionalPositive(c, DEFAULT_MAX_MARGIN_USAGE))
+                .setMinLiquidationMove(optionalPositive(c, DEFAULT_MIN_LIQUIDATION_MOVE))
+                .setCollateralHaircuts(parseHaircuts(c))
                 .build());
+        b.portfolioEnabled(c.get(PORTFOLIO_ENABLED))
+                .portfolioIntervalMs(positive(c, PORTFOLIO_INTERVAL))
+                .scenarioIntervalMs(positive(c, PORTFOLIO_SCENARIO_INTERVAL));
+        Duration dayStart = c.get(PORTFOLIO_DAY_START);
+        if (dayStart.isNegative() || dayStart.toMillis() >= 86_400_000L) {
+            throw ParsedArgs.bad(PORTFOLIO_DAY_START, dayStart, "must be in [0, 24 h)");
+        }
+        b.dayOffsetMs(dayStart.toMillis());
+        double[] spotShocks = parseShocks(c, PORTFOLIO_SPOT_SHOCKS);
+        double[] vol = parseShocks(c, PORTFOLIO_VOL_SHOCKS);
+        try {
+            io.ballast.domain.ScenarioAxes.of(spotShocks, vol);
+        } catch (IllegalArgumentException e) {
+            boolean spotBad = e.getMessage().startsWith("spotShocks");
+            ConfigOption<String> o = spotBad ? PORTFOLIO_SPOT_SHOCKS : PORTFOLIO_VOL_SHOCKS;
+            throw ParsedArgs.bad(o, c.get(o), e.getMessage());
+        }
+        b.spotShocks(spotShocks).volShocks(vol);
         return b.build();
+    }
+
+    private static double[] parseShocks(ParsedArgs c, ConfigOption<String> o) {
+        String raw = c.get(o).trim();
+        if (raw.isEmpty()) {
+            throw ParsedArgs.bad(o, raw, "must list at least one shock");
+        }
+        String[] parts = raw.split(",");
+        double[] out = new double[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                out[i] = Double.parseDouble(parts[i].trim());
+            } catch (NumberFormatException e) {
+                throw ParsedArgs.bad(o, raw, "'" + parts[i].trim() + "' is not a number");
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, Double> parseHaircuts(ParsedArgs c) {
+        Map<String, Double> out = new HashMap<>();
+        for (Map.Entry<String, String> e : parsePairs(c, DEFAULT_COLLATERAL_HAIRCUTS).entrySet()) {
+            double v;
+            try {
+                v = Double.parseDouble(e.getValue());
+            } catch (NumberFormatException ex) {
+                v = Double.NaN;
+            }
+            if (!(v >= 0 && v <= 1)) {
+                throw ParsedArgs.bad(DEFAULT_COLLATERAL_HAIRCUTS, c.get(DEFAULT_COLLATERAL_HAIRCUTS),
+                        "the haircut of " + e.getKey() + " must be a number in [0, 1], got " + e.getValue());
+            }
+            out.put(e.getKey(), v);
+        }
+        return out;
     }
 
     private static long positive(ParsedArgs c, ConfigOption<Duration> o) {

@@ -85,6 +85,8 @@ final class Holdings {
     /** One position, unpacked for marking. Immutable: a changed position is held anew. */
     static final class Held {
         final String symbol;
+        /** The stored record (never changed): what the portfolio's P&amp;L reads. */
+        final Position position;
         final Instrument instrument;
         final double quantity;
         final double multiplier;
@@ -98,6 +100,7 @@ final class Holdings {
         Held(String symbol, Position p) {
             Instrument ins = p.getInstrument();
             this.symbol = symbol;
+            this.position = p;
             this.instrument = ins;
             this.quantity = Exact.toDouble(p.getQuantity());
             this.multiplier = ins.getMultiplier();

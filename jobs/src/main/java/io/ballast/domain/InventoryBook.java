@@ -10,6 +10,7 @@ import io.ballast.avro.SignalStatus;
 import io.ballast.avro.SignalType;
 import io.ballast.avro.Trade;
 import io.ballast.avro.Urgency;
+import io.ballast.avro.internal.BookSummary;
 import io.ballast.avro.internal.InventoryMeta;
 import io.ballast.avro.internal.LinearMark;
 import io.ballast.avro.internal.MarketSnapshot;
@@ -51,12 +52,17 @@ public final class InventoryBook {
         /** |effective delta − target| / band at a delta decision (for the {@code maxDeltaToBand} gauge). */
         default void deltaToBand(double ratio) {
         }
+
+        /** The book's summary for the portfolio stage, at every mark (when the portfolio is enabled). */
+        default void summary(BookSummary summary) {
+        }
     }
 
     /** Scratch space for marking, shared by the books of one thread: no allocation per evaluation. */
     public static final class Scratch {
         private final RiskCalculator calculator = new RiskCalculator();
         private final BookRisk risk = new BookRisk();
+        private final BookRisk before = new BookRisk();
     }
 
     /** A hedge whose remainder is this small a fraction of what was left is filled. */
@@ -76,6 +82,13 @@ public final class InventoryBook {
      * that changed nothing only moves it on the heap.
      */
     private long nextTimer;
+    /** The book's last mark, for the explain of the next interval (heap only: lost with the cache, see CONTRACT.md). */
+    private BookMark lastMark;
+    /** Event time of the last scenario column sent (heap only: a restored book sends one at its first mark). */
+    private long columnAt = Long.MIN_VALUE;
+    /** P&amp;L and fees of option positions purged at expiry since the meta was last written, USD. */
+    private double purgedRealized;
+    private double purgedFees;
 
     public InventoryBook(Cell<InventoryMeta> meta, Table<String, Position> positions, Table<String, PendingHedge> pending,
                          Scratch scratch, PipelineSettings settings) {
@@ -139,6 +152,10 @@ public final class InventoryBook {
         double signed = t.getSide() == Side.BUY ? t.getQuantity() : -t.getQuantity();
         Instrument instrument = t.getInstrument();
         String symbol = instrument.getSymbol();
+        long markTimeBefore = market == null ? Math.max(m.getLastEventTime(), time)
+                : Math.max(Math.max(m.getLastEventTime(), time), market.getAsOf());
+        // The explain's interval ends before the fill: the old positions re-marked at the new market.
+        PnlExplain beforeFill = settings.portfolioEnabled() ? explainTo(market, markTimeBefore) : null;
         Position p = positions.get(symbol);
         Position next = p == null
                 ? Position.newBuilder().setInstrument(instrument).setQuantity(Exact.ZERO).setCashFlow(Exact.ZERO)
@@ -151,7 +168,13 @@ public final class InventoryBook {
         }
         next.setFills(next.getFills() + 1);
         next.setLastEventTime(Math.max(next.getLastEventTime(), time));
+        PositionPnl pnl = (p == null ? PositionPnl.flat(instrument.getMultiplier()) : BookSummaries.pnl(p))
+                .apply(signed, t.getPrice(), t.getFee() == null ? 0 : t.getFee());
+        next.setAverageEntry(pnl.averageEntry());
+        next.setRealizedPnl(pnl.realized());
         if (Exact.isZero(next.getQuantity())) {
+            m.setClosedRealizedPnl(m.getClosedRealizedPnl() + pnl.realized());
+            m.setClosedFees(m.getClosedFees() + Exact.toDouble(next.getFees()));
             removePosition(symbol); // flat: no risk left to carry
         } else {
             positions.put(symbol, next);
@@ -175,7 +198,7 @@ public final class InventoryBook {
         }
         m.setLastEventTime(Math.max(m.getLastEventTime(), time));
         long markTime = market == null ? m.getLastEventTime() : Math.max(m.getLastEventTime(), market.getAsOf());
-        evaluate(m, market, limits, limitsStamp, markTime, time, out);
+        evaluate(m, market, limits, limitsStamp, markTime, time, true, beforeFill, out);
         write(m);
     }
 
@@ -193,7 +216,7 @@ public final class InventoryBook {
             return false;
         }
         long now = eventTimeNow(watermark, current, market);
-        boolean changed = expirePending(now) | purgeExpiredOptions(now);
+        boolean changed = expirePending(now) | purgeExpiredOptions(now, market);
         if (market != null && market.getVersion() != current.getMarketVersion()) {
             changed = true;
         }
@@ -202,7 +225,11 @@ public final class InventoryBook {
         }
         if (changed) {
             InventoryMeta m = copy(current);
-            evaluate(m, market, limits, limitsStamp, now, now, out);
+            m.setClosedRealizedPnl(m.getClosedRealizedPnl() + purgedRealized);
+            m.setClosedFees(m.getClosedFees() + purgedFees);
+            purgedRealized = 0;
+            purgedFees = 0;
+            evaluate(m, market, limits, limitsStamp, now, now, false, null, out);
             write(m);
         }
         return changed;
@@ -218,12 +245,16 @@ public final class InventoryBook {
      * decides the signals, which carry {@code triggerTime}, the event time of the input that caused it.
      */
     private void evaluate(InventoryMeta m, MarketSnapshot market, RiskLimits limits, String limitsStamp, long asOf,
-                          long triggerTime, Output out) {
+                          long triggerTime, boolean fill, PnlExplain beforeFill, Output out) {
         BookRisk risk = scratch.risk;
         m.setMarketVersion(market == null ? -1 : market.getVersion());
         m.setLimitsStamp(limitsStamp);
 
-        scratch.calculator.compute(held, market, asOf, risk);
+        BookSummaries summaries = settings.portfolioEnabled() ? new BookSummaries() : null;
+        scratch.calculator.compute(held, market, asOf, risk, summaries);
+        if (summaries != null) {
+            summarize(m, risk, summaries, asOf, fill, beforeFill, out);
+        }
         double pendingDelta = pendingDelta(asOf);
         Instant at = Instant.ofEpochMilli(triggerTime);
         m.setSnapshotSequence(m.getSnapshotSequence() + 1);
@@ -437,6 +468,57 @@ public final class InventoryBook {
         return Keys.signal(m.getProviderId(), m.getUnderlying(), type, seq);
     }
 
+    // ------------------------------------------------------------------------------ portfolio
+
+    /** The explain of the old positions from the last mark to {@code asOf} at {@code market}; null when none. */
+    private PnlExplain explainTo(MarketSnapshot market, long asOf) {
+        if (lastMark == null || held.size() == 0) {
+            return null;
+        }
+        BookSummaries before = new BookSummaries();
+        scratch.calculator.compute(held, market, asOf, scratch.before, before);
+        BookMark mark = before.mark(asOf, scratch.before);
+        return mark != null && samePositions(lastMark, mark) && mark.asOf() >= lastMark.asOf()
+                ? PnlExplain.between(lastMark, mark) : null;
+    }
+
+    /** Sends the book's summary: P&amp;L, values, the explain since the last mark, the scenario column when due. */
+    private void summarize(InventoryMeta m, BookRisk risk, BookSummaries s, long asOf, boolean fill,
+                           PnlExplain beforeFill, Output out) {
+        BookMark mark = s.mark(asOf, risk);
+        PnlExplain piece = beforeFill;
+        if (!fill && lastMark != null && mark != null && samePositions(lastMark, mark) && asOf >= lastMark.asOf()) {
+            piece = PnlExplain.between(lastMark, mark);
+        }
+        lastMark = mark;
+        ScenarioGrid column = null;
+        MoveCurve curve = null;
+        UnderlyingPositions revalued = s.positions(m.getUnderlying(), risk);
+        if (revalued != null && (fill || columnAt == Long.MIN_VALUE || asOf >= columnAt + settings.scenarioIntervalMs()
+                || asOf < columnAt)) {
+            column = revalued.column(settings.scenarioAxes());
+            curve = MoveCurve.of(revalued, settings.liquidationSearch());
+            columnAt = asOf;
+        }
+        out.summary(s.summary(m.getProviderId(), m.getUnderlying(), asOf, fill, risk, m.getClosedRealizedPnl(),
+                m.getClosedFees(), piece, asOf, column, curve, asOf));
+    }
+
+    /** Whether two marks hold the same positions in the same quantities (an interval the explain can read). */
+    static boolean samePositions(BookMark a, BookMark b) {
+        if (a.positions().size() != b.positions().size()) {
+            return false;
+        }
+        for (int i = 0; i < a.positions().size(); i++) {
+            PositionMark x = a.positions().get(i);
+            PositionMark y = b.positions().get(i);
+            if (!x.key().equals(y.key()) || x.quantity() != y.quantity()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     // ------------------------------------------------------------------------------ helpers
 
     private double pendingDelta(long asOf) {
@@ -463,8 +545,11 @@ public final class InventoryBook {
         return !expired.isEmpty();
     }
 
-    /** Removes option positions past their expiry; true when any was removed. */
-    private boolean purgeExpiredOptions(long now) {
+    /**
+     * Removes option positions past their expiry, settling their P&amp;L at intrinsic value against S (0 without
+     * one); true when any was removed.
+     */
+    private boolean purgeExpiredOptions(long now, MarketSnapshot market) {
         if (firstExpiry > now) {
             return false;
         }
@@ -474,7 +559,15 @@ public final class InventoryBook {
                 expired.add(held.get(i).symbol);
             }
         }
+        Double s = market == null ? null : market.getReferencePrice();
         for (String symbol : expired) {
+            Position p = positions.get(symbol);
+            Instrument ins = p.getInstrument();
+            double intrinsic = s == null ? 0
+                    : Math.max(0, ins.getRight() == io.ballast.avro.OptionRight.CALL ? s - ins.getStrike() : ins.getStrike() - s);
+            PositionPnl pnl = BookSummaries.pnl(p);
+            purgedRealized += pnl.realized() + pnl.unrealized(intrinsic);
+            purgedFees += pnl.fees();
             removePosition(symbol);
         }
         return !expired.isEmpty();

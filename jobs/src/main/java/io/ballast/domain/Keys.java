@@ -40,6 +40,28 @@ public final class Keys {
         return parts;
     }
 
+    /** {@code provider/venue/asset}: the key of a {@code collateral} record. */
+    public static String collateral(String providerId, String venue, String asset) {
+        return providerId + SEPARATOR + venue + SEPARATOR + asset;
+    }
+
+    /**
+     * The parts of a {@code collateral} key: {@code [provider, venue, asset]}; null when it is not three
+     * non-blank parts.
+     */
+    public static String[] parseCollateral(String key) {
+        String[] parts = key.split(String.valueOf(SEPARATOR), -1);
+        if (parts.length != 3) {
+            return null;
+        }
+        for (String part : parts) {
+            if (part.isBlank()) {
+                return null;
+            }
+        }
+        return parts;
+    }
+
     /** {@code UNDERLYING/expiry-epoch-millis}: the key of a {@code vol-skew} record. */
     public static String smile(String underlying, long expiryMillis) {
         return underlying + SEPARATOR + expiryMillis;

@@ -18,7 +18,7 @@ import java.util.Set;
  */
 public final class PipelineSettings implements Serializable {
 
-    private static final long serialVersionUID = 2L;
+    private static final long serialVersionUID = 3L;
 
     // The defaults, as constants: the command line's options take theirs from here without loading an Avro
     // class, so that a bad option is reported before Avro (and with it the logging framework) starts.
@@ -39,6 +39,10 @@ public final class PipelineSettings implements Serializable {
     public static final double DEFAULT_RISK_AVERSION = 0.001;
     public static final double DEFAULT_FILL_INTENSITY = 1.5;
     public static final long DEFAULT_QUOTE_HORIZON_MS = 60_000;
+    public static final boolean DEFAULT_PORTFOLIO_ENABLED = true;
+    public static final long DEFAULT_PORTFOLIO_INTERVAL_MS = 1_000;
+    public static final long DEFAULT_SCENARIO_INTERVAL_MS = 1_000;
+    public static final long DEFAULT_DAY_OFFSET_MS = 0;
 
     private final long snapshotIntervalMs;
     private final long rvHalfLifeMs;
@@ -51,6 +55,13 @@ public final class PipelineSettings implements Serializable {
     private final int bookCachePositions;
     private final double quoteSkewBps;
     private final RiskLimits defaultLimits;
+    private final boolean portfolioEnabled;
+    private final long portfolioIntervalMs;
+    private final long scenarioIntervalMs;
+    private final long dayOffsetMs;
+    private final double[] spotShocks;
+    private final double[] volShocks;
+    private transient ScenarioAxes axes;
 
     private PipelineSettings(Builder b) {
         snapshotIntervalMs = positive("snapshotIntervalMs", b.snapshotIntervalMs);
@@ -67,6 +78,16 @@ public final class PipelineSettings implements Serializable {
         rates = Map.copyOf(b.rates);
         spotReferenced = Set.copyOf(b.spotReferenced);
         defaultLimits = RiskLimits.newBuilder(b.limits()).build();
+        portfolioEnabled = b.portfolioEnabled;
+        portfolioIntervalMs = positive("portfolioIntervalMs", b.portfolioIntervalMs);
+        scenarioIntervalMs = positive("scenarioIntervalMs", b.scenarioIntervalMs);
+        if (b.dayOffsetMs < 0 || b.dayOffsetMs >= PnlExplain.MILLIS_PER_DAY) {
+            throw new IllegalArgumentException("dayOffsetMs must be in [0, 86400000), got " + b.dayOffsetMs);
+        }
+        dayOffsetMs = b.dayOffsetMs;
+        axes = ScenarioAxes.of(b.spotShocks, b.volShocks); // checks them
+        spotShocks = axes.spotShocks();
+        volShocks = axes.volShocks();
     }
 
     /** The defaults of every option (CONTRACT.md and the operations guide list them). */
@@ -92,6 +113,12 @@ public final class PipelineSettings implements Serializable {
         b.bookCachePositions = bookCachePositions;
         b.quoteSkewBps = quoteSkewBps;
         b.defaultLimits = RiskLimits.newBuilder(defaultLimits).build();
+        b.portfolioEnabled = portfolioEnabled;
+        b.portfolioIntervalMs = portfolioIntervalMs;
+        b.scenarioIntervalMs = scenarioIntervalMs;
+        b.dayOffsetMs = dayOffsetMs;
+        b.spotShocks = spotShocks.clone();
+        b.volShocks = volShocks.clone();
         return b;
     }
 
@@ -103,6 +130,29 @@ public final class PipelineSettings implements Serializable {
     public int refreshBudget() { return refreshBudget; }
     public int bookCachePositions() { return bookCachePositions; }
     public double quoteSkewBps() { return quoteSkewBps; }
+    /** Whether the inventory stage sends book summaries and the portfolio stage runs. */
+    public boolean portfolioEnabled() { return portfolioEnabled; }
+    /** The least time between two {@code portfolio-risk} records of a provider on market moves, ms. */
+    public long portfolioIntervalMs() { return portfolioIntervalMs; }
+    /** The least event time between two scenario columns of a book (but every fill sends one), ms. */
+    public long scenarioIntervalMs() { return scenarioIntervalMs; }
+    /** Days of the explain start this long after 00:00 UTC, ms in [0, 86,400,000). */
+    public long dayOffsetMs() { return dayOffsetMs; }
+
+    /** The stress grid's axes. */
+    public ScenarioAxes scenarioAxes() {
+        ScenarioAxes a = axes;
+        if (a == null) {
+            a = ScenarioAxes.of(spotShocks, volShocks);
+            axes = a;
+        }
+        return a;
+    }
+
+    /** How the liquidation moves are searched: [−0.95, +3.0] to 1e-4 (CONTRACT.md). */
+    public LiquidationSearch liquidationSearch() {
+        return LiquidationSearch.DEFAULT;
+    }
 
     /** The rate of an underlying, 0 when not configured. */
     public double rate(String underlying) {
@@ -145,6 +195,12 @@ public final class PipelineSettings implements Serializable {
         private int refreshBudget = DEFAULT_REFRESH_BUDGET;
         private int bookCachePositions = DEFAULT_BOOK_CACHE_POSITIONS;
         private double quoteSkewBps = DEFAULT_QUOTE_SKEW_BPS;
+        private boolean portfolioEnabled = DEFAULT_PORTFOLIO_ENABLED;
+        private long portfolioIntervalMs = DEFAULT_PORTFOLIO_INTERVAL_MS;
+        private long scenarioIntervalMs = DEFAULT_SCENARIO_INTERVAL_MS;
+        private long dayOffsetMs = DEFAULT_DAY_OFFSET_MS;
+        private double[] spotShocks = ScenarioAxes.DEFAULT.spotShocks();
+        private double[] volShocks = ScenarioAxes.DEFAULT.volShocks();
         /** Null: the defaults ({@link #initialLimits()}), made only when asked for. */
         private RiskLimits defaultLimits;
 
@@ -186,6 +242,14 @@ public final class PipelineSettings implements Serializable {
         public Builder refreshBudget(int v) { refreshBudget = v; return this; }
         public Builder bookCachePositions(int v) { bookCachePositions = v; return this; }
         public Builder quoteSkewBps(double v) { quoteSkewBps = v; return this; }
+        public Builder portfolioEnabled(boolean v) { portfolioEnabled = v; return this; }
+        public Builder portfolioIntervalMs(long v) { portfolioIntervalMs = v; return this; }
+        public Builder scenarioIntervalMs(long v) { scenarioIntervalMs = v; return this; }
+        public Builder dayOffsetMs(long v) { dayOffsetMs = v; return this; }
+        /** Relative spot shocks, decimals (−0.3 for −30%). */
+        public Builder spotShocks(double[] v) { spotShocks = v.clone(); return this; }
+        /** Relative vol shocks, decimals. */
+        public Builder volShocks(double[] v) { volShocks = v.clone(); return this; }
 
         /** The job-level default limits ({@code providerId} "*", no underlying). */
         public Builder defaultLimits(RiskLimits v) { defaultLimits = RiskLimits.newBuilder(v).build(); return this; }

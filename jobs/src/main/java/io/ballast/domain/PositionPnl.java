@@ -60,6 +60,19 @@ public final class PositionPnl {
     }
 
     /**
+     * A position as stored: its exact quantity, average entry, realized P&amp;L and fees (the fields of a
+     * previous value, read back from state).
+     */
+    public static PositionPnl of(double multiplier, BigDecimal quantity, double averageEntry, double realized, double fees) {
+        PositionPnl flat = flat(multiplier);
+        Check.notNull(quantity, "quantity");
+        Check.finite(averageEntry, "averageEntry");
+        Check.finite(realized, "realized");
+        Check.finite(fees, "fees");
+        return new PositionPnl(flat.multiplier, quantity, quantity.signum() == 0 ? 0 : averageEntry, realized, fees);
+    }
+
+    /**
      * The position after one fill.
      *
      * @param signedQuantity contracts, positive for a BUY, negative for a SELL, finite and non-zero

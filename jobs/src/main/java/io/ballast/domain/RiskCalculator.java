@@ -19,12 +19,35 @@ public final class RiskCalculator {
 
     private final Greeks greeks = new Greeks();
 
+    /** What a mark saw of each position, for the portfolio's summary (null: nobody listens). */
+    interface Marks {
+        /** A linear position with its mid per contract (NaN: unpriced). */
+        void linear(Holdings.Held h, double units, double midPerContract);
+
+        /** A priced option before expiry, with the greeks of one unit (in {@code g}). */
+        void option(Holdings.Held h, double units, double forward, double tau, double vol, double rate, Greeks g);
+
+        /** An expired option, worth its intrinsic value per unit. */
+        void expired(Holdings.Held h, double units, double intrinsic);
+
+        /** An option without a forward or a vol. */
+        void unpriced(Holdings.Held h);
+    }
+
+    private Marks marks;
+
     /**
      * @param book positions with their quantities as doubles, in a fixed order (the sums depend on it)
      * @param snapshot the underlying's market, or null when none arrived yet
      * @param asOf event time of the evaluation
      */
     void compute(Holdings book, MarketSnapshot snapshot, long asOf, BookRisk out) {
+        compute(book, snapshot, asOf, out, null);
+    }
+
+    /** {@link #compute} telling {@code marks} (may be null) what it saw of each position. */
+    void compute(Holdings book, MarketSnapshot snapshot, long asOf, BookRisk out, Marks marks) {
+        this.marks = marks;
         out.reset();
         out.referencePrice = snapshot == null || snapshot.getReferencePrice() == null ? Double.NaN : snapshot.getReferencePrice();
         out.rate = snapshot == null ? 0 : snapshot.getRate();
@@ -57,6 +80,9 @@ public final class RiskCalculator {
             } else {
                 out.markValue += qty * mid;
             }
+            if (marks != null) {
+                marks.linear(h, units, mid);
+            }
             return Double.POSITIVE_INFINITY;
         }
         double tau = Pricing.timeToExpiry(h.optionExpiry, asOf);
@@ -66,16 +92,26 @@ public final class RiskCalculator {
         double strike = h.strike;
         if (Double.isNaN(forward)) {
             out.unpricedPositions++;
+            if (marks != null) {
+                marks.unpriced(h);
+            }
             return Double.POSITIVE_INFINITY;
         }
         if (tau <= 0) {
             // Expired: intrinsic value, no greeks.
-            out.markValue += units * Math.max(0, call ? forward - strike : strike - forward);
+            double intrinsic = Math.max(0, call ? forward - strike : strike - forward);
+            out.markValue += units * intrinsic;
+            if (marks != null) {
+                marks.expired(h, units, intrinsic);
+            }
             return Double.POSITIVE_INFINITY;
         }
         double vol = quoted != null && quoted.getIv() != null ? quoted.getIv() : smileVol(snapshot, h);
         if (Double.isNaN(vol)) {
             out.unpricedPositions++;
+            if (marks != null) {
+                marks.unpriced(h);
+            }
             return Double.POSITIVE_INFINITY;
         }
         double df = Math.exp(-r * tau);
@@ -87,6 +123,9 @@ public final class RiskCalculator {
         out.markValue += units * greeks.price();
         out.addToExpiry(h.optionExpiry, units * greeks.delta(), units * greeks.gamma(),
                 units * greeks.vega(), units * greeks.theta());
+        if (marks != null) {
+            marks.option(h, units, forward, tau, vol, r, greeks);
+        }
         return tau;
     }
 

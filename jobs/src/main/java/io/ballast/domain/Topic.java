@@ -1,7 +1,7 @@
 package io.ballast.domain;
 
 /**
- * The topics of the contract (CONTRACT.md, "Topics") with their default names. Every name is
+ * The topics of the contract (CONTRACT.md, "Topics") with their default names (appended, never reordered: the test kit maps them by ordinal). Every name is
  * configurable ({@code --topic.<default name>}); the job reads and writes exactly these.
  */
 public enum Topic {
@@ -12,7 +12,9 @@ public enum Topic {
     SIGNALS("rebalance-signals", false, "Output: rebalance signals, key = provider/UNDERLYING."),
     RISK("inventory-risk", false, "Output: rolling greeks, key = provider/UNDERLYING."),
     VOL_SKEW("vol-skew", false, "Output: smiles, key = UNDERLYING/expiry-epoch-millis."),
-    REJECTED("rejected", false, "Output: rejected input with a reason, key = input key bytes.");
+    REJECTED("rejected", false, "Output: rejected input with a reason, key = input key bytes."),
+    COLLATERAL("collateral", true, "Input (compacted): collateral balances, key = provider/venue/asset."),
+    PORTFOLIO_RISK("portfolio-risk", false, "Output: each provider's whole portfolio, key = provider.");
 
     private final String defaultName;
     private final boolean input;

@@ -1,10 +1,12 @@
 package io.ballast.job;
 
+import io.ballast.avro.PortfolioRisk;
 import io.ballast.avro.RebalanceSignal;
 import io.ballast.avro.RiskSnapshot;
 import io.ballast.avro.VolSkew;
 import io.ballast.avro.internal.MarketSnapshot;
 import io.ballast.avro.internal.MarketTick;
+import io.ballast.avro.internal.PortfolioInput;
 import io.ballast.avro.internal.SourcedTrade;
 import io.ballast.config.BallastConfig;
 import io.ballast.domain.BroadcastEvent;
@@ -13,9 +15,11 @@ import io.ballast.domain.PipelineSettings;
 import io.ballast.kafka.Rejection;
 import io.ballast.stages.InventoryFunction;
 import io.ballast.stages.MarketFunction;
+import io.ballast.stages.PortfolioFunction;
 import io.ballast.stages.QuoteIvFunction;
 import io.ballast.serde.NetworkType;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -34,6 +38,9 @@ public final class BallastPipeline {
     public static final String UID_INVENTORY = "inventory";
     public static final String UID_SNAPSHOT_BROADCAST = "market-broadcast";
     public static final String UID_LIMITS_BROADCAST = "limits-broadcast";
+    public static final String UID_PORTFOLIO = "portfolio";
+    public static final String UID_PORTFOLIO_SUMMARIES = "portfolio-summaries";
+    public static final String UID_PORTFOLIO_COLLATERAL = "portfolio-collateral";
 
     private BallastPipeline() {
     }
@@ -69,7 +76,24 @@ public final class BallastPipeline {
                 .uid(UID_INVENTORY).name("inventory");
         DataStream<RebalanceSignal> signals = risk.getSideOutput(InventoryFunction.SIGNALS);
         DataStream<Rejection> rejected = inputs.rejected().union(risk.getSideOutput(InventoryFunction.REJECTED));
-        return new Outputs(signals, risk, skew, rejected);
+        if (!settings.portfolioEnabled()) {
+            return new Outputs(signals, risk, skew, rejected);
+        }
+
+        TypeInformation<PortfolioInput> inputType = new AvroTypeInfo<>(PortfolioInput.class);
+        DataStream<PortfolioInput> portfolioInputs = risk.getSideOutput(InventoryFunction.SUMMARIES)
+                .map(PortfolioFunction::input, inputType).uid(UID_PORTFOLIO_SUMMARIES).name("book summaries");
+        if (inputs.collateral() != null) {
+            portfolioInputs = portfolioInputs.union(inputs.collateral()
+                    .map(PortfolioFunction::input, inputType).uid(UID_PORTFOLIO_COLLATERAL).name("collateral balances"));
+        }
+        SingleOutputStreamOperator<PortfolioRisk> portfolio = portfolioInputs
+                .keyBy(PortfolioInput::getProviderId)
+                .connect(marketEvents.union(limitEvents).broadcast(PortfolioFunction.PRICES, PortfolioFunction.LIMITS))
+                .process(new PortfolioFunction(settings))
+                .uid(UID_PORTFOLIO).name("portfolio");
+        signals = signals.union(portfolio.getSideOutput(PortfolioFunction.SIGNALS));
+        return new Outputs(signals, risk, skew, rejected, portfolio);
     }
 
     /** {@code provider/UNDERLYING} of a trade. */

@@ -1,10 +1,12 @@
 package io.ballast.job;
 
+import io.ballast.avro.Collateral;
 import io.ballast.avro.Quote;
 import io.ballast.avro.RiskLimits;
 import io.ballast.avro.Trade;
 import io.ballast.avro.internal.SourcedTrade;
 import io.ballast.config.BallastConfig;
+import io.ballast.domain.CollateralUpdate;
 import io.ballast.domain.Keys;
 import io.ballast.domain.LimitsUpdate;
 import io.ballast.domain.Topic;
@@ -43,23 +45,35 @@ public final class Inputs {
     public static final String UID_QUOTES_SPLIT = "quotes-validate";
     public static final String UID_TRADES_SPLIT = "trades-validate";
     public static final String UID_LIMITS_SPLIT = "risk-limits-validate";
+    public static final String UID_COLLATERAL_SOURCE = "collateral-source";
+    public static final String UID_COLLATERAL_SPLIT = "collateral-validate";
 
     private final DataStream<Quote> quotes;
     private final DataStream<SourcedTrade> trades;
     private final DataStream<LimitsUpdate> limits;
+    private final DataStream<CollateralUpdate> collateral;
     private final DataStream<Rejection> rejected;
 
+    /** Inputs without collateral: the portfolio stage sees the books alone. */
     public Inputs(DataStream<Quote> quotes, DataStream<SourcedTrade> trades, DataStream<LimitsUpdate> limits,
                   DataStream<Rejection> rejected) {
+        this(quotes, trades, limits, null, rejected);
+    }
+
+    public Inputs(DataStream<Quote> quotes, DataStream<SourcedTrade> trades, DataStream<LimitsUpdate> limits,
+                  DataStream<CollateralUpdate> collateral, DataStream<Rejection> rejected) {
         this.quotes = quotes;
         this.trades = trades;
         this.limits = limits;
+        this.collateral = collateral;
         this.rejected = rejected;
     }
 
     public DataStream<Quote> quotes() { return quotes; }
     public DataStream<SourcedTrade> trades() { return trades; }
     public DataStream<LimitsUpdate> limits() { return limits; }
+    /** Null when the caller has no collateral stream. */
+    public DataStream<CollateralUpdate> collateral() { return collateral; }
     public DataStream<Rejection> rejected() { return rejected; }
 
     /** The Kafka inputs of the configuration. */
@@ -81,6 +95,9 @@ public final class Inputs {
         KafkaSource<Either<Rejection, LimitsUpdate>> limitsSource = KafkaIo.source(kafka, sources, registry,
                 topics.name(Topic.RISK_LIMITS), RiskLimits.class, Validators.riskLimits(),
                 new LimitsMapper(), TypeInformation.of(LimitsUpdate.class));
+        KafkaSource<Either<Rejection, CollateralUpdate>> collateralSource = KafkaIo.source(kafka, sources, registry,
+                topics.name(Topic.COLLATERAL), Collateral.class, Validators.collateral(skew),
+                new CollateralMapper(), TypeInformation.of(CollateralUpdate.class));
 
         SingleOutputStreamOperator<Quote> quotes = split(env.fromSource(quoteSource,
                         watermarks(disorder, idleness, (Quote q) -> q.getEventTime().toEpochMilli()), "quotes")
@@ -93,9 +110,15 @@ public final class Inputs {
                         NoTimeConstraint.<Either<Rejection, LimitsUpdate>>strategy(), "risk-limits")
                 .uid(UID_LIMITS_SOURCE), UID_LIMITS_SPLIT, "validate risk limits");
 
+        // Balances change rarely and never hold back event time, like limits.
+        SingleOutputStreamOperator<CollateralUpdate> collateral = split(env.fromSource(collateralSource,
+                        NoTimeConstraint.<Either<Rejection, CollateralUpdate>>strategy(), "collateral")
+                .uid(UID_COLLATERAL_SOURCE), UID_COLLATERAL_SPLIT, "validate collateral");
+
         DataStream<Rejection> rejected = quotes.getSideOutput(SplitRejected.REJECTED)
-                .union(trades.getSideOutput(SplitRejected.REJECTED), limits.getSideOutput(SplitRejected.REJECTED));
-        return new Inputs(quotes, trades, limits, rejected);
+                .union(trades.getSideOutput(SplitRejected.REJECTED), limits.getSideOutput(SplitRejected.REJECTED),
+                        collateral.getSideOutput(SplitRejected.REJECTED));
+        return new Inputs(quotes, trades, limits, collateral, rejected);
     }
 
     private static <R> SingleOutputStreamOperator<R> split(DataStream<Either<Rejection, R>> in, String uid, String name) {
@@ -137,6 +160,24 @@ public final class Inputs {
                     .setKey(record.key() == null ? null : ByteBuffer.wrap(record.key()))
                     .setPayload(ByteBuffer.wrap(record.value()))
                     .build();
+        }
+    }
+
+    /** Collateral records, and tombstones that delete the balance of their key. */
+    static final class CollateralMapper implements SourceRecordMapper<Collateral, CollateralUpdate> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public CollateralUpdate map(Collateral value, ConsumerRecord<byte[], byte[]> record) {
+            return CollateralUpdate.of(value, record.offset());
+        }
+
+        @Override
+        public CollateralUpdate onNullValue(ConsumerRecord<byte[], byte[]> record) {
+            if (record.key() == null) {
+                return null; // rejected as NULL_VALUE: a tombstone must name what it deletes
+            }
+            return CollateralUpdate.deletion(new String(record.key(), StandardCharsets.UTF_8), record.offset());
         }
     }
 

@@ -1,5 +1,6 @@
 package io.ballast.kafka;
 
+import io.ballast.avro.Collateral;
 import io.ballast.avro.Instrument;
 import io.ballast.avro.InstrumentKind;
 import io.ballast.avro.Quote;
@@ -114,8 +115,21 @@ public final class Validators {
                     || (p = optionalPositive("riskLimits.gammaLimit", l.getGammaLimit())) != null
                     || (p = optionalPositive("riskLimits.vegaLimit", l.getVegaLimit())) != null
                     || (p = positive("riskLimits.riskAversion", l.getRiskAversion())) != null
-                    || (p = positive("riskLimits.fillIntensity", l.getFillIntensity())) != null) {
+                    || (p = positive("riskLimits.fillIntensity", l.getFillIntensity())) != null
+                    || (p = optionalPositive("riskLimits.maxMarginUsage", l.getMaxMarginUsage())) != null
+                    || (p = optionalPositive("riskLimits.minLiquidationMove", l.getMinLiquidationMove())) != null) {
                 return p;
+            }
+            if (l.getCollateralHaircuts() != null) {
+                for (java.util.Map.Entry<String, Double> h : l.getCollateralHaircuts().entrySet()) {
+                    if (h.getKey().isBlank()) {
+                        return "riskLimits.collateralHaircuts has a blank asset";
+                    }
+                    double v = h.getValue();
+                    if (!(v >= 0 && v <= 1)) {
+                        return "riskLimits.collateralHaircuts[" + h.getKey() + "] must be in [0, 1], got " + v;
+                    }
+                }
             }
             if (l.getHedgeTimeoutMs() <= 0) {
                 return "riskLimits.hedgeTimeoutMs must be > 0, got " + l.getHedgeTimeoutMs();
@@ -138,6 +152,27 @@ public final class Validators {
                 return "riskLimits.hedgeMaxDays must be >= hedgeMinDays, got " + l.getHedgeMaxDays() + " < " + l.getHedgeMinDays();
             }
             return null;
+        };
+    }
+
+    /** Collateral: key parts without '/', a key that matches the record, a finite amount, a sane time. */
+    public static Validator<Collateral> collateral(long maxFutureSkewMillis) {
+        return (c, key, now) -> {
+            String p;
+            if ((p = keyPart("collateral.providerId", c.getProviderId())) != null
+                    || (p = keyPart("collateral.venue", c.getVenue())) != null
+                    || (p = keyPart("collateral.asset", c.getAsset())) != null) {
+                return p;
+            }
+            String expectedKey = Keys.collateral(c.getProviderId(), c.getVenue(), c.getAsset());
+            String actualKey = key == null ? null : new String(key, StandardCharsets.UTF_8);
+            if (!expectedKey.equals(actualKey)) {
+                return "collateral key '" + actualKey + "' does not match the record, expected '" + expectedKey + "'";
+            }
+            if (!Double.isFinite(c.getAmount())) {
+                return "collateral.amount must be finite, got " + c.getAmount();
+            }
+            return eventTime("collateral.updatedAt", c.getUpdatedAt(), now, maxFutureSkewMillis);
         };
     }
 

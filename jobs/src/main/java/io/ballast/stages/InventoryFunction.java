@@ -4,6 +4,7 @@ import io.ballast.avro.RebalanceSignal;
 import io.ballast.avro.RiskLimits;
 import io.ballast.avro.RiskSnapshot;
 import io.ballast.avro.Trade;
+import io.ballast.avro.internal.BookSummary;
 import io.ballast.avro.internal.InventoryMeta;
 import io.ballast.avro.internal.MarketSnapshot;
 import io.ballast.avro.internal.PendingHedge;
@@ -60,6 +61,8 @@ public final class InventoryFunction extends KeyedBroadcastProcessFunction<Strin
 
     public static final OutputTag<RebalanceSignal> SIGNALS = new OutputTag<>("signals", new AvroTypeInfo<>(RebalanceSignal.class));
     public static final OutputTag<Rejection> REJECTED = new OutputTag<>("duplicates", Types.POJO(Rejection.class));
+    /** Each mark's summary for the portfolio stage (when {@code portfolio.enabled}). */
+    public static final OutputTag<BookSummary> SUMMARIES = new OutputTag<>("book-summaries", new AvroTypeInfo<>(BookSummary.class));
 
     /** Broadcast state. Names are part of savepoints: never rename. */
     public static final MapStateDescriptor<String, MarketSnapshot> MARKET =
@@ -218,6 +221,11 @@ public final class InventoryFunction extends KeyedBroadcastProcessFunction<Strin
         @Override
         public void deltaToBand(double ratio) {
             metrics.bandWatch.observe(ratio);
+        }
+
+        @Override
+        public void summary(BookSummary summary) {
+            ctx.output(SUMMARIES, summary);
         }
     }
 

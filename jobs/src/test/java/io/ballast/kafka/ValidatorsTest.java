@@ -1,6 +1,7 @@
 package io.ballast.kafka;
 
 import io.ballast.TestRecords;
+import io.ballast.avro.Collateral;
 import io.ballast.avro.Instrument;
 import io.ballast.avro.InstrumentKind;
 import io.ballast.avro.OptionRight;
@@ -124,6 +125,46 @@ class ValidatorsTest {
         l = TestRecords.limits("mm1", null);
         l.setGammaLimit(Double.NaN);
         assertThat(limits.problem(l, bytes("mm1"), clock)).contains("gammaLimit");
+    }
+
+    @Test
+    void portfolioLimitRules() {
+        RiskLimits l = TestRecords.limits("mm1", null);
+        l.setMaxMarginUsage(0.8);
+        l.setMinLiquidationMove(0.15);
+        l.setCollateralHaircuts(java.util.Map.of("BTC", 0.1, "USDT", 0.0));
+        assertThat(limits.problem(l, bytes("mm1"), clock)).isNull();
+        l.setMaxMarginUsage(0.0);
+        assertThat(limits.problem(l, bytes("mm1"), clock)).contains("riskLimits.maxMarginUsage").contains("0.0");
+        l.setMaxMarginUsage(null);
+        l.setMinLiquidationMove(Double.NaN);
+        assertThat(limits.problem(l, bytes("mm1"), clock)).contains("riskLimits.minLiquidationMove").contains("NaN");
+        l.setMinLiquidationMove(null);
+        l.setCollateralHaircuts(java.util.Map.of("ETH", 1.5));
+        assertThat(limits.problem(l, bytes("mm1"), clock)).contains("collateralHaircuts[ETH]").contains("1.5");
+        l.setCollateralHaircuts(java.util.Map.of("ETH", -0.01));
+        assertThat(limits.problem(l, bytes("mm1"), clock)).contains("collateralHaircuts[ETH]");
+    }
+
+    @Test
+    void collateralRules() {
+        Validator<Collateral> collateral = Validators.collateral(HOUR);
+        Collateral c = new Collateral("mm1", "deribit", "BTC", 2.5, now);
+        assertThat(collateral.problem(c, bytes("mm1/deribit/BTC"), clock)).isNull();
+        assertThat(collateral.problem(c, bytes("mm1/deribit/ETH"), clock)).contains("key 'mm1/deribit/ETH'")
+                .contains("'mm1/deribit/BTC'");
+        assertThat(collateral.problem(c, null, clock)).contains("key 'null'");
+        Collateral debt = new Collateral("mm1", "deribit", "USDC", -1000.0, now);
+        assertThat(collateral.problem(debt, bytes("mm1/deribit/USDC"), clock)).as("a debt is a balance").isNull();
+        Collateral nan = new Collateral("mm1", "deribit", "BTC", Double.NaN, now);
+        assertThat(collateral.problem(nan, bytes("mm1/deribit/BTC"), clock)).contains("collateral.amount").contains("NaN");
+        Collateral slash = new Collateral("mm1", "deri/bit", "BTC", 1.0, now);
+        assertThat(collateral.problem(slash, bytes("mm1/deri/bit/BTC"), clock)).contains("collateral.venue");
+        Collateral blank = new Collateral("mm1", "deribit", " ", 1.0, now);
+        assertThat(collateral.problem(blank, bytes("mm1/deribit/ "), clock)).contains("collateral.asset");
+        Collateral future = new Collateral("mm1", "deribit", "BTC", 1.0, now.plusMillis(2 * HOUR));
+        assertThat(collateral.problem(future, bytes("mm1/deribit/BTC"), clock)).contains("collateral.updatedAt")
+                .contains("ahead of the clock");
     }
 
     private static byte[] bytes(String s) {

@@ -162,6 +162,47 @@ class InventoryFunctionTest {
 
     // ---------------------------------------------------------------------------------- tests
 
+    private List<io.ballast.avro.internal.BookSummary> summaries() {
+        return harness.getSideOutput(InventoryFunction.SUMMARIES) == null ? List.of()
+                : harness.getSideOutput(InventoryFunction.SUMMARIES).stream().map(StreamRecord::getValue).collect(Collectors.toList());
+    }
+
+    @Test
+    void everyMarkSendsTheBooksSummaryWithAColumnOnFillsAndAtMostEveryScenarioInterval() throws Exception {
+        harness.processBroadcastElement(BroadcastEvent.of(market(1, T0, S, VOL)), T0);
+        harness.processElement(fill("t1", atmCall(), Side.SELL, 10, T0, null), T0);
+        assertThat(summaries()).singleElement().satisfies(x -> {
+            assertThat(x.getFill()).isTrue();
+            assertThat(x.getProviderId()).isEqualTo("mm1");
+            assertThat(x.getUnderlying()).isEqualTo("BTC");
+            assertThat(x.getColumn()).hasSize(27);
+            assertThat(x.getReferencePrice()).isEqualTo(S);
+        });
+        // A market move 500 ms later (event time): a summary, no new column (scenario interval 1 s).
+        harness.processBroadcastElement(BroadcastEvent.of(market(2, T0 + 500, S * 1.001, VOL)), T0 + 500);
+        advance(T0 + 500);
+        // And one 1.5 s later: a new column.
+        harness.processBroadcastElement(BroadcastEvent.of(market(3, T0 + 1_500, S * 1.002, VOL)), T0 + 1_500);
+        advance(T0 + 1_500);
+        List<io.ballast.avro.internal.BookSummary> out = summaries();
+        assertThat(out).hasSize(3);
+        assertThat(out.get(1).getFill()).isFalse();
+        assertThat(out.get(1).getColumn()).isEmpty();
+        assertThat(out.get(1).getExplainTo()).isEqualTo(T0 + 500);
+        assertThat(out.get(2).getColumn()).hasSize(27);
+        assertThat(out.get(2).getColumnAsOf()).isEqualTo(T0 + 1_500);
+    }
+
+    @Test
+    void withThePortfolioOffNoSummaryIsSent() throws Exception {
+        harness.close();
+        harness = newHarness(null, settings.toBuilder().portfolioEnabled(false).build());
+        harness.processBroadcastElement(BroadcastEvent.of(market(1, T0, S, VOL)), T0);
+        harness.processElement(fill("t1", atmCall(), Side.SELL, 10, T0, null), T0);
+        assertThat(harness.extractOutputValues()).hasSize(1);
+        assertThat(summaries()).isEmpty();
+    }
+
     @Test
     void sellingCallsSignalsAHedgeOfMinusTheBooksDeltaAndItsFillClearsIt() throws Exception {
         harness.processBroadcastElement(BroadcastEvent.of(market(1, T0, S, VOL)), T0);

@@ -40,10 +40,12 @@ public final class ContractSchemas {
             new Entry("quotes", Direction.INPUT, Quote.getClassSchema()),
             new Entry("trades", Direction.INPUT, Trade.getClassSchema()),
             new Entry("risk-limits", Direction.INPUT, RiskLimits.getClassSchema()),
+            new Entry("collateral", Direction.INPUT, Collateral.getClassSchema()),
             new Entry("rebalance-signals", Direction.OUTPUT, RebalanceSignal.getClassSchema()),
             new Entry("inventory-risk", Direction.OUTPUT, RiskSnapshot.getClassSchema()),
             new Entry("vol-skew", Direction.OUTPUT, VolSkew.getClassSchema()),
-            new Entry("rejected", Direction.OUTPUT, RejectedRecord.getClassSchema()));
+            new Entry("rejected", Direction.OUTPUT, RejectedRecord.getClassSchema()),
+            new Entry("portfolio-risk", Direction.OUTPUT, PortfolioRisk.getClassSchema()));
 
     private ContractSchemas() {
     }

@@ -53,6 +53,8 @@ public final class BallastRig {
     public final String risk;
     public final String skew;
     public final String rejected;
+    public final String collateral;
+    public final String portfolio;
     public final String txPrefix;
     private final String registryUrl;
     private final Path checkpoints;
@@ -77,6 +79,8 @@ public final class BallastRig {
         risk = topics.risk();
         skew = topics.skew();
         rejected = topics.rejected();
+        collateral = topics.collateral();
+        portfolio = topics.portfolio();
         txPrefix = prefix + "-tx";
         if (!kafka.topics().contains(trades)) {
             kafka.createTopics(topics.forTests(partitions));
@@ -208,6 +212,15 @@ public final class BallastRig {
 
     public void trade(Trade t) {
         send(trades, t.getProviderId(), t);
+    }
+
+    /** A balance, keyed {@code provider/venue/asset}. */
+    public void collateral(io.ballast.avro.Collateral c) {
+        send(collateral, c.getProviderId() + "/" + c.getVenue() + "/" + c.getAsset(), c);
+    }
+
+    public List<io.ballast.avro.PortfolioRisk> portfolioUntil(Predicate<List<io.ballast.avro.PortfolioRisk>> done) {
+        return until(portfolio, io.ballast.avro.PortfolioRisk.class, done);
     }
 
     public void limits(String key, RiskLimits l) {

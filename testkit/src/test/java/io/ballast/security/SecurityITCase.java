@@ -77,8 +77,8 @@ class SecurityITCase {
     static void secure() {
         KAFKA.createScramUser(USER, SCRAM_PASSWORD);
         rig = new BallastRig(KAFKA, REGISTRY.url(), DIR.resolve("checkpoints"), 1);
-        KAFKA.createAcls(BallastAcls.forJob("User:" + USER, List.of(rig.quotes, rig.trades, rig.limits),
-                List.of(rig.signals, rig.risk, rig.skew, rig.rejected), GROUP, rig.txPrefix));
+        KAFKA.createAcls(BallastAcls.forJob("User:" + USER, List.of(rig.quotes, rig.trades, rig.limits, rig.collateral),
+                List.of(rig.signals, rig.risk, rig.skew, rig.rejected, rig.portfolio), GROUP, rig.txPrefix));
         // Mutual TLS too: the job must show a client certificate of our CA.
         registryProxy = TlsAuthProxy.start(REGISTRY.baseUri(), CERTS.serverKeyStore(), STORE_PASSWORD, CERTS.trustStore(),
                 REGISTRY_USER, REGISTRY_PASSWORD);

@@ -693,6 +693,8 @@ public final class Harness {
         o.put("topic.inventory-risk", t.risk());
         o.put("topic.vol-skew", t.skew());
         o.put("topic.rejected", t.rejected());
+        o.put("topic.collateral", t.collateral());
+        o.put("topic.portfolio-risk", t.portfolio());
         o.putAll(extra);
         for (String kv : opts.get("job").split(",")) {
             if (!kv.isBlank()) {

@@ -1,0 +1,341 @@
+package io.ballast.domain;
+
+import io.ballast.avro.Collateral;
+import io.ballast.avro.PnlAttribution;
+import io.ballast.avro.PortfolioRisk;
+import io.ballast.avro.RebalanceSignal;
+import io.ballast.avro.RiskLimits;
+import io.ballast.avro.SignalStatus;
+import io.ballast.avro.SignalType;
+import io.ballast.avro.StressGrid;
+import io.ballast.avro.UnderlyingRisk;
+import io.ballast.avro.Urgency;
+import io.ballast.avro.internal.BookSummary;
+import io.ballast.avro.internal.PortfolioMeta;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The portfolio of one provider (key {@code provider}): the latest summary of each of its books (one per
+ * underlying, from the inventory stage), its collateral balances, and the rules of CONTRACT.md
+ * ("portfolio-risk") that turn them into a {@code PortfolioRisk} and the MARGIN_USAGE / LIQUIDATION_BUFFER
+ * signals. No Flink: the portfolio stage stores what this changes and emits what it returns.
+ *
+ * <p>Records: the scalar {@code meta}, summaries by underlying, balances by {@code venue/asset}; a stored
+ * record is never changed (a change stores a new one). The state is bounded by the provider's underlyings
+ * and balances: a book's summary stays (its realized P&amp;L and fees are cumulative), a balance leaves with
+ * its tombstone.
+ *
+ * <p>A summary that carries no scenario column keeps the previous one; a summary without a reference
+ * price drops it (the book cannot be revalued: its positions count as unpriced).
+ */
+public final class PortfolioBook {
+
+    /** What the portfolio decides. */
+    public interface Output {
+        void risk(PortfolioRisk risk);
+
+        void signal(RebalanceSignal signal);
+    }
+
+    private final PipelineSettings settings;
+    private final Cell<PortfolioMeta> metaCell;
+    private final Table<String, BookSummary> books;
+    private final Table<String, Collateral> holdings;
+
+    public PortfolioBook(Cell<PortfolioMeta> meta, Table<String, BookSummary> books, Table<String, Collateral> holdings,
+                         PipelineSettings settings) {
+        this.metaCell = meta;
+        this.books = books;
+        this.holdings = holdings;
+        this.settings = settings;
+    }
+
+    /** A portfolio on the heap alone (tests, tools). */
+    public static PortfolioBook onHeap(PipelineSettings settings) {
+        return new PortfolioBook(Cell.onHeap(), new HeapTable<>(null), new HeapTable<>(null), settings);
+    }
+
+    /** What the portfolio costs a cache: its books and balances, and one for the rest. */
+    public int weight() {
+        return books.size() + holdings.size() + 1;
+    }
+
+    /** Null until the provider's first input. */
+    public PortfolioMeta meta() {
+        return metaCell.get();
+    }
+
+    /** The armed emit timer (processing time), {@code Long.MIN_VALUE} for none. */
+    public long nextTimer() {
+        PortfolioMeta m = metaCell.get();
+        return m == null ? Long.MIN_VALUE : m.getNextTimer();
+    }
+
+    /** Remembers the armed emit timer ({@code Long.MIN_VALUE}: none). */
+    public void nextTimer(long at) {
+        PortfolioMeta m = copy(metaCell.get());
+        m.setNextTimer(at);
+        metaCell.set(m);
+    }
+
+    /** Whether a record may go out now on a market move: the last went out at least {@code portfolio.interval} ago. */
+    public boolean due(long now) {
+        PortfolioMeta m = metaCell.get();
+        return m == null || m.getLastEmitted() == Long.MIN_VALUE || now - m.getLastEmitted() >= settings.portfolioIntervalMs();
+    }
+
+    /** When a held-back record is due (processing time). */
+    public long dueAt() {
+        PortfolioMeta m = metaCell.get();
+        return m == null || m.getLastEmitted() == Long.MIN_VALUE ? Long.MIN_VALUE : m.getLastEmitted() + settings.portfolioIntervalMs();
+    }
+
+    // ----------------------------------------------------------------------------- changing
+
+    /**
+     * Stores a book's summary and adds its explain piece to the day's.
+     *
+     * @return whether it follows a fill: then the portfolio is emitted at once
+     */
+    public boolean applySummary(BookSummary s) {
+        PortfolioMeta m = start(s.getProviderId());
+        m.setAsOf(Math.max(m.getAsOf(), s.getAsOf()));
+        if (s.getExplainTo() != 0) {
+            PnlExplain piece = new PnlExplain(s.getExplainTo(), s.getExplainTotal(), s.getExplainDelta(),
+                    s.getExplainGamma(), s.getExplainVega(), s.getExplainTheta(),
+                    s.getExplainTotal() - s.getExplainDelta() - s.getExplainGamma() - s.getExplainVega() - s.getExplainTheta());
+            PnlExplain day = PnlExplain.accumulate(dayExplain(m), piece, s.getExplainTo(), settings.dayOffsetMs());
+            m.setExplainSince(day.since());
+            m.setExplainTotal(day.total());
+            m.setExplainDelta(day.delta());
+            m.setExplainGamma(day.gamma());
+            m.setExplainVega(day.vega());
+            m.setExplainTheta(day.theta());
+            m.setExplainUnexplained(day.unexplained());
+        }
+        metaCell.set(m);
+        BookSummary stored = s;
+        BookSummary previous = books.get(s.getUnderlying());
+        if (s.getColumn().isEmpty() && s.getReferencePrice() != null && previous != null && !previous.getColumn().isEmpty()) {
+            stored = BookSummary.newBuilder(s)
+                    .setColumnAsOf(previous.getColumnAsOf())
+                    .setColumn(previous.getColumn())
+                    .setCurveDownPnl(previous.getCurveDownPnl())
+                    .setCurveDownSlope(previous.getCurveDownSlope())
+                    .setCurveUpPnl(previous.getCurveUpPnl())
+                    .setCurveUpSlope(previous.getCurveUpSlope())
+                    .build();
+        }
+        books.put(s.getUnderlying(), stored);
+        return s.getFill();
+    }
+
+    /**
+     * Stores a balance, or deletes it ({@code collateral} null).
+     *
+     * @param holding {@code venue/asset}
+     */
+    public void applyCollateral(String providerId, String holding, Collateral collateral) {
+        PortfolioMeta m = start(providerId);
+        if (collateral != null) {
+            m.setAsOf(Math.max(m.getAsOf(), collateral.getUpdatedAt().toEpochMilli()));
+            holdings.put(holding, collateral);
+        } else {
+            holdings.remove(holding);
+        }
+        metaCell.set(m);
+    }
+
+    private PortfolioMeta start(String providerId) {
+        PortfolioMeta current = metaCell.get();
+        return current == null ? PortfolioMeta.newBuilder().setProviderId(providerId).build() : copy(current);
+    }
+
+    /**
+     * Values the portfolio as of the latest input, emits its {@code PortfolioRisk} and decides the signals.
+     *
+     * @param now processing time of the emission (for the throttle)
+     * @param referencePrices underlying → S, from the market (a book's own S when the market has none)
+     * @param limits the provider's limits: its {@code provider} record, else the job's defaults
+     */
+    public void evaluate(long now, Map<String, Double> referencePrices, RiskLimits limits, Output out) {
+        PortfolioMeta m = copy(metaCell.get());
+        String provider = m.getProviderId();
+        ScenarioAxes axes = settings.scenarioAxes();
+        LiquidationSearch search = settings.liquidationSearch();
+        ScenarioGrid grid = ScenarioGrid.zero(axes);
+        MoveCurve curve = MoveCurve.zero(search);
+        Map<String, Double> prices = new HashMap<>();
+        List<UnderlyingRisk> underlyings = new ArrayList<>();
+        double deltaUsd = 0;
+        double dollarGamma = 0;
+        double vega = 0;
+        double theta = 0;
+        double optionValue = 0;
+        double spotValue = 0;
+        double linearPnl = 0;
+        double realized = 0;
+        double unrealized = 0;
+        double fees = 0;
+        for (BookSummary b : books.values()) {
+            Double s = b.getReferencePrice();
+            boolean priced = s != null;
+            int unpriced = b.getUnpricedPositions();
+            if (priced) {
+                prices.put(b.getUnderlying(), s);
+                deltaUsd += b.getNetDelta() * s;
+                double[] cells = BookSummaries.unboxed(b.getColumn());
+                if (cells.length == axes.spotCount() * axes.volCount()) {
+                    grid = grid.plus(ScenarioGrid.of(axes, cells));
+                    curve = curve.plus(MoveCurve.of(search, BookSummaries.unboxed(b.getCurveDownPnl()),
+                            BookSummaries.unboxed(b.getCurveDownSlope()), BookSummaries.unboxed(b.getCurveUpPnl()),
+                            BookSummaries.unboxed(b.getCurveUpSlope())));
+                } else if (b.getPositions() > 0) {
+                    unpriced = b.getPositions(); // no column on these axes: left out of the stress grid
+                }
+            } else {
+                unpriced = b.getPositions();
+            }
+            dollarGamma += b.getDollarGamma();
+            vega += b.getVega();
+            theta += b.getTheta();
+            optionValue += b.getOptionValue();
+            spotValue += b.getSpotValue();
+            linearPnl += b.getLinearPnl();
+            realized += b.getRealizedPnl();
+            unrealized += b.getUnrealizedPnl();
+            fees += b.getFees();
+            underlyings.add(UnderlyingRisk.newBuilder()
+                    .setUnderlying(b.getUnderlying())
+                    .setReferencePrice(priced ? s : Double.NaN)
+                    .setNetDelta(b.getNetDelta())
+                    .setDeltaUsd(priced ? b.getNetDelta() * s : Double.NaN)
+                    .setDollarGamma(b.getDollarGamma())
+                    .setVega(b.getVega())
+                    .setTheta(b.getTheta())
+                    .setOptionValue(b.getOptionValue())
+                    .setLinearPnl(b.getLinearPnl())
+                    .setUnpricedPositions(unpriced)
+                    .build());
+        }
+        prices.putAll(referencePrices); // the market's S is the newest
+        List<CollateralHolding> balances = new ArrayList<>();
+        for (Collateral c : holdings.values()) {
+            balances.add(new CollateralHolding(c.getVenue(), c.getAsset(), c.getAmount()));
+        }
+        CollateralValue collateral = CollateralValue.of(balances, prices,
+                limits.getCollateralHaircuts() == null ? Map.of() : limits.getCollateralHaircuts());
+        for (double usd : collateral.coinUsd().values()) {
+            grid = grid.plus(ScenarioGrid.collateral(axes, usd));
+            curve = curve.plus(MoveCurve.collateral(usd, search));
+        }
+        deltaUsd += collateral.coinDeltaUsd();
+        double equity = PortfolioMargin.equity(collateral.collateralValue(), optionValue, spotValue, linearPnl);
+        PortfolioMargin margin = PortfolioMargin.of(equity, grid, curve::pnl, search, limits.getMinLiquidationMove());
+
+        long asOf = m.getAsOf();
+        long day = PnlExplain.dayStart(asOf, settings.dayOffsetMs());
+        PnlExplain explain = dayExplain(m);
+        if (explain == null || explain.since() != day) {
+            explain = PnlExplain.zero(day);
+        }
+        m.setSequence(m.getSequence() + 1);
+        m.setLastEmitted(now);
+        out.risk(PortfolioRisk.newBuilder()
+                .setProviderId(provider)
+                .setAsOf(Instant.ofEpochMilli(asOf))
+                .setSequence(m.getSequence())
+                .setUnderlyings(underlyings)
+                .setDeltaUsd(deltaUsd)
+                .setDollarGamma(dollarGamma)
+                .setVega(vega)
+                .setTheta(theta)
+                .setCollateralValue(collateral.collateralValue())
+                .setUnvaluedAssets(new ArrayList<>(collateral.unvaluedAssets()))
+                .setUnvaluedHoldings(collateral.unvaluedHoldings())
+                .setEquity(equity)
+                .setRealizedPnl(realized)
+                .setUnrealizedPnl(unrealized)
+                .setFees(fees)
+                .setExplain(PnlAttribution.newBuilder()
+                        .setSince(Instant.ofEpochMilli(explain.since()))
+                        .setTotal(explain.total())
+                        .setDelta(explain.delta())
+                        .setGamma(explain.gamma())
+                        .setVega(explain.vega())
+                        .setTheta(explain.theta())
+                        .setUnexplained(explain.unexplained())
+                        .build())
+                .setScenarios(StressGrid.newBuilder()
+                        .setSpotShocks(BookSummaries.boxed(axes.spotShocks()))
+                        .setVolShocks(BookSummaries.boxed(axes.volShocks()))
+                        .setGrid(BookSummaries.boxed(grid.cells()))
+                        .setWorstLoss(grid.worstLoss())
+                        .setWorstSpotShock(grid.worstSpotShock())
+                        .setWorstVolShock(grid.worstVolShock())
+                        .build())
+                .setMargin(margin.margin())
+                .setMarginUsage(margin.marginUsage())
+                .setLiquidationMoveDown(margin.liquidationMoveDown())
+                .setLiquidationMoveUp(margin.liquidationMoveUp())
+                .build());
+
+        PortfolioRules.Decision d = PortfolioRules.decide(
+                new PortfolioRules.State(m.getMarginBreached(), m.getBufferBreached(), m.getSignalSequence()), provider,
+                margin, new PortfolioRules.Limits(limits.getMaxMarginUsage(), limits.getMinLiquidationMove()), asOf);
+        m.setMarginBreached(d.state().marginBreached());
+        m.setBufferBreached(d.state().bufferBreached());
+        m.setSignalSequence(d.state().signalSequence());
+        metaCell.set(m);
+        for (PortfolioSignal s : d.signals()) {
+            out.signal(signal(s, vega));
+        }
+    }
+
+    /**
+     * The wire record of a portfolio signal: keyed {@code provider}, underlying "*"; {@code netDelta} and
+     * {@code gamma} are 0 (no single underlying), {@code vega} the portfolio's, {@code threshold} the limit
+     * (0 when the limit was removed).
+     */
+    static RebalanceSignal signal(PortfolioSignal s, double vega) {
+        return RebalanceSignal.newBuilder()
+                .setSignalId(s.signalId())
+                .setProviderId(s.providerId())
+                .setUnderlying(PortfolioSignal.ALL_UNDERLYINGS)
+                .setType(SignalType.valueOf(s.type().name()))
+                .setStatus(s.status())
+                .setInstrument(null).setSide(null).setQuantity(null)
+                .setReservationPrice(null).setBidOffset(null).setAskOffset(null)
+                .setNetDelta(0)
+                .setGamma(0)
+                .setVega(vega)
+                .setThreshold(Double.isNaN(s.threshold()) ? 0 : s.threshold())
+                .setUrgency(s.status() == SignalStatus.BREACH ? Urgency.HIGH : Urgency.LOW)
+                .setReason(s.reason())
+                .setEventTime(Instant.ofEpochMilli(s.eventTime()))
+                .setEquity(s.equity())
+                .setMargin(s.margin())
+                .setMarginUsage(s.marginUsage())
+                .setLiquidationMoveDown(s.liquidationMoveDown())
+                .setLiquidationMoveUp(s.liquidationMoveUp())
+                .build();
+    }
+
+    /** The day's explain so far as stored, or null before the first piece. */
+    private static PnlExplain dayExplain(PortfolioMeta m) {
+        if (m.getExplainSince() == Long.MIN_VALUE) {
+            return null;
+        }
+        return new PnlExplain(m.getExplainSince(), m.getExplainTotal(), m.getExplainDelta(), m.getExplainGamma(),
+                m.getExplainVega(), m.getExplainTheta(), m.getExplainUnexplained());
+    }
+
+    static PortfolioMeta copy(PortfolioMeta m) {
+        return Records.copy(m, new PortfolioMeta());
+    }
+}
