@@ -108,6 +108,26 @@ public final class PipelineOptions {
             .durationType().defaultValue(Duration.ofMillis(PipelineSettings.DEFAULT_QUOTE_HORIZON_MS))
             .withDescription("Default horizon tau of the quote skew.");
 
+    public static final ConfigOption<Boolean> DEFAULT_OPTION_HEDGE = ConfigOptions.key("defaults.option-hedge")
+            .booleanType().defaultValue(PipelineSettings.DEFAULT_OPTION_HEDGE)
+            .withDescription("Default of optionHedge: hedge gamma and vega over their limits with listed options (GAMMA_HEDGE / VEGA_HEDGE). Upgrade the consumers of rebalance-signals to the schema with these types first.");
+
+    public static final ConfigOption<Double> DEFAULT_HEDGE_TO_FRACTION = ConfigOptions.key("defaults.hedge-to-fraction")
+            .doubleType().defaultValue(PipelineSettings.DEFAULT_HEDGE_TO_FRACTION)
+            .withDescription("Default fraction of its limit an option hedge brings |dollar gamma| or |vega| back to, in (0, 1].");
+
+    public static final ConfigOption<Double> DEFAULT_HEDGE_MIN_DAYS = ConfigOptions.key("defaults.hedge-min-days")
+            .doubleType().defaultValue(PipelineSettings.DEFAULT_HEDGE_MIN_DAYS)
+            .withDescription("Default shortest time to expiry of a hedge option, days.");
+
+    public static final ConfigOption<Double> DEFAULT_HEDGE_MAX_DAYS = ConfigOptions.key("defaults.hedge-max-days")
+            .doubleType().defaultValue(PipelineSettings.DEFAULT_HEDGE_MAX_DAYS)
+            .withDescription("Default longest time to expiry of a hedge option, days; at least defaults.hedge-min-days.");
+
+    public static final ConfigOption<Double> DEFAULT_HEDGE_MAX_SPREAD_VOL_PTS = ConfigOptions.key("defaults.hedge-max-spread-vol-pts")
+            .doubleType().defaultValue(PipelineSettings.DEFAULT_HEDGE_MAX_SPREAD_VOL_PTS)
+            .withDescription("Default widest quoted spread of a hedge option, vol points.");
+
     public static final ConfigOption<Double> DEFAULT_MAX_MARGIN_USAGE = ConfigOptions.key("defaults.max-margin-usage")
             .doubleType().noDefaultValue()
             .withDescription("Default MARGIN_USAGE limit on margin / equity of a provider's portfolio, e.g. 0.8; none by default.");
@@ -148,6 +168,8 @@ public final class PipelineOptions {
             REFRESH_INTERVAL, REFRESH_BUDGET, BOOK_CACHE_POSITIONS, DEDUPE_TTL, QUOTE_SKEW_BPS, DEFAULT_DELTA_BAND, DEFAULT_BAND_MODE,
             DEFAULT_HEDGE_COST_BPS, DEFAULT_MIN_HEDGE, DEFAULT_HEDGE_TIMEOUT, DEFAULT_GAMMA_LIMIT,
             DEFAULT_VEGA_LIMIT, DEFAULT_RISK_AVERSION, DEFAULT_FILL_INTENSITY, DEFAULT_QUOTE_HORIZON,
+            DEFAULT_OPTION_HEDGE, DEFAULT_HEDGE_TO_FRACTION, DEFAULT_HEDGE_MIN_DAYS, DEFAULT_HEDGE_MAX_DAYS,
+            DEFAULT_HEDGE_MAX_SPREAD_VOL_PTS,
             DEFAULT_MAX_MARGIN_USAGE, DEFAULT_MIN_LIQUIDATION_MOVE, DEFAULT_COLLATERAL_HAIRCUTS,
             PORTFOLIO_ENABLED, PORTFOLIO_INTERVAL, PORTFOLIO_SCENARIO_INTERVAL, PORTFOLIO_DAY_START,
             PORTFOLIO_SPOT_SHOCKS, PORTFOLIO_VOL_SHOCKS);
@@ -216,6 +238,11 @@ public final class PipelineOptions {
                 .setRiskAversion(strictlyPositive(c, DEFAULT_RISK_AVERSION))
                 .setFillIntensity(strictlyPositive(c, DEFAULT_FILL_INTENSITY))
                 .setQuoteHorizonMs(positive(c, DEFAULT_QUOTE_HORIZON))
+                .setOptionHedge(c.get(DEFAULT_OPTION_HEDGE))
+                .setHedgeToFraction(hedgeToFraction(c))
+                .setHedgeMinDays(nonNegative(c, DEFAULT_HEDGE_MIN_DAYS))
+                .setHedgeMaxDays(hedgeMaxDays(c))
+                .setHedgeMaxSpreadVolPts(strictlyPositive(c, DEFAULT_HEDGE_MAX_SPREAD_VOL_PTS))
                 .setMaxMarginUsage(optionalPositive(c, DEFAULT_MAX_MARGIN_USAGE))
                 .setMinLiquidationMove(optionalPositive(c, DEFAULT_MIN_LIQUIDATION_MOVE))
                 .setCollateralHaircuts(parseHaircuts(c))
@@ -296,6 +323,23 @@ public final class PipelineOptions {
         double v = c.get(o);
         if (!Double.isFinite(v) || v < 0) {
             throw ParsedArgs.bad(o, v, "must be finite and >= 0");
+        }
+        return v;
+    }
+
+    private static double hedgeToFraction(ParsedArgs c) {
+        double v = c.get(DEFAULT_HEDGE_TO_FRACTION);
+        if (!(v > 0 && v <= 1)) {
+            throw ParsedArgs.bad(DEFAULT_HEDGE_TO_FRACTION, v, "must be in (0, 1]");
+        }
+        return v;
+    }
+
+    private static double hedgeMaxDays(ParsedArgs c) {
+        double v = nonNegative(c, DEFAULT_HEDGE_MAX_DAYS);
+        if (v < c.get(DEFAULT_HEDGE_MIN_DAYS)) {
+            throw ParsedArgs.bad(DEFAULT_HEDGE_MAX_DAYS, v, "must be at least --" + DEFAULT_HEDGE_MIN_DAYS.key()
+                    + " (" + c.get(DEFAULT_HEDGE_MIN_DAYS) + ")");
         }
         return v;
     }

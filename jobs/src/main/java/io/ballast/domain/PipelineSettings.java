@@ -39,6 +39,11 @@ public final class PipelineSettings implements Serializable {
     public static final double DEFAULT_RISK_AVERSION = 0.001;
     public static final double DEFAULT_FILL_INTENSITY = 1.5;
     public static final long DEFAULT_QUOTE_HORIZON_MS = 60_000;
+    public static final boolean DEFAULT_OPTION_HEDGE = false;
+    public static final double DEFAULT_HEDGE_TO_FRACTION = 0.5;
+    public static final double DEFAULT_HEDGE_MIN_DAYS = 7;
+    public static final double DEFAULT_HEDGE_MAX_DAYS = 120;
+    public static final double DEFAULT_HEDGE_MAX_SPREAD_VOL_PTS = 2.0;
     public static final boolean DEFAULT_PORTFOLIO_ENABLED = true;
     public static final long DEFAULT_PORTFOLIO_INTERVAL_MS = 1_000;
     public static final long DEFAULT_SCENARIO_INTERVAL_MS = 1_000;
@@ -221,6 +226,11 @@ public final class PipelineSettings implements Serializable {
                     .setRiskAversion(DEFAULT_RISK_AVERSION)
                     .setFillIntensity(DEFAULT_FILL_INTENSITY)
                     .setQuoteHorizonMs(DEFAULT_QUOTE_HORIZON_MS)
+                    .setOptionHedge(DEFAULT_OPTION_HEDGE)
+                    .setHedgeToFraction(DEFAULT_HEDGE_TO_FRACTION)
+                    .setHedgeMinDays(DEFAULT_HEDGE_MIN_DAYS)
+                    .setHedgeMaxDays(DEFAULT_HEDGE_MAX_DAYS)
+                    .setHedgeMaxSpreadVolPts(DEFAULT_HEDGE_MAX_SPREAD_VOL_PTS)
                     .setUpdatedAt(Instant.EPOCH)
                     .build();
         }

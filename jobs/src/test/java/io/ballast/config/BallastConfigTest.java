@@ -86,6 +86,31 @@ class BallastConfigTest {
     }
 
     @Test
+    void theOptionHedgeDefaultsReachTheDefaultLimits() {
+        var off = PipelineOptions.parse().defaultLimits();
+        assertThat(off.getOptionHedge()).isFalse();
+        assertThat(off.getHedgeToFraction()).isEqualTo(0.5);
+        assertThat(off.getHedgeMinDays()).isEqualTo(7.0);
+        assertThat(off.getHedgeMaxDays()).isEqualTo(120.0);
+        assertThat(off.getHedgeMaxSpreadVolPts()).isEqualTo(2.0);
+        var on = PipelineOptions.parse("--defaults.option-hedge", "true", "--defaults.hedge-to-fraction", "0.25",
+                "--defaults.hedge-min-days", "3", "--defaults.hedge-max-days", "60",
+                "--defaults.hedge-max-spread-vol-pts", "1.5").defaultLimits();
+        assertThat(on.getOptionHedge()).isTrue();
+        assertThat(on.getHedgeToFraction()).isEqualTo(0.25);
+        assertThat(on.getHedgeMinDays()).isEqualTo(3.0);
+        assertThat(on.getHedgeMaxDays()).isEqualTo(60.0);
+        assertThat(on.getHedgeMaxSpreadVolPts()).isEqualTo(1.5);
+        assertThatThrownBy(() -> PipelineOptions.parse("--defaults.hedge-to-fraction", "1.5"))
+                .hasMessageContaining("--defaults.hedge-to-fraction").hasMessageContaining("1.5").hasMessageContaining("(0, 1]");
+        assertThatThrownBy(() -> PipelineOptions.parse("--defaults.hedge-min-days", "30", "--defaults.hedge-max-days", "10"))
+                .hasMessageContaining("--defaults.hedge-max-days").hasMessageContaining("10")
+                .hasMessageContaining("--defaults.hedge-min-days");
+        assertThatThrownBy(() -> PipelineOptions.parse("--defaults.hedge-max-spread-vol-pts", "0"))
+                .hasMessageContaining("--defaults.hedge-max-spread-vol-pts");
+    }
+
+    @Test
     void rejectsBadEndpoints() {
         assertThatThrownBy(() -> BallastConfig.fromArgs("--bootstrap", "localhost", "--registry", "http://r"))
                 .hasMessageContaining("'localhost'").hasMessageContaining("--bootstrap");
