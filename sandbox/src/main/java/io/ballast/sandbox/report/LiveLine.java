@@ -12,7 +12,8 @@ import java.util.Map;
  * The one line printed every couple of seconds: what went in, what Ballast wrote, and each provider's
  * delta against its band ({@code *} marks a delta outside it, {@code [..]} a hedge signalled and not yet
  * filled); where the limits have a gamma or vega limit, |dollar gamma| and |vega| against them
- * ({@code Γ$ 12k/10k* ν 310/1k}, {@code *} over the limit).
+ * ({@code G$ 12k/10k* V 310/1k}: G$ dollar gamma, V vega, {@code *} over the limit; ASCII, since a
+ * console on a non-UTF-8 locale would print Greek letters as {@code ?}).
  */
 public final class LiveLine {
 
@@ -66,11 +67,11 @@ public final class LiveLine {
                 line.append('[').append(signed(l.risk().pendingHedge())).append(']');
             }
             if (l.gammaLimit() != null) {
-                line.append(" \u0393$ ");
+                line.append(" G$ ");
                 greek(line, l.risk() == null ? null : l.risk().dollarGamma(), l.gammaLimit());
             }
             if (l.vegaLimit() != null) {
-                line.append(" \u03bd ");
+                line.append(" V ");
                 greek(line, l.risk() == null ? null : l.risk().vega(), l.vegaLimit());
             }
         }

@@ -63,12 +63,12 @@ class LiveLineTest {
         String line = LiveLine.format(r.live(), 4_000, true, null);
         assertThat(line).contains("signals hedge 0 gamma 0 vega 0 skew 0 ghedge 1 vhedge 0")
                 // |dollar gamma| over its limit (*), |vega| under; ETH has had no record yet.
-                .endsWith("| mm1 BTC +0.5/3 \u0393$ 12.3k/10k* \u03bd 310/1k ETH -/3 \u0393$ -/10k \u03bd -/1k");
+                .endsWith("| mm1 BTC +0.5/3 G$ 12.3k/10k* V 310/1k ETH -/3 G$ -/10k V -/1k");
         btc.setDollarGamma(9_999.0);
         btc.setVega(-1_000.5);
         r.risk(btc);
         assertThat(LiveLine.format(r.live(), 6_000, true, null))
-                .contains("| mm1 BTC +0.5/3 \u0393$ 10k/10k \u03bd 1k/1k* ETH");
+                .contains("| mm1 BTC +0.5/3 G$ 10k/10k V 1k/1k* ETH");
     }
 
     @Test
