@@ -221,7 +221,51 @@ class SandboxITCase {
         }
         assertThat(count(html, "data-chart=\"skew\"")).as("an atmVol/rr25 chart per underlying").isEqualTo(UNDERLYINGS);
         assertThat(html).contains("id=\"underlying-BTC\"", "id=\"underlying-ETH\"");
+        // Every book has gamma and vega limits: |dollar gamma| and |vega| against them, and risk by expiry.
+        assertThat(count(html, "data-chart=\"greeks\"")).as("a gamma/vega chart per provider and underlying")
+                .isEqualTo(PROVIDERS * UNDERLYINGS);
+        assertThat(count(html, "data-chart=\"expiry\"")).as("a by-expiry chart per provider and underlying")
+                .isEqualTo(PROVIDERS * UNDERLYINGS);
+        String open = "<script type=\"application/json\" id=\"ballast-data\">";
+        int from = html.indexOf(open) + open.length();
+        JsonNode keys = JSON.readTree(html.substring(from, html.indexOf("</script>", from))).path("keys");
+        int markers = 0;
+        int expiries = 0;
+        for (String u : List.of("BTC", "ETH")) {
+            JsonNode k = keys.path("mm1/" + u);
+            assertThat(k.path("gammaLimit").asDouble()).as("mm1/" + u + " gamma limit in the chart data").isPositive();
+            assertThat(k.path("greeks").path("dollarGamma").size()).as("mm1/" + u + " dollar gamma series").isPositive();
+            markers += k.path("optionHedges").size();
+            expiries += k.path("byExpiry").size();
+        }
+        assertThat(markers).as("option hedges of mm1 marked on its gamma/vega charts").isPositive();
+        assertThat(expiries).as("mm1's option risk by expiry at the end").isPositive();
         assertThat(out.resolve("summary.json")).exists();
+    }
+
+    @Test
+    void theOptionHedgingProviderHedgesWithOptionsAndTheRouterFillsThem() throws IOException {
+        JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());
+        JsonNode byType = summary.path("signalsByType");
+        System.out.printf(Locale.ROOT, "Option hedges: GAMMA_HEDGE %d, VEGA_HEDGE %d; alarms GAMMA_LIMIT %d, VEGA_LIMIT %d%n",
+                byType.path("GAMMA_HEDGE").asLong(), byType.path("VEGA_HEDGE").asLong(),
+                byType.path("GAMMA_LIMIT").asLong(), byType.path("VEGA_LIMIT").asLong());
+        for (JsonNode p : summary.path("providers")) {
+            String provider = p.path("provider").asText();
+            long signalled = p.path("optionHedgeSignals").asLong();
+            long filled = p.path("optionHedgeFills").asLong();
+            System.out.printf(Locale.ROOT, "  %s: option hedges %d (filled %d)%n", provider, signalled, filled);
+            if (provider.equals("mm1")) {
+                assertThat(signalled).as("GAMMA_HEDGE / VEGA_HEDGE signalled for mm1").isPositive();
+                assertThat(filled).as("mm1's option hedges filled by the router").isPositive();
+            } else {
+                assertThat(signalled).as(provider + " has the option hedge off").isZero();
+            }
+        }
+        // The live line shows the greeks against their limits and counts the option hedges.
+        assertThat(stdout).as("live lines with dollar gamma, vega and option hedge counts")
+                .anyMatch(l -> l.startsWith("[") && l.contains("G$ ") && l.contains(" V ")
+                        && l.contains(" ghedge ") && l.contains(" vhedge "));
     }
 
     @Test

@@ -15,7 +15,9 @@ import java.util.List;
  * the first; so both key forms of the contract are in play. Sized so that a healthy run stays inside its
  * delta band most of the time and breaches a gamma or vega limit only now and then. Every third provider
  * uses the Whalley-Wilmott band, the others a fixed one. The first provider has the option hedge on
- * (GAMMA_HEDGE / VEGA_HEDGE), the others only the gamma and vega alarms.
+ * (GAMMA_HEDGE / VEGA_HEDGE) and tighter gamma and vega limits, sized against its simulated option flow so
+ * that a default run breaches and hedges within its first 20 s or so; the others only the gamma and vega
+ * alarms at the wider limits.
  */
 public final class RiskLimitsPlan {
 
@@ -23,6 +25,13 @@ public final class RiskLimitsPlan {
     static final double BAND_LOTS = 3;
     static final double GAMMA_LIMIT_USD = 40_000;
     static final double VEGA_LIMIT_USD = 1_500;
+    /*
+     * The option-hedging provider's limits. Its flow (a third of 10 fills/s, 70% options, mostly the
+     * 5-day expiry) walks its dollar gamma to 10-35k USD per 1% and its vega to a few hundred USD per vol
+     * point within 20 s (seeds 1-7 and 42, computed from the simulator's fills at the specs' vols).
+     */
+    static final double OPTION_HEDGE_GAMMA_LIMIT_USD = 10_000;
+    static final double OPTION_HEDGE_VEGA_LIMIT_USD = 1_000;
     static final double RISK_AVERSION = 5e-4;
     static final long HEDGE_TIMEOUT_MS = 5_000;
     static final long QUOTE_HORIZON_MS = 60_000;
@@ -38,6 +47,7 @@ public final class RiskLimitsPlan {
         List<RiskLimits> all = new ArrayList<>();
         for (int p = 0; p < providers.size(); p++) {
             BandMode mode = p % 3 == 2 ? BandMode.WHALLEY_WILMOTT : BandMode.FIXED;
+            boolean optionHedge = p == 0;
             for (int i = 0; i < underlyings.size(); i++) {
                 UnderlyingSpec u = underlyings.get(i);
                 all.add(RiskLimits.newBuilder()
@@ -50,14 +60,14 @@ public final class RiskLimitsPlan {
                         .setHedgeInstrument(u.perpetual())
                         .setMinHedgeQuantity(0.1 * u.lot())
                         .setHedgeTimeoutMs(HEDGE_TIMEOUT_MS)
-                        .setGammaLimit(GAMMA_LIMIT_USD)
-                        .setVegaLimit(VEGA_LIMIT_USD)
+                        .setGammaLimit(optionHedge ? OPTION_HEDGE_GAMMA_LIMIT_USD : GAMMA_LIMIT_USD)
+                        .setVegaLimit(optionHedge ? OPTION_HEDGE_VEGA_LIMIT_USD : VEGA_LIMIT_USD)
                         .setRiskAversion(RISK_AVERSION)
                         // Avellaneda-Stoikov k in 1/USD: about a basis point of half-spread.
                         .setFillIntensity(10_000 / u.spot())
                         .setQuoteHorizonMs(QUOTE_HORIZON_MS)
                         .setUpdatedAt(now)
-                        .setOptionHedge(p == 0)
+                        .setOptionHedge(optionHedge)
                         .build());
             }
         }

@@ -24,9 +24,12 @@ public record RunData(
                          long undecodable) {
     }
 
-    /** One provider in one underlying. */
+    /**
+     * One provider in one underlying; {@code byExpiry} is the option risk per expiry of its latest
+     * inventory-risk record (empty before one, or without option positions).
+     */
     public record KeySeries(String provider, String underlying, LimitsInfo limits, List<RiskPoint> risk,
-                            List<SignalPoint> signals, List<HedgeFill> hedgeFills) {
+                            List<SignalPoint> signals, List<HedgeFill> hedgeFills, List<ExpiryRisk> byExpiry) {
 
         public String key() {
             return Keys.book(provider, underlying);
@@ -43,14 +46,19 @@ public record RunData(
     }
 
     /**
-     * One inventory-risk record, with the band in force for it (NaN when no limits are known).
+     * One inventory-risk record, with the band in force for it (NaN when no limits are known). dollarGamma
+     * is the record's (gamma·S²/100, USD per 1% move), vega USD per vol point.
      */
-    public record RiskPoint(long time, double netDelta, double pendingHedge, double gamma, double vega,
-                            double markValue, int positions, double referencePrice, double band) {
+    public record RiskPoint(long time, double netDelta, double pendingHedge, double gamma, double dollarGamma,
+                            double vega, double markValue, int positions, double referencePrice, double band) {
 
         public boolean inside(double deltaTarget) {
             return !Double.isNaN(band) && Math.abs(netDelta - deltaTarget) <= band * (1 + 1e-9);
         }
+    }
+
+    /** The option positions of one expiry in an inventory-risk record (RiskSnapshot.byExpiry). */
+    public record ExpiryRisk(long expiry, double netDelta, double dollarGamma, double vega, double theta) {
     }
 
     /** One rebalance signal. */
@@ -58,9 +66,21 @@ public record RunData(
                               double netDelta, double threshold, String signalId) {
     }
 
-    /** A fill of a hedge by the router; cost = fee + slippage against the mid, USD. */
+    /**
+     * A fill of a hedge by the router; cost = fee + slippage against the mid, USD; type the signal's
+     * (DELTA_HEDGE, GAMMA_HEDGE, VEGA_HEDGE).
+     */
     public record HedgeFill(long time, String signalId, String side, double quantity, double price, double mid,
-                            double fee, double cost) {
+                            double fee, double cost, String type) {
+
+        public boolean optionHedge() {
+            return RunData.optionHedge(type);
+        }
+    }
+
+    /** GAMMA_HEDGE or VEGA_HEDGE: an order for an option. */
+    public static boolean optionHedge(String signalType) {
+        return "GAMMA_HEDGE".equals(signalType) || "VEGA_HEDGE".equals(signalType);
     }
 
     /** Market and smile of one underlying. */

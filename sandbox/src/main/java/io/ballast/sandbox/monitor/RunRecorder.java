@@ -1,5 +1,6 @@
 package io.ballast.sandbox.monitor;
 
+import io.ballast.avro.ExpiryRisk;
 import io.ballast.avro.RebalanceSignal;
 import io.ballast.avro.RiskLimits;
 import io.ballast.avro.RiskSnapshot;
@@ -46,6 +47,7 @@ public final class RunRecorder {
         final List<RunData.RiskPoint> risk = new ArrayList<>();
         final List<RunData.SignalPoint> signals = new ArrayList<>();
         final List<RunData.HedgeFill> fills = new ArrayList<>();
+        List<RunData.ExpiryRisk> byExpiry = List.of();
 
         Key(String provider, String underlying) {
             this.provider = provider;
@@ -85,9 +87,16 @@ public final class RunRecorder {
         riskRecords++;
         RiskLimits l = limitsOf(s.getProviderId(), s.getUnderlying());
         double band = l == null ? Double.NaN : Bands.band(l, s.getGamma(), s.getReferencePrice());
-        key(s.getProviderId(), s.getUnderlying()).risk.add(new RunData.RiskPoint(s.getAsOf().toEpochMilli(),
-                s.getNetDelta(), s.getPendingHedge(), s.getGamma(), s.getVega(), s.getMarkValue(),
-                s.getPositions(), s.getReferencePrice(), band));
+        Key k = key(s.getProviderId(), s.getUnderlying());
+        k.risk.add(new RunData.RiskPoint(s.getAsOf().toEpochMilli(), s.getNetDelta(), s.getPendingHedge(),
+                s.getGamma(), s.getDollarGamma(), s.getVega(), s.getMarkValue(), s.getPositions(),
+                s.getReferencePrice(), band));
+        List<RunData.ExpiryRisk> byExpiry = new ArrayList<>();
+        for (ExpiryRisk e : s.getByExpiry() == null ? List.<ExpiryRisk>of() : s.getByExpiry()) {
+            byExpiry.add(new RunData.ExpiryRisk(e.getExpiry().toEpochMilli(), e.getNetDelta(), e.getDollarGamma(),
+                    e.getVega(), e.getTheta()));
+        }
+        k.byExpiry = List.copyOf(byExpiry);
         underlying(s.getUnderlying());
     }
 
@@ -159,8 +168,12 @@ public final class RunRecorder {
         return underlyings.computeIfAbsent(name, n -> new Underlying());
     }
 
-    /** The latest state of one provider in one underlying, for the live line. */
-    public record Latest(String provider, String underlying, RunData.RiskPoint risk, Double band) {
+    /**
+     * The latest state of one provider in one underlying, for the live line; gammaLimit (USD per 1%) and
+     * vegaLimit (USD per vol point) null when the limits in force have none.
+     */
+    public record Latest(String provider, String underlying, RunData.RiskPoint risk, Double band, Double gammaLimit,
+                         Double vegaLimit) {
     }
 
     /** Counts and each key's latest state: cheap enough to take every second. */
@@ -174,7 +187,8 @@ public final class RunRecorder {
             RiskLimits l = limitsOf(k.provider, k.underlying);
             Double band = last != null && !Double.isNaN(last.band()) ? Double.valueOf(last.band())
                     : l == null ? null : Double.valueOf(l.getDeltaBand());
-            latest.add(new Latest(k.provider, k.underlying, last, band));
+            latest.add(new Latest(k.provider, k.underlying, last, band, l == null ? null : l.getGammaLimit(),
+                    l == null ? null : l.getVegaLimit()));
         }
         return new Live(counts(), new TreeMap<>(signalsByType), latest);
     }
@@ -192,7 +206,7 @@ public final class RunRecorder {
             RunData.LimitsInfo info = l == null ? null : new RunData.LimitsInfo(l.getDeltaTarget(), l.getDeltaBand(),
                     l.getBandMode().name(), l.getGammaLimit(), l.getVegaLimit());
             keySeries.add(new RunData.KeySeries(k.provider, k.underlying, info, List.copyOf(k.risk),
-                    List.copyOf(k.signals), List.copyOf(k.fills)));
+                    List.copyOf(k.signals), List.copyOf(k.fills), k.byExpiry));
         }
         List<RunData.UnderlyingSeries> underlyingSeries = new ArrayList<>();
         underlyings.forEach((name, u) -> {

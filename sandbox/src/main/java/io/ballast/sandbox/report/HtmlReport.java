@@ -14,15 +14,19 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * The run as one self-contained HTML page: a summary, then per provider its delta against the band over
- * time with hedge markers (one chart per underlying), its inventory and mark value, and its hedge cost;
- * per underlying the price, and atmVol and rr25 of each expiry over time. The charts are drawn by
+ * time with hedge markers (one chart per underlying), where it has gamma or vega limits its |dollar gamma|
+ * and |vega| against them with the option hedges marked, and its option risk by expiry at the end (one of
+ * each per underlying), its inventory and mark value, and its hedge cost; per underlying the price, and
+ * atmVol and rr25 of each expiry over time. The charts are drawn by
  * Chart.js, inlined into the page with the data, so the file opens anywhere, offline.
  */
 public final class HtmlReport {
@@ -87,12 +91,14 @@ public final class HtmlReport {
                     + "so there is no delta to chart or to judge against a band.</p>\n");
         }
         h.append("<table><thead><tr><th>provider</th><th>inside band</th><th>hedges (filled)</th>"
-                + "<th>hedge cost, USD</th><th>final delta / band</th><th>positions</th><th>mark value, USD</th>"
+                + "<th>option hedges (filled)</th><th>hedge cost, USD</th><th>final delta / band</th><th>positions</th><th>mark value, USD</th>"
                 + "</tr></thead><tbody>\n");
         for (RunSummary.ProviderSummary p : s.providers()) {
             h.append("<tr><td><a href=\"#provider-").append(esc(p.provider())).append("\">").append(esc(p.provider()))
                     .append("</a></td><td class=\"num\">").append(esc(RunSummary.percent(p.insideShare()).trim()))
                     .append("</td><td class=\"num\">").append(p.hedgeSignals()).append(" (").append(p.hedgeFills())
+                    .append(")</td><td class=\"num\">").append(p.optionHedgeSignals()).append(" (")
+                    .append(p.optionHedgeFills())
                     .append(")</td><td class=\"num\">").append(String.format(Locale.ROOT, "%,.2f", p.hedgeCost()))
                     .append("</td><td>");
             StringBuilder positions = new StringBuilder();
@@ -122,8 +128,9 @@ public final class HtmlReport {
         }
         h.append("</p>\n<p class=\"note\">Inside band: the share of time, from a provider's first inventory-risk "
                 + "record to the end of the run, that |netDelta &minus; deltaTarget| stayed within the band "
-                + "(deltaBand, or the Whalley&ndash;Wilmott band where configured). Hedge cost: router fees plus "
-                + "slippage against the mid.</p></section>\n");
+                + "(deltaBand, or the Whalley&ndash;Wilmott band where configured). Option hedges: GAMMA_HEDGE and "
+                + "VEGA_HEDGE orders. Hedge cost, of all hedges: router fees plus slippage against the mid (an "
+                + "option hedge pays the half-spread).</p></section>\n");
     }
 
     private static void providerSection(StringBuilder h, String provider, List<RunData.KeySeries> keys, boolean noRisk) {
@@ -150,12 +157,26 @@ public final class HtmlReport {
                             + "); triangles: hedge signals",
                     "data-chart=\"delta\" data-key=\"" + esc(k.key()) + "\"", noRisk || k.risk().isEmpty());
         }
+        for (RunData.KeySeries k : keys) {
+            if (hasGreekLimit(k)) {
+                figure(h, "|Dollar gamma| (USD per 1%, left) and |vega| (USD per vol point, right) vs their limits, "
+                                + k.underlying() + "; triangles: option hedges",
+                        "data-chart=\"greeks\" data-key=\"" + esc(k.key()) + "\"", noRisk || k.risk().isEmpty());
+                figure(h, "Option risk by expiry at the end, " + k.underlying()
+                                + ": vega (USD per vol point, left) and dollar gamma (USD per 1%, right)",
+                        "data-chart=\"expiry\" data-key=\"" + esc(k.key()) + "\"", k.byExpiry().isEmpty());
+            }
+        }
         figure(h, "Inventory: mark value (USD, left) and positions (right)",
                 "data-chart=\"inventory\" data-provider=\"" + esc(provider) + "\"", noRisk);
         figure(h, "Cumulative hedge cost (USD): fees + slippage",
                 "data-chart=\"hedge-cost\" data-provider=\"" + esc(provider) + "\"",
                 keys.stream().allMatch(k -> k.hedgeFills().isEmpty()));
         h.append("</div></section>\n");
+    }
+
+    private static boolean hasGreekLimit(RunData.KeySeries k) {
+        return k.limits() != null && (k.limits().gammaLimit() != null || k.limits().vegaLimit() != null);
     }
 
     private static void underlyingSection(StringBuilder h, RunData.UnderlyingSeries u, boolean noSkew) {
@@ -222,6 +243,9 @@ public final class HtmlReport {
                     }
                 }
             }
+            if (hasGreekLimit(k)) {
+                greeks(node, k, start);
+            }
             ArrayNode cost = node.putArray("cost");
             double total = 0;
             for (RunData.HedgeFill f : k.hedgeFills()) {
@@ -256,6 +280,82 @@ public final class HtmlReport {
             });
         }
         return root;
+    }
+
+    /**
+     * |dollar gamma| and |vega| over time (each thinned keeping its own extremes), the limits, the option
+     * hedges (drawn on the greek they hedge, at the last record at or before the signal), and the last
+     * record's risk by expiry.
+     */
+    private static void greeks(ObjectNode node, RunData.KeySeries k, long start) {
+        List<RunData.RiskPoint> risk = k.risk();
+        RunData.LimitsInfo limits = k.limits();
+        putOrNull(node, "gammaLimit", limits.gammaLimit());
+        putOrNull(node, "vegaLimit", limits.vegaLimit());
+        double[] dollarGamma = risk.stream().mapToDouble(p -> Math.abs(p.dollarGamma())).toArray();
+        double[] vega = risk.stream().mapToDouble(p -> Math.abs(p.vega())).toArray();
+        int[] pick = IntStream.concat(
+                        Arrays.stream(Downsample.indices(dollarGamma, MAX_POINTS)),
+                        Arrays.stream(Downsample.indices(vega, MAX_POINTS)))
+                .distinct().sorted().toArray();
+        ObjectNode g = node.putObject("greeks");
+        ArrayNode t = g.putArray("t");
+        ArrayNode dg = g.putArray("dollarGamma");
+        ArrayNode v = g.putArray("vega");
+        for (int i : pick) {
+            t.add(seconds(risk.get(i).time(), start));
+            dg.add(round(dollarGamma[i]));
+            v.add(round(vega[i]));
+        }
+        ArrayNode hedges = node.putArray("optionHedges");
+        for (RunData.SignalPoint s : k.signals()) {
+            if (!RunData.optionHedge(s.type()) || !"ACTION".equals(s.status())) {
+                continue;
+            }
+            RunData.RiskPoint at = atOrBefore(risk, s.time());
+            boolean gamma = "GAMMA_HEDGE".equals(s.type());
+            ObjectNode m = hedges.addObject();
+            m.put("t", seconds(s.time(), start));
+            m.put("type", s.type());
+            m.put("side", s.side());
+            if (s.quantity() != null) {
+                m.put("q", round(s.quantity()));
+            }
+            if (at == null) {
+                m.putNull("y");
+            } else {
+                m.put("y", round(Math.abs(gamma ? at.dollarGamma() : at.vega())));
+            }
+        }
+        ArrayNode expiries = node.putArray("byExpiry");
+        for (RunData.ExpiryRisk e : k.byExpiry()) {
+            ObjectNode o = expiries.addObject();
+            o.put("label", EXPIRY.format(Instant.ofEpochMilli(e.expiry())).toUpperCase(Locale.ROOT));
+            o.put("expiry", e.expiry());
+            o.put("netDelta", round(e.netDelta()));
+            o.put("dollarGamma", round(e.dollarGamma()));
+            o.put("vega", round(e.vega()));
+            o.put("theta", round(e.theta()));
+        }
+    }
+
+    /** The last record at or before {@code time} (records in arrival order), else the first; null if none. */
+    private static RunData.RiskPoint atOrBefore(List<RunData.RiskPoint> risk, long time) {
+        RunData.RiskPoint found = null;
+        for (RunData.RiskPoint p : risk) {
+            if (p.time() <= time) {
+                found = p;
+            }
+        }
+        return found != null || risk.isEmpty() ? found : risk.get(0);
+    }
+
+    private static void putOrNull(ObjectNode node, String field, Double value) {
+        if (value == null) {
+            node.putNull(field);
+        } else {
+            node.put(field, value.doubleValue());
+        }
     }
 
     private static double seconds(long time, long start) {

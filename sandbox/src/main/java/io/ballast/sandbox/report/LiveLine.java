@@ -11,7 +11,9 @@ import java.util.Map;
 /**
  * The one line printed every couple of seconds: what went in, what Ballast wrote, and each provider's
  * delta against its band ({@code *} marks a delta outside it, {@code [..]} a hedge signalled and not yet
- * filled).
+ * filled); where the limits have a gamma or vega limit, |dollar gamma| and |vega| against them
+ * ({@code G$ 12k/10k* V 310/1k}: G$ dollar gamma, V vega, {@code *} over the limit; ASCII, since a
+ * console on a non-UTF-8 locale would print Greek letters as {@code ?}).
  */
 public final class LiveLine {
 
@@ -22,6 +24,8 @@ public final class LiveLine {
         SIGNAL_LABELS.put("GAMMA_LIMIT", "gamma");
         SIGNAL_LABELS.put("VEGA_LIMIT", "vega");
         SIGNAL_LABELS.put("QUOTE_SKEW", "skew");
+        SIGNAL_LABELS.put("GAMMA_HEDGE", "ghedge");
+        SIGNAL_LABELS.put("VEGA_HEDGE", "vhedge");
     }
 
     private LiveLine() {
@@ -62,11 +66,39 @@ public final class LiveLine {
             if (l.risk() != null && Math.abs(l.risk().pendingHedge()) > 1e-9) {
                 line.append('[').append(signed(l.risk().pendingHedge())).append(']');
             }
+            if (l.gammaLimit() != null) {
+                line.append(" G$ ");
+                greek(line, l.risk() == null ? null : l.risk().dollarGamma(), l.gammaLimit());
+            }
+            if (l.vegaLimit() != null) {
+                line.append(" V ");
+                greek(line, l.risk() == null ? null : l.risk().vega(), l.vegaLimit());
+            }
         }
         return line.toString();
     }
 
-    /** {@code hedge 3 gamma 0 vega 1 skew 12}, every type shown. */
+    /** {@code |value|/limit}, {@code *} when over; {@code -} for the value before any record. */
+    private static void greek(StringBuilder line, Double value, double limit) {
+        line.append(value == null ? "-" : compact(Math.abs(value))).append('/').append(compact(limit));
+        if (value != null && Math.abs(value) > limit) {
+            line.append('*');
+        }
+    }
+
+    /** Short USD amounts: 310, 1.2k, 40k, 1.5M. */
+    static String compact(double x) {
+        double a = Math.abs(x);
+        if (a < 1_000) {
+            return number(Math.rint(x));
+        }
+        if (a < 999_500) {
+            return number(x / 1_000.0) + "k";
+        }
+        return number(x / 1_000_000.0) + "M";
+    }
+
+    /** {@code hedge 3 gamma 0 vega 1 skew 12 ghedge 1 vhedge 0}, every type shown. */
     static String signals(Map<String, Long> byType) {
         StringBuilder s = new StringBuilder();
         SIGNAL_LABELS.forEach((type, label) -> {

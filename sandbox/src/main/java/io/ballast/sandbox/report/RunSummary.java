@@ -18,15 +18,20 @@ import java.util.Map;
 public record RunSummary(long durationMillis, RunData.Counts counts, Map<String, Long> signalsByType,
                          Map<String, Long> rejectedByReason, List<ProviderSummary> providers) {
 
-    /** One provider in one underlying. */
+    /**
+     * One provider in one underlying. hedgeSignals and hedgeFills count delta hedges, optionHedgeSignals and
+     * optionHedgeFills GAMMA_HEDGE and VEGA_HEDGE orders; hedgeCost is what all of them cost.
+     */
     public record KeySummary(String underlying, Double insideShare, long observedMillis, long hedgeSignals,
-                             long hedgeFills, double hedgeCost, Double finalDelta, Double band, Integer positions,
-                             Double markValue, double maxAbsDelta, long riskRecords) {
+                             long hedgeFills, long optionHedgeSignals, long optionHedgeFills, double hedgeCost,
+                             Double finalDelta, Double band, Integer positions, Double markValue, double maxAbsDelta,
+                             long riskRecords) {
     }
 
     /** One provider, all its underlyings. */
     public record ProviderSummary(String provider, Double insideShare, long hedgeSignals, long hedgeFills,
-                                  double hedgeCost, List<KeySummary> underlyings) {
+                                  long optionHedgeSignals, long optionHedgeFills, double hedgeCost,
+                                  List<KeySummary> underlyings) {
     }
 
     public static RunSummary of(RunData data) {
@@ -40,6 +45,8 @@ public record RunSummary(long durationMillis, RunData.Counts counts, Map<String,
             double inside = 0;
             long signals = 0;
             long fills = 0;
+            long optionSignals = 0;
+            long optionFills = 0;
             double cost = 0;
             for (KeySummary k : keys) {
                 if (k.insideShare() != null) {
@@ -48,10 +55,12 @@ public record RunSummary(long durationMillis, RunData.Counts counts, Map<String,
                 }
                 signals += k.hedgeSignals();
                 fills += k.hedgeFills();
+                optionSignals += k.optionHedgeSignals();
+                optionFills += k.optionHedgeFills();
                 cost += k.hedgeCost();
             }
-            providers.add(new ProviderSummary(provider, observed > 0 ? inside / observed : null, signals, fills, cost,
-                    List.copyOf(keys)));
+            providers.add(new ProviderSummary(provider, observed > 0 ? inside / observed : null, signals, fills,
+                    optionSignals, optionFills, cost, List.copyOf(keys)));
         });
         return new RunSummary(data.end() - data.start(), data.counts(), data.signalsByType(), data.rejectedByReason(),
                 providers);
@@ -83,6 +92,9 @@ public record RunSummary(long durationMillis, RunData.Counts counts, Map<String,
         }
         long hedgeSignals = k.signals().stream()
                 .filter(s -> "DELTA_HEDGE".equals(s.type()) && "ACTION".equals(s.status())).count();
+        long optionHedgeSignals = k.signals().stream()
+                .filter(s -> RunData.optionHedge(s.type()) && "ACTION".equals(s.status())).count();
+        long optionHedgeFills = k.hedgeFills().stream().filter(RunData.HedgeFill::optionHedge).count();
         double cost = k.hedgeFills().stream().mapToDouble(RunData.HedgeFill::cost).sum();
         RunData.RiskPoint last = k.last();
         Double band = null;
@@ -92,7 +104,7 @@ public record RunSummary(long durationMillis, RunData.Counts counts, Map<String,
             band = k.limits().deltaBand();
         }
         return new KeySummary(k.underlying(), observed > 0 ? (double) inside / observed : null, observed,
-                hedgeSignals, k.hedgeFills().size(), cost,
+                hedgeSignals, k.hedgeFills().size() - optionHedgeFills, optionHedgeSignals, optionHedgeFills, cost,
                 last == null ? null : last.netDelta(),
                 band,
                 last == null ? null : last.positions(),
@@ -113,8 +125,13 @@ public record RunSummary(long durationMillis, RunData.Counts counts, Map<String,
             lines.add("  no inventory-risk output: Ballast wrote no RiskSnapshot, so there are no deltas to judge");
         }
         for (ProviderSummary p : providers) {
-            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-5s inside band %s  hedges %d (filled %d)  hedge cost %,.2f USD  final delta",
-                    p.provider(), percent(p.insideShare()), p.hedgeSignals(), p.hedgeFills(), p.hedgeCost()));
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-5s inside band %s  hedges %d (filled %d)",
+                    p.provider(), percent(p.insideShare()), p.hedgeSignals(), p.hedgeFills()));
+            if (p.optionHedgeSignals() > 0 || p.optionHedgeFills() > 0) {
+                line.append(String.format(Locale.ROOT, "  option hedges %d (filled %d)", p.optionHedgeSignals(),
+                        p.optionHedgeFills()));
+            }
+            line.append(String.format(Locale.ROOT, "  hedge cost %,.2f USD  final delta", p.hedgeCost()));
             for (KeySummary k : p.underlyings()) {
                 line.append(' ').append(k.underlying()).append(' ')
                         .append(k.finalDelta() == null ? "-" : LiveLine.signed(k.finalDelta()))

@@ -172,7 +172,7 @@ public final class RouterSimulator implements AutoCloseable {
         recorder.hedgeFillSent();
         double cost = fee + Math.abs(price - mid) * quantity * top.instrument().getMultiplier();
         recorder.hedgeFill(s.getProviderId(), s.getUnderlying(), new RunData.HedgeFill(now, s.getSignalId(),
-                s.getSide().name(), quantity, price, mid, fee, cost));
+                s.getSide().name(), quantity, price, mid, fee, cost, s.getType().name()));
     }
 
     public long unroutable() {

@@ -59,6 +59,47 @@
          pointStyle: 'triangle', rotation: 180, pointRadius: 5, backgroundColor: '#dc2626', borderColor: '#dc2626'}
       ]}, options: options({x: timeAxis(), y: axis('delta (' + k.underlying + ')')})};
     },
+    greeks: function (el) {
+      var k = DATA.keys[el.dataset.key];
+      var g = k.greeks;
+      var ends = [0, Math.max(Math.ceil(DATA.duration), 1)];
+      function limit(value) { return value === null ? [] : ends.map(function (x) { return {x: x, y: value}; }); }
+      function marks(type, side) {
+        return k.optionHedges.filter(function (h) { return h.type === type && (h.side === 'BUY') === (side === 'BUY') && h.y !== null; })
+          .map(function (h) { return {x: h.t, y: h.y}; });
+      }
+      var sets = [
+        {label: '|dollar gamma|', data: points(g.t, g.dollarGamma), stepped: true, borderColor: COLORS[4], yAxisID: 'y'},
+        {label: 'gamma limit', data: limit(k.gammaLimit), borderColor: COLORS[4], borderDash: [6, 3], borderWidth: 1,
+         yAxisID: 'y'},
+        {label: '|vega|', data: points(g.t, g.vega), stepped: true, borderColor: COLORS[6], yAxisID: 'y1'},
+        {label: 'vega limit', data: limit(k.vegaLimit), borderColor: COLORS[6], borderDash: [6, 3], borderWidth: 1,
+         yAxisID: 'y1'}
+      ];
+      [['GAMMA_HEDGE', 'y', 'gamma hedge'], ['VEGA_HEDGE', 'y1', 'vega hedge']].forEach(function (h) {
+        sets.push({type: 'scatter', label: h[2] + ': buy', data: marks(h[0], 'BUY'), yAxisID: h[1],
+                   pointStyle: 'triangle', pointRadius: 5, backgroundColor: '#059669', borderColor: '#059669'});
+        sets.push({type: 'scatter', label: h[2] + ': sell', data: marks(h[0], 'SELL'), yAxisID: h[1],
+                   pointStyle: 'triangle', rotation: 180, pointRadius: 5, backgroundColor: '#dc2626',
+                   borderColor: '#dc2626'});
+      });
+      var y = axis('|dollar gamma|, USD per 1%');
+      var y1 = axis('|vega|, USD per vol point', 'right');
+      y.min = 0;
+      y1.min = 0;
+      return {type: 'line', data: {datasets: sets}, options: options({x: timeAxis(), y: y, y1: y1})};
+    },
+    expiry: function (el) {
+      var k = DATA.keys[el.dataset.key];
+      var e = k.byExpiry;
+      return {type: 'bar', data: {labels: e.map(function (x) { return x.label; }), datasets: [
+        {label: 'vega', data: e.map(function (x) { return x.vega; }), backgroundColor: COLORS[6], yAxisID: 'y'},
+        {label: 'dollar gamma', data: e.map(function (x) { return x.dollarGamma; }), backgroundColor: COLORS[4],
+         yAxisID: 'y1'}
+      ]}, options: {maintainAspectRatio: false, scales: {x: {type: 'category', title: {display: true, text: 'expiry'}},
+        y: axis('vega, USD per vol point'), y1: axis('dollar gamma, USD per 1%', 'right')},
+        plugins: {legend: {position: 'bottom'}}}};
+    },
     inventory: function (el) {
       var sets = [];
       keysOf(el.dataset.provider).forEach(function (k, i) {

@@ -29,6 +29,10 @@ class RiskLimitsPlanTest {
         // The option hedge is on for the first provider only, in both its records.
         assertThat(limits).extracting(l -> l.getProviderId() + " " + l.getOptionHedge())
                 .containsExactly("mm1 true", "mm1 true", "mm2 false", "mm2 false", "mm3 false", "mm3 false");
+        // ... with limits tight enough for its flow to breach them; the others keep the wider ones.
+        assertThat(limits).extracting(l -> l.getProviderId() + " " + l.getGammaLimit() + " " + l.getVegaLimit())
+                .containsExactly("mm1 10000.0 1000.0", "mm1 10000.0 1000.0", "mm2 40000.0 1500.0",
+                        "mm2 40000.0 1500.0", "mm3 40000.0 1500.0", "mm3 40000.0 1500.0");
         for (RiskLimits l : limits) {
             // The job's own rules for the key and the fields (null: valid).
             byte[] key = RiskLimitsPlan.key(l).getBytes(java.nio.charset.StandardCharsets.UTF_8);

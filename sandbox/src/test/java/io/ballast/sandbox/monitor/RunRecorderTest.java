@@ -1,6 +1,7 @@
 package io.ballast.sandbox.monitor;
 
 import io.ballast.avro.BandMode;
+import io.ballast.avro.ExpiryRisk;
 import io.ballast.avro.RebalanceSignal;
 import io.ballast.avro.RiskLimits;
 import io.ballast.avro.RiskSnapshot;
@@ -11,6 +12,7 @@ import io.ballast.avro.Urgency;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,6 +49,46 @@ class RunRecorderTest {
         assertThat(k.risk().get(0).inside(0)).isTrue();
         assertThat(k.risk().get(1).inside(0)).isFalse();
         assertThat(k.risk().get(3).inside(0)).isFalse();
+    }
+
+    @Test
+    void keepsDollarGammaAndVegaOfEveryRecordAndTheLastRecordsRiskByExpiry() {
+        RunRecorder r = new RunRecorder(0);
+        RiskLimits l = limits(null, 3);
+        l.setGammaLimit(10_000.0);
+        l.setVegaLimit(1_000.0);
+        r.limits("mm1", l);
+        RiskSnapshot first = snapshot(1, 0.5);
+        first.setDollarGamma(-12_000.0);
+        first.setVega(300.0);
+        first.setByExpiry(List.of(new ExpiryRisk(Instant.ofEpochMilli(5_000), 0.2, -12_000.0, 300.0, -40.0)));
+        r.risk(first);
+        RiskSnapshot second = snapshot(2, 0.4);
+        second.setDollarGamma(-5_000.0);
+        second.setVega(450.0);
+        second.setByExpiry(List.of(new ExpiryRisk(Instant.ofEpochMilli(5_000), 0.1, -7_000.0, 100.0, -30.0),
+                new ExpiryRisk(Instant.ofEpochMilli(9_000), 0.3, 2_000.0, 350.0, -10.0)));
+        r.risk(second);
+        r.signal(RebalanceSignal.newBuilder().setSignalId("mm1/BTC/GAMMA_HEDGE/3").setProviderId("mm1")
+                .setUnderlying("BTC").setType(SignalType.GAMMA_HEDGE).setStatus(SignalStatus.ACTION)
+                .setInstrument("BTC-1JAN27-100000-C").setSide(Side.BUY).setQuantity(2.0).setNetDelta(0.5)
+                .setGamma(-1.2e-5).setVega(300).setThreshold(10_000).setUrgency(Urgency.NORMAL).setReason("over")
+                .setEventTime(Instant.ofEpochMilli(1)).build());
+        RunData.KeySeries k = r.data(10).keys().get(0);
+        assertThat(k.risk()).extracting(RunData.RiskPoint::dollarGamma).containsExactly(-12_000.0, -5_000.0);
+        assertThat(k.risk()).extracting(RunData.RiskPoint::vega).containsExactly(300.0, 450.0);
+        assertThat(k.byExpiry()).containsExactly(new RunData.ExpiryRisk(5_000, 0.1, -7_000, 100, -30),
+                new RunData.ExpiryRisk(9_000, 0.3, 2_000, 350, -10));
+        assertThat(k.signals()).singleElement().satisfies(s -> {
+            assertThat(s.type()).isEqualTo("GAMMA_HEDGE");
+            assertThat(s.side()).isEqualTo("BUY");
+            assertThat(s.quantity()).isEqualTo(2.0);
+        });
+        assertThat(k.limits().gammaLimit()).isEqualTo(10_000.0);
+        RunRecorder.Latest latest = r.live().latest().get(0);
+        assertThat(latest.gammaLimit()).isEqualTo(10_000.0);
+        assertThat(latest.vegaLimit()).isEqualTo(1_000.0);
+        assertThat(latest.risk().dollarGamma()).isEqualTo(-5_000.0);
     }
 
     private static RiskLimits limits(String underlying, double band) {

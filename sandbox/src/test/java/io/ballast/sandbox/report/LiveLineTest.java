@@ -1,8 +1,13 @@
 package io.ballast.sandbox.report;
 
 import io.ballast.avro.BandMode;
+import io.ballast.avro.RebalanceSignal;
 import io.ballast.avro.RiskLimits;
 import io.ballast.avro.RiskSnapshot;
+import io.ballast.avro.Side;
+import io.ballast.avro.SignalStatus;
+import io.ballast.avro.SignalType;
+import io.ballast.avro.Urgency;
 import io.ballast.sandbox.monitor.RunRecorder;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +40,44 @@ class LiveLineTest {
                 .endsWith("| mm2 BTC -/?");
         assertThat(LiveLine.format(r.live(), 1_000, false, "RESTARTING")).startsWith("[   1s] out risk 2")
                 .contains("| job RESTARTING | mm1");
+    }
+
+    @Test
+    void dollarGammaAndVegaAgainstTheirLimitsAndOptionHedgesCounted() {
+        RunRecorder r = new RunRecorder(0);
+        r.expect("mm1", "BTC");
+        r.expect("mm1", "ETH");
+        RiskLimits tight = limits("mm1", null, 3);
+        tight.setGammaLimit(10_000.0);
+        tight.setVegaLimit(1_000.0);
+        r.limits("mm1", tight);
+        RiskSnapshot btc = snapshot("mm1", "BTC", 0.5);
+        btc.setDollarGamma(-12_345.0);
+        btc.setVega(310.4);
+        r.risk(btc);
+        r.signal(RebalanceSignal.newBuilder().setSignalId("mm1/BTC/GAMMA_HEDGE/1").setProviderId("mm1")
+                .setUnderlying("BTC").setType(SignalType.GAMMA_HEDGE).setStatus(SignalStatus.ACTION)
+                .setInstrument("BTC-1JAN27-100000-C").setSide(Side.BUY).setQuantity(2.0).setNetDelta(0.5)
+                .setGamma(-0.01).setVega(310.4).setThreshold(10_000).setUrgency(Urgency.NORMAL).setReason("over")
+                .setEventTime(Instant.ofEpochMilli(1_000)).build());
+        String line = LiveLine.format(r.live(), 4_000, true, null);
+        assertThat(line).contains("signals hedge 0 gamma 0 vega 0 skew 0 ghedge 1 vhedge 0")
+                // |dollar gamma| over its limit (*), |vega| under; ETH has had no record yet.
+                .endsWith("| mm1 BTC +0.5/3 G$ 12.3k/10k* V 310/1k ETH -/3 G$ -/10k V -/1k");
+        btc.setDollarGamma(9_999.0);
+        btc.setVega(-1_000.5);
+        r.risk(btc);
+        assertThat(LiveLine.format(r.live(), 6_000, true, null))
+                .contains("| mm1 BTC +0.5/3 G$ 10k/10k V 1k/1k* ETH");
+    }
+
+    @Test
+    void compactAmounts() {
+        assertThat(LiveLine.compact(310.4)).isEqualTo("310");
+        assertThat(LiveLine.compact(-999.4)).isEqualTo("-999");
+        assertThat(LiveLine.compact(1_234)).isEqualTo("1.23k");
+        assertThat(LiveLine.compact(40_000)).isEqualTo("40k");
+        assertThat(LiveLine.compact(1_500_000)).isEqualTo("1.5M");
     }
 
     @Test

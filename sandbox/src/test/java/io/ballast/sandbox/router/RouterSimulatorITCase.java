@@ -18,6 +18,7 @@ import io.ballast.sandbox.market.MarketSimulator;
 import io.ballast.sandbox.market.MarketView;
 import io.ballast.sandbox.market.UnderlyingSpec;
 import io.ballast.sandbox.monitor.OutputMonitor;
+import io.ballast.sandbox.monitor.RunData;
 import io.ballast.sandbox.monitor.RunRecorder;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -159,6 +160,13 @@ class RouterSimulatorITCase {
             assertThat(recorder.live().counts().duplicateSignals()).isEqualTo(1);
             assertThat(recorder.live().counts().hedgeFillsSent()).isEqualTo(4);
             assertThat(router.unroutable()).isEqualTo(1);
+            // The recorded fills carry their signal's type, so the summary counts option hedges apart.
+            Map<String, String> typeBySignal = recorder.data(System.currentTimeMillis()).keys().stream()
+                    .flatMap(k -> k.hedgeFills().stream())
+                    .collect(Collectors.toMap(RunData.HedgeFill::signalId, RunData.HedgeFill::type));
+            assertThat(typeBySignal).containsExactlyInAnyOrderEntriesOf(Map.of(
+                    "mm1/BTC/DELTA_HEDGE/1", "DELTA_HEDGE", "mm2/ETH/DELTA_HEDGE/7", "DELTA_HEDGE",
+                    "mm1/BTC/GAMMA_HEDGE/4", "GAMMA_HEDGE", "mm1/BTC/VEGA_HEDGE/5", "VEGA_HEDGE"));
         }
     }
 
