@@ -40,6 +40,8 @@ CREATE TABLE inventory_risk (
   pendingHedge DOUBLE NOT NULL,
   asOf TIMESTAMP(3) NOT NULL,
   `sequence` BIGINT NOT NULL,
+  byExpiry ARRAY<ROW<expiry TIMESTAMP(3) NOT NULL, netDelta DOUBLE NOT NULL, dollarGamma DOUBLE NOT NULL,
+    vega DOUBLE NOT NULL, theta DOUBLE NOT NULL> NOT NULL> NOT NULL,
   kafka_partition INT METADATA FROM 'partition' VIRTUAL,
   kafka_offset BIGINT METADATA FROM 'offset' VIRTUAL,
   kafka_timestamp TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
@@ -72,7 +74,14 @@ CREATE TABLE inventory_risk (
     {"name": "unpricedPositions", "type": "int"},
     {"name": "pendingHedge", "type": "double"},
     {"name": "asOf", "type": {"type": "long", "logicalType": "timestamp-millis"}},
-    {"name": "sequence", "type": "long"}
+    {"name": "sequence", "type": "long"},
+    {"name": "byExpiry", "type": {"type": "array", "items": {"type": "record", "name": "ExpiryRisk", "fields": [
+      {"name": "expiry", "type": {"type": "long", "logicalType": "timestamp-millis"}},
+      {"name": "netDelta", "type": "double"},
+      {"name": "dollarGamma", "type": "double"},
+      {"name": "vega", "type": "double"},
+      {"name": "theta", "type": "double"}
+    ]}}, "default": []}
   ]}'
 );
 
@@ -229,5 +238,100 @@ CREATE TABLE rejected (
     {"name": "detail", "type": "string"},
     {"name": "payload", "type": "bytes"},
     {"name": "eventTime", "type": {"type": "long", "logicalType": "timestamp-millis"}}
+  ]}'
+);
+
+CREATE TABLE portfolio_risk (
+  kafka_key STRING,
+  providerId STRING NOT NULL,
+  asOf TIMESTAMP(3) NOT NULL,
+  `sequence` BIGINT NOT NULL,
+  underlyings ARRAY<ROW<underlying STRING NOT NULL, referencePrice DOUBLE NOT NULL, netDelta DOUBLE NOT NULL,
+    deltaUsd DOUBLE NOT NULL, dollarGamma DOUBLE NOT NULL, vega DOUBLE NOT NULL, theta DOUBLE NOT NULL,
+    optionValue DOUBLE NOT NULL, linearPnl DOUBLE NOT NULL, unpricedPositions INT NOT NULL> NOT NULL> NOT NULL,
+  deltaUsd DOUBLE NOT NULL,
+  dollarGamma DOUBLE NOT NULL,
+  vega DOUBLE NOT NULL,
+  theta DOUBLE NOT NULL,
+  collateralValue DOUBLE NOT NULL,
+  unvaluedAssets ARRAY<STRING NOT NULL> NOT NULL,
+  unvaluedHoldings INT NOT NULL,
+  equity DOUBLE NOT NULL,
+  realizedPnl DOUBLE NOT NULL,
+  unrealizedPnl DOUBLE NOT NULL,
+  fees DOUBLE NOT NULL,
+  `explain` ROW<since TIMESTAMP(3) NOT NULL, total DOUBLE NOT NULL, delta DOUBLE NOT NULL, gamma DOUBLE NOT NULL,
+    vega DOUBLE NOT NULL, theta DOUBLE NOT NULL, unexplained DOUBLE NOT NULL> NOT NULL,
+  scenarios ROW<spotShocks ARRAY<DOUBLE NOT NULL> NOT NULL, volShocks ARRAY<DOUBLE NOT NULL> NOT NULL,
+    grid ARRAY<DOUBLE NOT NULL> NOT NULL, worstLoss DOUBLE NOT NULL, worstSpotShock DOUBLE NOT NULL,
+    worstVolShock DOUBLE NOT NULL> NOT NULL,
+  `margin` DOUBLE NOT NULL,
+  marginUsage DOUBLE,
+  liquidationMoveDown DOUBLE,
+  liquidationMoveUp DOUBLE,
+  kafka_partition INT METADATA FROM 'partition' VIRTUAL,
+  kafka_offset BIGINT METADATA FROM 'offset' VIRTUAL,
+  kafka_timestamp TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
+  WATERMARK FOR asOf AS asOf - INTERVAL '5' SECOND
+) WITH (
+  'connector' = 'kafka',
+  'topic' = 'portfolio-risk',
+  'properties.bootstrap.servers' = 'localhost:9092',
+  'properties.group.id' = 'ballast-sql',
+  'properties.isolation.level' = 'read_committed',
+  'scan.startup.mode' = 'earliest-offset',
+  'key.format' = 'raw',
+  'key.fields' = 'kafka_key',
+  'value.format' = 'avro-confluent',
+  'value.avro-confluent.url' = 'http://localhost:8081',
+  'value.fields-include' = 'EXCEPT_KEY',
+  'value.avro-confluent.schema' = '{"type": "record", "name": "PortfolioRisk", "namespace": "io.ballast.avro", "fields": [
+    {"name": "providerId", "type": "string"},
+    {"name": "asOf", "type": {"type": "long", "logicalType": "timestamp-millis"}},
+    {"name": "sequence", "type": "long"},
+    {"name": "underlyings", "type": {"type": "array", "items": {"type": "record", "name": "UnderlyingRisk", "fields": [
+      {"name": "underlying", "type": "string"},
+      {"name": "referencePrice", "type": "double"},
+      {"name": "netDelta", "type": "double"},
+      {"name": "deltaUsd", "type": "double"},
+      {"name": "dollarGamma", "type": "double"},
+      {"name": "vega", "type": "double"},
+      {"name": "theta", "type": "double"},
+      {"name": "optionValue", "type": "double"},
+      {"name": "linearPnl", "type": "double"},
+      {"name": "unpricedPositions", "type": "int"}
+    ]}}, "default": []},
+    {"name": "deltaUsd", "type": "double"},
+    {"name": "dollarGamma", "type": "double"},
+    {"name": "vega", "type": "double"},
+    {"name": "theta", "type": "double"},
+    {"name": "collateralValue", "type": "double"},
+    {"name": "unvaluedAssets", "type": {"type": "array", "items": "string"}, "default": []},
+    {"name": "unvaluedHoldings", "type": "int", "default": 0},
+    {"name": "equity", "type": "double"},
+    {"name": "realizedPnl", "type": "double"},
+    {"name": "unrealizedPnl", "type": "double"},
+    {"name": "fees", "type": "double"},
+    {"name": "explain", "type": {"type": "record", "name": "PnlAttribution", "fields": [
+      {"name": "since", "type": {"type": "long", "logicalType": "timestamp-millis"}},
+      {"name": "total", "type": "double"},
+      {"name": "delta", "type": "double"},
+      {"name": "gamma", "type": "double"},
+      {"name": "vega", "type": "double"},
+      {"name": "theta", "type": "double"},
+      {"name": "unexplained", "type": "double"}
+    ]}},
+    {"name": "scenarios", "type": {"type": "record", "name": "StressGrid", "fields": [
+      {"name": "spotShocks", "type": {"type": "array", "items": "double"}},
+      {"name": "volShocks", "type": {"type": "array", "items": "double"}},
+      {"name": "grid", "type": {"type": "array", "items": "double"}},
+      {"name": "worstLoss", "type": "double"},
+      {"name": "worstSpotShock", "type": "double"},
+      {"name": "worstVolShock", "type": "double"}
+    ]}},
+    {"name": "margin", "type": "double"},
+    {"name": "marginUsage", "type": ["null", "double"], "default": null},
+    {"name": "liquidationMoveDown", "type": ["null", "double"], "default": null},
+    {"name": "liquidationMoveUp", "type": ["null", "double"], "default": null}
   ]}'
 );

@@ -14,6 +14,16 @@ FROM (
 )
 WHERE rn = 1;
 
+-- name: latest_risk_by_expiry
+-- The option greeks of every book's latest record by expiry: one row per element of byExpiry (UNNEST).
+SELECT r.providerId, r.underlying, r.`sequence`, e.expiry, e.netDelta, e.dollarGamma, e.vega, e.theta
+FROM (
+  SELECT *, ROW_NUMBER() OVER (PARTITION BY providerId, underlying ORDER BY `sequence` DESC) AS rn
+  FROM inventory_risk
+) AS r
+CROSS JOIN UNNEST(r.byExpiry) AS e (expiry, netDelta, dollarGamma, vega, theta)
+WHERE r.rn = 1;
+
 -- name: signals_per_minute
 -- Signals per minute of event time, by type and status.
 SELECT window_start, `type`, status, COUNT(*) AS signals
@@ -40,3 +50,16 @@ WHERE rn = 1;
 SELECT sourceTopic, reason, COUNT(*) AS records
 FROM rejected
 GROUP BY sourceTopic, reason;
+
+-- name: latest_portfolio
+-- The latest portfolio of every provider: equity, margin (the stress grid's worst loss) and its usage,
+-- the distances to liquidation, and how many underlyings and unvalued collateral assets it has.
+SELECT providerId, `sequence`, asOf, equity, collateralValue, `margin`, marginUsage,
+  scenarios.worstLoss AS worstLoss, scenarios.worstSpotShock AS worstSpotShock,
+  liquidationMoveDown, liquidationMoveUp, `explain`.total AS pnlToday,
+  CARDINALITY(underlyings) AS underlyingCount, CARDINALITY(unvaluedAssets) AS unvaluedAssetCount
+FROM (
+  SELECT *, ROW_NUMBER() OVER (PARTITION BY providerId ORDER BY `sequence` DESC) AS rn
+  FROM portfolio_risk
+)
+WHERE rn = 1;

@@ -3,6 +3,7 @@ package io.ballast.sql;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ballast.avro.PortfolioRisk;
 import io.ballast.avro.RebalanceSignal;
 import io.ballast.avro.RejectedRecord;
 import io.ballast.avro.RiskSnapshot;
@@ -35,9 +36,10 @@ class OutputsDdlTest {
                 "inventory_risk", RiskSnapshot.getClassSchema(),
                 "rebalance_signals", RebalanceSignal.getClassSchema(),
                 "vol_skew", VolSkew.getClassSchema(),
-                "rejected", RejectedRecord.getClassSchema());
+                "rejected", RejectedRecord.getClassSchema(),
+                "portfolio_risk", PortfolioRisk.getClassSchema());
         Map<String, String> topics = Map.of("inventory_risk", "inventory-risk", "rebalance_signals", "rebalance-signals",
-                "vol_skew", "vol-skew", "rejected", "rejected");
+                "vol_skew", "vol-skew", "rejected", "rejected", "portfolio_risk", "portfolio-risk");
 
         Map<String, Map<String, String>> tables = new LinkedHashMap<>();
         for (SqlScript.Statement s : SqlScript.read(OutputsSqlITCase.ddlFile()).statements()) {

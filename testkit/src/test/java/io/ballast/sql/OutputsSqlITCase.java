@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ballast.TestRecords;
 import io.ballast.avro.BandMode;
+import io.ballast.avro.Collateral;
+import io.ballast.avro.ExpiryRisk;
 import io.ballast.avro.Instrument;
 import io.ballast.avro.OptionRight;
+import io.ballast.avro.PortfolioRisk;
 import io.ballast.avro.Quote;
 import io.ballast.avro.RebalanceSignal;
 import io.ballast.avro.RejectedRecord;
@@ -69,6 +72,7 @@ class OutputsSqlITCase {
     private static final double S = 100_000;
     private static final double VOL = 0.6;
     private static final Duration SQL_TIMEOUT = Duration.ofSeconds(90);
+    private static final double USDC = 1_000_000;
 
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = KafkaBrokerExtension.shared();
@@ -136,12 +140,19 @@ class OutputsSqlITCase {
         rig.trade(TestRecords.trade("mm1-2", "mm1", TestRecords.perp("BTC"), Side.BUY, 0.5, S, t0.plusSeconds(70)));
         rig.send(List.of(new ProducerRecord<>(rig.quotes, "BTC-PERP".getBytes(StandardCharsets.UTF_8),
                 new byte[] {7, 1, 2, 3, 4, 5})));
+        // mm1's collateral: USDC is worth 1 USD (no haircut in these limits); SOL has no book, so no price.
+        rig.collateral(new Collateral("mm1", "deribit", "USDC", USDC, t0));
+        rig.collateral(new Collateral("mm1", "deribit", "SOL", 3.0, t0));
 
         JobClient job = rig.start(rig.config(), 1, null);
         try {
             rig.signalsUntil(s -> s.stream().filter(x -> x.getType() == SignalType.DELTA_HEDGE).count() >= 2);
             rig.rejectedUntil(r -> r.size() >= 3);
             rig.riskUntil(r -> r.stream().anyMatch(x -> x.getProviderId().equals("mm1") && x.getPositions() == 2));
+            rig.portfolioUntil(p -> p.stream().anyMatch(x -> x.getProviderId().equals("mm1")
+                    && Math.abs(x.getCollateralValue() - USDC) < 1e-6 && x.getUnvaluedAssets().contains("SOL")
+                    && x.getUnderlyings().size() == 1)
+                    && p.stream().anyMatch(x -> x.getProviderId().equals("mm2")));
             // Stopped with a savepoint: every transaction of the job is committed, the outputs are final.
             job.stopWithSavepoint(false, dir.resolve("savepoints").toUri().toString(), SavepointFormatType.CANONICAL)
                     .get();
@@ -160,6 +171,7 @@ class OutputsSqlITCase {
         List<AvroCodec.Decoded<RebalanceSignal>> signals = codec.decode(KAFKA.consumeToEnd(rig.signals, Duration.ofSeconds(30)), RebalanceSignal.class);
         List<AvroCodec.Decoded<VolSkew>> skew = codec.decode(KAFKA.consumeToEnd(rig.skew, Duration.ofSeconds(30)), VolSkew.class);
         List<AvroCodec.Decoded<RejectedRecord>> rejected = codec.decode(KAFKA.consumeToEnd(rig.rejected, Duration.ofSeconds(30)), RejectedRecord.class);
+        List<AvroCodec.Decoded<PortfolioRisk>> portfolio = codec.decode(KAFKA.consumeToEnd(rig.portfolio, Duration.ofSeconds(30)), PortfolioRisk.class);
 
         Map<String, Result> sql = runSql(rig);
 
@@ -180,6 +192,54 @@ class OutputsSqlITCase {
             assertThat(row.get("vega").asDouble()).isEqualTo(expected.getVega());
             assertThat(row.get("positions").asInt()).isEqualTo(expected.getPositions());
             assertThat(row.get("asOf").asText()).isEqualTo(utc(expected.getAsOf()).toString());
+        }
+
+        // latest_risk_by_expiry: the byExpiry elements of every book's latest record, one row each. mm1 holds
+        // options of one expiry (the call it sold), mm2 none: its book has no row.
+        List<String> byExpiry = new ArrayList<>();
+        for (RiskSnapshot r : latestRisk.values()) {
+            for (ExpiryRisk e : r.getByExpiry()) {
+                byExpiry.add(String.join(" ", r.getProviderId(), r.getUnderlying(), Long.toString(r.getSequence()),
+                        utc(e.getExpiry()).toString(), Double.toString(e.getNetDelta()), Double.toString(e.getDollarGamma()),
+                        Double.toString(e.getVega()), Double.toString(e.getTheta())));
+            }
+        }
+        assertThat(latestRisk.get("mm1/BTC").getByExpiry()).extracting(ExpiryRisk::getExpiry)
+                .containsExactly(expiry.truncatedTo(ChronoUnit.MILLIS));
+        assertThat(latestRisk.get("mm2/BTC").getByExpiry()).isEmpty();
+        assertThat(sql.get("latest_risk_by_expiry").rows()).extracting(row -> String.join(" ",
+                        row.get("providerId").asText(), row.get("underlying").asText(), row.get("sequence").asText(),
+                        row.get("expiry").asText(), Double.toString(row.get("netDelta").asDouble()),
+                        Double.toString(row.get("dollarGamma").asDouble()), Double.toString(row.get("vega").asDouble()),
+                        Double.toString(row.get("theta").asDouble())))
+                .containsExactlyInAnyOrderElementsOf(byExpiry);
+
+        // latest_portfolio: the highest sequence of every provider; mm1's carries its collateral.
+        Map<String, PortfolioRisk> latestPortfolio = portfolio.stream().map(AvroCodec.Decoded::value).collect(Collectors.toMap(
+                PortfolioRisk::getProviderId, Function.identity(),
+                (a, b) -> a.getSequence() >= b.getSequence() ? a : b, TreeMap::new));
+        assertThat(latestPortfolio).containsOnlyKeys("mm1", "mm2");
+        assertThat(latestPortfolio.get("mm1").getCollateralValue()).isCloseTo(USDC, org.assertj.core.api.Assertions.within(1e-6));
+        assertThat(latestPortfolio.get("mm1").getUnvaluedAssets()).containsExactly("SOL");
+        assertThat(latestPortfolio.get("mm2").getCollateralValue()).isZero();
+        Result portfolios = sql.get("latest_portfolio");
+        assertThat(portfolios.rows()).extracting(r -> r.get("providerId").asText())
+                .containsExactlyInAnyOrderElementsOf(latestPortfolio.keySet());
+        for (Map<String, JsonNode> row : portfolios.rows()) {
+            PortfolioRisk expected = latestPortfolio.get(row.get("providerId").asText());
+            assertThat(row.get("sequence").asLong()).isEqualTo(expected.getSequence());
+            assertThat(row.get("asOf").asText()).isEqualTo(utc(expected.getAsOf()).toString());
+            assertThat(row.get("equity").asDouble()).isEqualTo(expected.getEquity());
+            assertThat(row.get("collateralValue").asDouble()).isEqualTo(expected.getCollateralValue());
+            assertThat(row.get("margin").asDouble()).isEqualTo(expected.getMargin());
+            assertThat(nullableDouble(row.get("marginUsage"))).isEqualTo(expected.getMarginUsage());
+            assertThat(row.get("worstLoss").asDouble()).isEqualTo(expected.getScenarios().getWorstLoss());
+            assertThat(row.get("worstSpotShock").asDouble()).isEqualTo(expected.getScenarios().getWorstSpotShock());
+            assertThat(nullableDouble(row.get("liquidationMoveDown"))).isEqualTo(expected.getLiquidationMoveDown());
+            assertThat(nullableDouble(row.get("liquidationMoveUp"))).isEqualTo(expected.getLiquidationMoveUp());
+            assertThat(row.get("pnlToday").asDouble()).isEqualTo(expected.getExplain().getTotal());
+            assertThat(row.get("underlyingCount").asInt()).isEqualTo(expected.getUnderlyings().size());
+            assertThat(row.get("unvaluedAssetCount").asInt()).isEqualTo(expected.getUnvaluedAssets().size());
         }
 
         // signals_per_minute: counted by event-time minute, type and status.
@@ -261,7 +321,7 @@ class OutputsSqlITCase {
         List<String> args = List.of(out.toString(), ddlFile().toString(), queriesFile().toString(),
                 KAFKA.bootstrapServers(), REGISTRY.url(),
                 "inventory_risk=" + rig.risk, "rebalance_signals=" + rig.signals, "vol_skew=" + rig.skew,
-                "rejected=" + rig.rejected);
+                "rejected=" + rig.rejected, "portfolio_risk=" + rig.portfolio);
         long started = System.nanoTime();
         try (ChildJvm sqlJvm = ChildJvm.start("flink-sql", List.of("-Xmx768m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"),
                 classpath, SqlRunnerMain.class.getName(), args, dir, log)) {
@@ -286,8 +346,8 @@ class OutputsSqlITCase {
             }
             results.put(e.getKey(), new Result(columns, rows));
         });
-        assertThat(results).containsOnlyKeys("latest_risk", "signals_per_minute", "hedge_orders", "latest_smile",
-                "rejects_by_reason");
+        assertThat(results).containsOnlyKeys("latest_risk", "latest_risk_by_expiry", "signals_per_minute",
+                "hedge_orders", "latest_smile", "rejects_by_reason", "latest_portfolio");
         return results;
     }
 
