@@ -84,9 +84,11 @@ class KafkaIoITCase {
         final String quotesOut = KafkaBrokerExtension.uniqueName("quotes-echo");
         final String tradesOut = KafkaBrokerExtension.uniqueName("trades-echo");
         final String limitsOut = KafkaBrokerExtension.uniqueName("limits-echo");
+        /** Read by the job's inputs too (the portfolio's balances); left empty here. */
+        final String collateral = KafkaBrokerExtension.uniqueName("collateral");
 
         void create() {
-            KAFKA.createTopics(2, quotes, trades, limits, rejected, quotesOut, tradesOut, limitsOut);
+            KAFKA.createTopics(2, quotes, trades, limits, rejected, quotesOut, tradesOut, limitsOut, collateral);
         }
     }
 
@@ -94,7 +96,7 @@ class KafkaIoITCase {
         return BallastConfig.fromArgs(
                 "--bootstrap", KAFKA.bootstrapServers(), "--registry", REGISTRY.url(),
                 "--topic.quotes", t.quotes, "--topic.trades", t.trades, "--topic.risk-limits", t.limits,
-                "--topic.rejected", t.rejected,
+                "--topic.rejected", t.rejected, "--topic.collateral", t.collateral,
                 "--checkpoint.interval", "300 ms", "--checkpoint.dir", checkpoints.toUri().toString(),
                 "--source.starting-offsets", "earliest",
                 "--sink.transactional-id-prefix", KafkaBrokerExtension.uniqueName("tx"),
