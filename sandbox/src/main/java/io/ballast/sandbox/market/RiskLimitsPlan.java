@@ -15,7 +15,9 @@ import java.util.List;
  * the first; so both key forms of the contract are in play. Sized so that a healthy run stays inside its
  * delta band most of the time and breaches a gamma or vega limit only now and then. Every third provider
  * uses the Whalley-Wilmott band, the others a fixed one. The first provider has the option hedge on
- * (GAMMA_HEDGE / VEGA_HEDGE), the others only the gamma and vega alarms.
+ * (GAMMA_HEDGE / VEGA_HEDGE), the others only the gamma and vega alarms. The first provider also has a
+ * provider-level {@code maxMarginUsage}, near the usage its collateral gives ({@link CollateralPlan}), so that a
+ * MARGIN_USAGE signal can happen; the others have no portfolio limit.
  */
 public final class RiskLimitsPlan {
 
@@ -26,6 +28,8 @@ public final class RiskLimitsPlan {
     static final double RISK_AVERSION = 5e-4;
     static final long HEDGE_TIMEOUT_MS = 5_000;
     static final long QUOTE_HORIZON_MS = 60_000;
+    /** The first provider's MARGIN_USAGE limit: margin / equity. */
+    static final double MAX_MARGIN_USAGE = 0.25;
 
     private RiskLimitsPlan() {
     }
@@ -58,6 +62,8 @@ public final class RiskLimitsPlan {
                         .setQuoteHorizonMs(QUOTE_HORIZON_MS)
                         .setUpdatedAt(now)
                         .setOptionHedge(p == 0)
+                        // Provider level: read from the provider record only.
+                        .setMaxMarginUsage(p == 0 && i == 0 ? MAX_MARGIN_USAGE : null)
                         .build());
             }
         }

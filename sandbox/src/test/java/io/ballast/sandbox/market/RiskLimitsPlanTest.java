@@ -29,6 +29,9 @@ class RiskLimitsPlanTest {
         // The option hedge is on for the first provider only, in both its records.
         assertThat(limits).extracting(l -> l.getProviderId() + " " + l.getOptionHedge())
                 .containsExactly("mm1 true", "mm1 true", "mm2 false", "mm2 false", "mm3 false", "mm3 false");
+        // A margin limit for the first provider, on its provider record (where the job reads it) only.
+        assertThat(limits).extracting(l -> RiskLimitsPlan.key(l) + " " + l.getMaxMarginUsage())
+                .containsExactly("mm1 0.25", "mm1/ETH null", "mm2 null", "mm2/ETH null", "mm3 null", "mm3/ETH null");
         for (RiskLimits l : limits) {
             // The job's own rules for the key and the fields (null: valid).
             byte[] key = RiskLimitsPlan.key(l).getBytes(java.nio.charset.StandardCharsets.UTF_8);
