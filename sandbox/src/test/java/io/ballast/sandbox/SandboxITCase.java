@@ -232,9 +232,10 @@ class SandboxITCase {
         for (JsonNode p : portfolio) {
             assertThat(p.path("records").asLong()).as(p.path("provider").asText() + " portfolio-risk records")
                     .isPositive();
-            // USDC plus a coin worth 200,000 USD at start: equity is the collateral give or take the books.
-            assertThat(p.path("equity").asDouble()).as(p.path("provider").asText() + " equity")
-                    .isBetween(150_000.0, 700_000.0);
+            // 150,000 USDC plus a coin worth 200,000 USD at start, valued at the market's price.
+            assertThat(p.path("collateralValue").asDouble()).as(p.path("provider").asText() + " collateral value")
+                    .isBetween(300_000.0, 400_000.0);
+            assertThat(p.path("equity").isNumber()).as(p.path("provider").asText() + " equity").isTrue();
             assertThat(p.path("margin").asDouble()).as(p.path("provider").asText() + " margin").isPositive();
         }
         String html = Files.readString(out.resolve("report.html"));

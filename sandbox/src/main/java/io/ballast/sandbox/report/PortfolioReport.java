@@ -25,7 +25,8 @@ public final class PortfolioReport {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The final numbers of one provider's portfolio, for summary.json; null where there is no record. */
-    public record ProviderSummary(String provider, long records, Double equity, Double margin, Double marginUsage,
+    public record ProviderSummary(String provider, long records, Double collateralValue, Double equity, Double margin,
+                                  Double marginUsage,
                                   Double liquidationMoveDown, Double liquidationMoveUp, Double worstLoss,
                                   int marginSignals, int liquidationSignals) {
     }
@@ -192,7 +193,8 @@ public final class PortfolioReport {
             PortfolioSeries.Point last = p.last();
             int margin = (int) p.signals().stream().filter(s -> s.type().equals("MARGIN_USAGE")).count();
             int liquidation = (int) p.signals().stream().filter(s -> s.type().equals("LIQUIDATION_BUFFER")).count();
-            all.add(new ProviderSummary(p.provider(), p.points().size(), last == null ? null : last.equity(),
+            all.add(new ProviderSummary(p.provider(), p.points().size(),
+                    last == null ? null : last.collateralValue(), last == null ? null : last.equity(),
                     last == null ? null : last.margin(), last == null ? null : last.marginUsage(),
                     last == null ? null : last.liquidationMoveDown(), last == null ? null : last.liquidationMoveUp(),
                     p.grid() == null ? null : p.grid().worstLoss(), margin, liquidation));

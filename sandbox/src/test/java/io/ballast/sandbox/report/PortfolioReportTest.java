@@ -104,6 +104,7 @@ class PortfolioReportTest {
         assertThat(s).extracting(PortfolioReport.ProviderSummary::provider).containsExactly("mm1", "mm2");
         assertThat(s.get(0).records()).isEqualTo(30);
         assertThat(s.get(0).equity()).isEqualTo(352_900);
+        assertThat(s.get(0).collateralValue()).isEqualTo(351_900);
         assertThat(s.get(0).worstLoss()).isEqualTo(52_345);
         assertThat(s.get(1).marginUsage()).isNull();
     }
