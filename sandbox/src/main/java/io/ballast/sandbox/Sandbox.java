@@ -3,6 +3,7 @@ package io.ballast.sandbox;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.ballast.avro.Collateral;
 import io.ballast.avro.Quote;
 import io.ballast.avro.RiskLimits;
 import io.ballast.avro.Trade;
@@ -11,6 +12,7 @@ import io.ballast.config.CommandLine;
 import io.ballast.config.ConfigException;
 import io.ballast.registry.RegistryConfig;
 import io.ballast.sandbox.SandboxOptions.Settings;
+import io.ballast.sandbox.market.CollateralPlan;
 import io.ballast.sandbox.market.Listing;
 import io.ballast.sandbox.market.MarketSimulator;
 import io.ballast.sandbox.market.RiskLimitsPlan;
@@ -20,6 +22,7 @@ import io.ballast.sandbox.monitor.RunData;
 import io.ballast.sandbox.monitor.RunRecorder;
 import io.ballast.sandbox.report.HtmlReport;
 import io.ballast.sandbox.report.LiveLine;
+import io.ballast.sandbox.report.PortfolioReport;
 import io.ballast.sandbox.report.RunSummary;
 import io.ballast.sandbox.router.RouterSimulator;
 import io.ballast.testkit.AvroWriter;
@@ -329,13 +332,18 @@ public final class Sandbox {
                     settings.routerFeeBps() + settings.routerSlippageBps(), Instant.now())) {
                 limits.send(RiskLimitsPlan.key(l), l);
             }
+            AvroWriter<Collateral> collateral = new AvroWriter<>(producer, topics.collateral(), Collateral.class,
+                    registryConfig);
+            for (Collateral c : CollateralPlan.balances(providers, underlyings, Instant.now())) {
+                collateral.send(CollateralPlan.key(c), c);
+            }
             producer.flush();
         }
 
         checkNotStopped();
         recorder = new RunRecorder(System.currentTimeMillis());
         monitor = new OutputMonitor(bootstrap, registryConfig, new OutputMonitor.Topics(topics.risk(), topics.signals(),
-                topics.skew(), topics.rejected(), topics.limits()), recorder).start();
+                topics.skew(), topics.rejected(), topics.limits(), topics.portfolio()), recorder).start();
         if (settings.simulator()) {
             for (String p : providers) {
                 for (UnderlyingSpec u : underlyings) {
@@ -437,7 +445,7 @@ public final class Sandbox {
             log.error("Cannot write the report", e);
             reportError = e.toString();
         }
-        writeSummary(summaryFile, summary, report);
+        writeSummary(summaryFile, summary, report, data);
         teardown();
         summary.lines(settings.simulator()).forEach(Console::say);
         if (reportError != null) {
@@ -469,7 +477,7 @@ public final class Sandbox {
         return p;
     }
 
-    private void writeSummary(Path file, RunSummary summary, Path report) {
+    private void writeSummary(Path file, RunSummary summary, Path report, RunData data) {
         ObjectNode root = JSON.createObjectNode();
         root.put("seed", settings.seed());
         root.put("simulator", settings.simulator());
@@ -483,6 +491,7 @@ public final class Sandbox {
         root.set("signalsByType", JSON.valueToTree(summary.signalsByType()));
         root.set("rejectedByReason", JSON.valueToTree(summary.rejectedByReason()));
         root.set("providers", JSON.valueToTree(summary.providers()));
+        root.set("portfolio", JSON.valueToTree(PortfolioReport.summary(data)));
         try {
             Files.writeString(file, JSON.writeValueAsString(root));
         } catch (IOException e) {

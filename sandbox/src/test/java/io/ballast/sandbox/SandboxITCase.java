@@ -269,6 +269,33 @@ class SandboxITCase {
     }
 
     @Test
+    void portfolioRiskArrivesForEachProviderAndTheReportHasItsSection() throws IOException {
+        JsonNode portfolio = JSON.readTree(out.resolve("summary.json").toFile()).path("portfolio");
+        System.out.println("Portfolio at the end: " + portfolio);
+        assertThat(portfolio).as("portfolio-risk read back, per provider").hasSize(PROVIDERS);
+        for (JsonNode p : portfolio) {
+            assertThat(p.path("records").asLong()).as(p.path("provider").asText() + " portfolio-risk records")
+                    .isPositive();
+            // 150,000 USDC plus a coin worth 200,000 USD at start, valued at the market's price.
+            assertThat(p.path("collateralValue").asDouble()).as(p.path("provider").asText() + " collateral value")
+                    .isBetween(300_000.0, 400_000.0);
+            assertThat(p.path("equity").isNumber()).as(p.path("provider").asText() + " equity").isTrue();
+            assertThat(p.path("margin").asDouble()).as(p.path("provider").asText() + " margin").isPositive();
+        }
+        String html = Files.readString(out.resolve("report.html"));
+        for (int p = 1; p <= PROVIDERS; p++) {
+            assertThat(html).contains("id=\"portfolio-mm" + p + "\"");
+        }
+        assertThat(count(html, "data-portfolio-chart=\"equity\"")).isEqualTo(PROVIDERS);
+        assertThat(count(html, "data-portfolio-chart=\"explain\"")).isEqualTo(PROVIDERS);
+        assertThat(count(html, "<table class=\"stress-grid\">")).as("a final stress grid per provider")
+                .isEqualTo(PROVIDERS);
+        assertThat(stdout.stream().filter(l -> l.startsWith("[")).reduce((a, b) -> b).orElse(""))
+                .as("the last live line shows each provider's portfolio").contains("mm1 eq ").contains(" mu ")
+                .contains(" liq ");
+    }
+
+    @Test
     void theSimulatorsWriteOnlyRecordsBallastAccepts() throws IOException {
         JsonNode counts = JSON.readTree(out.resolve("summary.json").toFile()).path("counts");
         assertThat(counts.path("quotesSent").asLong()).isGreaterThan(100L * RUN_SECONDS);

@@ -17,7 +17,9 @@ import java.util.List;
  * uses the Whalley-Wilmott band, the others a fixed one. The first provider has the option hedge on
  * (GAMMA_HEDGE / VEGA_HEDGE) and tighter gamma and vega limits, sized against its simulated option flow so
  * that a default run breaches and hedges within its first 20 s or so; the others only the gamma and vega
- * alarms at the wider limits.
+ * alarms at the wider limits. The first provider also has a provider-level {@code maxMarginUsage}, near the
+ * usage its collateral gives ({@link CollateralPlan}), so that a MARGIN_USAGE signal can happen; the others have
+ * no portfolio limit.
  */
 public final class RiskLimitsPlan {
 
@@ -35,6 +37,8 @@ public final class RiskLimitsPlan {
     static final double RISK_AVERSION = 5e-4;
     static final long HEDGE_TIMEOUT_MS = 5_000;
     static final long QUOTE_HORIZON_MS = 60_000;
+    /** The first provider's MARGIN_USAGE limit: margin / equity. */
+    static final double MAX_MARGIN_USAGE = 0.25;
 
     private RiskLimitsPlan() {
     }
@@ -68,6 +72,8 @@ public final class RiskLimitsPlan {
                         .setQuoteHorizonMs(QUOTE_HORIZON_MS)
                         .setUpdatedAt(now)
                         .setOptionHedge(optionHedge)
+                        // Provider level: read from the provider record only.
+                        .setMaxMarginUsage(p == 0 && i == 0 ? MAX_MARGIN_USAGE : null)
                         .build());
             }
         }

@@ -1,5 +1,6 @@
 package io.ballast.sandbox.monitor;
 
+import io.ballast.avro.PortfolioRisk;
 import io.ballast.avro.RebalanceSignal;
 import io.ballast.avro.RejectedRecord;
 import io.ballast.avro.RiskLimits;
@@ -33,7 +34,7 @@ public final class OutputMonitor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(OutputMonitor.class);
 
     /** The topics read, by role. */
-    public record Topics(String risk, String signals, String skew, String rejected, String limits) {
+    public record Topics(String risk, String signals, String skew, String rejected, String limits, String portfolio) {
     }
 
     private final KafkaConsumer<byte[], byte[]> consumer;
@@ -44,6 +45,7 @@ public final class OutputMonitor implements AutoCloseable {
     private final ConfluentAvroDecoder<VolSkew> skewDecoder;
     private final ConfluentAvroDecoder<RejectedRecord> rejectedDecoder;
     private final ConfluentAvroDecoder<RiskLimits> limitsDecoder;
+    private final ConfluentAvroDecoder<PortfolioRisk> portfolioDecoder;
     private final Thread thread;
     private volatile boolean running = true;
     private boolean started;
@@ -58,8 +60,9 @@ public final class OutputMonitor implements AutoCloseable {
         this.skewDecoder = new ConfluentAvroDecoder<>(VolSkew.class, client);
         this.rejectedDecoder = new ConfluentAvroDecoder<>(RejectedRecord.class, client);
         this.limitsDecoder = new ConfluentAvroDecoder<>(RiskLimits.class, client);
+        this.portfolioDecoder = new ConfluentAvroDecoder<>(PortfolioRisk.class, client);
         assignFromBeginning(consumer, List.of(topics.risk(), topics.signals(), topics.skew(), topics.rejected(),
-                topics.limits()));
+                topics.limits(), topics.portfolio()));
         this.thread = new Thread(this::run, "sandbox-output-monitor");
         this.thread.setDaemon(true);
     }
@@ -131,6 +134,8 @@ public final class OutputMonitor implements AutoCloseable {
                 recorder.skew(skewDecoder.decode(r.value()));
             } else if (topic.equals(topics.rejected())) {
                 recorder.rejected(rejectedDecoder.decode(r.value()).getReason());
+            } else if (topic.equals(topics.portfolio())) {
+                recorder.portfolio(portfolioDecoder.decode(r.value()));
             }
         } catch (Exception e) {
             recorder.undecodable();

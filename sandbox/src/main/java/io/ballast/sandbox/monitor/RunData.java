@@ -16,7 +16,14 @@ public record RunData(
         Map<String, Long> signalsByType,
         Map<String, Long> rejectedByReason,
         List<KeySeries> keys,
-        List<UnderlyingSeries> underlyings) {
+        List<UnderlyingSeries> underlyings,
+        List<PortfolioSeries.Provider> portfolios) {
+
+    /** A run without portfolio-risk records. */
+    public RunData(long start, long end, Counts counts, Map<String, Long> signalsByType,
+                   Map<String, Long> rejectedByReason, List<KeySeries> keys, List<UnderlyingSeries> underlyings) {
+        this(start, end, counts, signalsByType, rejectedByReason, keys, underlyings, List.of());
+    }
 
     /** Totals of the run. */
     public record Counts(long quotesSent, long fillsSent, long hedgeFillsSent, long duplicateSignals,

@@ -1,6 +1,7 @@
 package io.ballast.sandbox.monitor;
 
 import io.ballast.avro.ExpiryRisk;
+import io.ballast.avro.PortfolioRisk;
 import io.ballast.avro.RebalanceSignal;
 import io.ballast.avro.RiskLimits;
 import io.ballast.avro.RiskSnapshot;
@@ -36,6 +37,7 @@ public final class RunRecorder {
     private final Map<String, Long> signalsByType = new TreeMap<>();
     private final Map<String, Long> rejectedByReason = new TreeMap<>();
     private final Set<String> signalIds = new HashSet<>();
+    private final PortfolioSeries portfolio = new PortfolioSeries();
     private long riskRecords;
     private long signalRecords;
     private long skewRecords;
@@ -110,9 +112,18 @@ public final class RunRecorder {
         }
         signalRecords++;
         signalsByType.merge(s.getType().name(), 1L, Long::sum);
+        if (PortfolioSeries.PORTFOLIO_UNDERLYING.equals(s.getUnderlying())) {
+            portfolio.signal(s); // a provider's whole portfolio, no provider/underlying of its own
+            return;
+        }
         key(s.getProviderId(), s.getUnderlying()).signals.add(new RunData.SignalPoint(s.getEventTime().toEpochMilli(),
                 s.getType().name(), s.getStatus().name(), s.getSide() == null ? null : s.getSide().name(),
                 s.getQuantity(), s.getNetDelta(), s.getThreshold(), s.getSignalId()));
+    }
+
+    /** A portfolio-risk record. */
+    public void portfolio(PortfolioRisk r) {
+        portfolio.record(r);
     }
 
     public synchronized void skew(VolSkew v) {
@@ -177,7 +188,8 @@ public final class RunRecorder {
     }
 
     /** Counts and each key's latest state: cheap enough to take every second. */
-    public record Live(RunData.Counts counts, Map<String, Long> signalsByType, List<Latest> latest) {
+    public record Live(RunData.Counts counts, Map<String, Long> signalsByType, List<Latest> latest,
+                       Map<String, PortfolioSeries.Point> portfolio) {
     }
 
     public synchronized Live live() {
@@ -190,7 +202,7 @@ public final class RunRecorder {
             latest.add(new Latest(k.provider, k.underlying, last, band, l == null ? null : l.getGammaLimit(),
                     l == null ? null : l.getVegaLimit()));
         }
-        return new Live(counts(), new TreeMap<>(signalsByType), latest);
+        return new Live(counts(), new TreeMap<>(signalsByType), latest, portfolio.latest());
     }
 
     private RunData.Counts counts() {
@@ -215,6 +227,6 @@ public final class RunRecorder {
             underlyingSeries.add(new RunData.UnderlyingSeries(name, List.copyOf(u.prices), skew));
         });
         return new RunData(start, end, counts(), new TreeMap<>(signalsByType), new TreeMap<>(rejectedByReason),
-                keySeries, underlyingSeries);
+                keySeries, underlyingSeries, portfolio.data());
     }
 }

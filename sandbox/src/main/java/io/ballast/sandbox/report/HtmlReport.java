@@ -74,6 +74,7 @@ public final class HtmlReport {
         for (RunData.UnderlyingSeries u : data.underlyings()) {
             underlyingSection(h, u, data.counts().skewRecords() == 0);
         }
+        PortfolioReport.append(h, data);
         h.append("<footer>Charts by Chart.js ").append(esc(ChartJs.version()))
                 .append(" (MIT licence), inlined. Written by the Ballast sandbox.</footer>\n");
         h.append("<script>\n").append(ChartJs.source()).append("\n</script>\n");

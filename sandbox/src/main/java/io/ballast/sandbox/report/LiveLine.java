@@ -1,5 +1,6 @@
 package io.ballast.sandbox.report;
 
+import io.ballast.sandbox.monitor.PortfolioSeries;
 import io.ballast.sandbox.monitor.RunData;
 import io.ballast.sandbox.monitor.RunRecorder;
 
@@ -51,7 +52,7 @@ public final class LiveLine {
         for (RunRecorder.Latest l : live.latest()) {
             if (!l.provider().equals(provider)) {
                 provider = l.provider();
-                line.append(" | ").append(provider);
+                line.append(" | ").append(provider).append(portfolio(live.portfolio().get(provider)));
             }
             line.append(' ').append(l.underlying()).append(' ');
             if (l.risk() == null) {
@@ -96,6 +97,35 @@ public final class LiveLine {
             return number(x / 1_000.0) + "k";
         }
         return number(x / 1_000_000.0) + "M";
+    }
+
+    /**
+     * A provider's portfolio from its latest portfolio-risk record: {@code  eq 452k mu 13% liq -61%/+85%}
+     * (equity, margin usage, liquidation moves down/up; {@code n/a} where the record has none); empty before
+     * the first record.
+     */
+    static String portfolio(PortfolioSeries.Point p) {
+        if (p == null) {
+            return "";
+        }
+        return " eq " + usd(p.equity()) + " mu " + percent(p.marginUsage(), false) + " liq "
+                + percent(p.liquidationMoveDown(), true) + "/" + percent(p.liquidationMoveUp(), true);
+    }
+
+    /** USD in three significant digits: 950, 45.2k, 1.43M, 2.1B. */
+    static String usd(double x) {
+        double a = Math.abs(x);
+        return a >= 1e9 ? number(x / 1e9) + "B" : a >= 1e6 ? number(x / 1e6) + "M" : a >= 1e3 ? number(x / 1e3) + "k"
+                : number(x);
+    }
+
+    /** A decimal as whole percent ({@code 0.134}: 13%, signed: +13%), {@code n/a} for null. */
+    static String percent(Double x, boolean signed) {
+        if (x == null) {
+            return "n/a";
+        }
+        long p = Math.round(Math.abs(100 * x));
+        return (x < 0 ? "-" : signed ? "+" : "") + p + "%";
     }
 
     /** {@code hedge 3 gamma 0 vega 1 skew 12 ghedge 1 vhedge 0}, every type shown. */

@@ -33,6 +33,9 @@ class RiskLimitsPlanTest {
         assertThat(limits).extracting(l -> l.getProviderId() + " " + l.getGammaLimit() + " " + l.getVegaLimit())
                 .containsExactly("mm1 10000.0 1000.0", "mm1 10000.0 1000.0", "mm2 40000.0 1500.0",
                         "mm2 40000.0 1500.0", "mm3 40000.0 1500.0", "mm3 40000.0 1500.0");
+        // A margin limit for the first provider, on its provider record (where the job reads it) only.
+        assertThat(limits).extracting(l -> RiskLimitsPlan.key(l) + " " + l.getMaxMarginUsage())
+                .containsExactly("mm1 0.25", "mm1/ETH null", "mm2 null", "mm2/ETH null", "mm3 null", "mm3/ETH null");
         for (RiskLimits l : limits) {
             // The job's own rules for the key and the fields (null: valid).
             byte[] key = RiskLimitsPlan.key(l).getBytes(java.nio.charset.StandardCharsets.UTF_8);

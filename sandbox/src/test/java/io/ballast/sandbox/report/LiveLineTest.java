@@ -9,9 +9,11 @@ import io.ballast.avro.SignalStatus;
 import io.ballast.avro.SignalType;
 import io.ballast.avro.Urgency;
 import io.ballast.sandbox.monitor.RunRecorder;
+import io.ballast.sandbox.monitor.SyntheticPortfolio;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -78,6 +80,25 @@ class LiveLineTest {
         assertThat(LiveLine.compact(1_234)).isEqualTo("1.23k");
         assertThat(LiveLine.compact(40_000)).isEqualTo("40k");
         assertThat(LiveLine.compact(1_500_000)).isEqualTo("1.5M");
+    }
+
+    @Test
+    void eachProviderShowsEquityMarginUsageAndLiquidationMovesOnceItHasAPortfolioRecord() {
+        RunRecorder r = new RunRecorder(0);
+        r.expect("mm1", "BTC");
+        r.expect("mm2", "BTC");
+        r.expect("mm3", "BTC");
+        List<Double> cells = List.of(-1.0, -2.0, 0.0, 0.0, 1.0, 1.0);
+        r.portfolio(SyntheticPortfolio.record("mm1", 1, 1_000, 1_434_000, 71_700, 0.05, -0.3412, 0.4071, cells));
+        r.portfolio(SyntheticPortfolio.record("mm2", 1, 1_000, 452_300, 60_000, 0.1327, -0.61, null, cells));
+        String line = LiveLine.format(r.live(), 4_000, true, null);
+        assertThat(line).contains("| mm1 eq 1.43M mu 5% liq -34%/+41% BTC -/?")
+                .contains("| mm2 eq 452k mu 13% liq -61%/n/a BTC -/?")
+                .endsWith("| mm3 BTC -/?");
+        assertThat(LiveLine.usd(-950)).isEqualTo("-950");
+        assertThat(LiveLine.usd(2.1e9)).isEqualTo("2.1B");
+        assertThat(LiveLine.percent(-0.001, true)).isEqualTo("-0%");
+        assertThat(LiveLine.percent(null, false)).isEqualTo("n/a");
     }
 
     @Test
