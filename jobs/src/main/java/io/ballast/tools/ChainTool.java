@@ -34,7 +34,7 @@ import java.util.Map;
  * exactly the job's numbers.
  *
  * <pre>
- *   java -cp jobs/target/ballast-jobs-0.1.0-SNAPSHOT-cluster.jar io.ballast.tools.ChainTool [--rate R] [chain.csv]
+ *   java -cp jobs/target/ballast-jobs-0.1.0-cluster.jar io.ballast.tools.ChainTool [--rate R] [chain.csv]
  * </pre>
  *
  * <p><b>Input</b> (a file, or standard input when no file or "-" is given): CSV with a header naming

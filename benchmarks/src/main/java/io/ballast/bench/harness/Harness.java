@@ -83,7 +83,7 @@ import static io.ballast.testkit.Console.say;
  */
 public final class Harness {
 
-    static final String COMMAND = "java -cp benchmarks/target/ballast-benchmarks-0.1.0-SNAPSHOT.jar:sandbox/target/ballast-sandbox.jar "
+    static final String COMMAND = "java -cp benchmarks/target/ballast-benchmarks-0.1.0.jar:sandbox/target/ballast-sandbox.jar "
             + "io.ballast.bench.harness.Harness";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int PROVIDERS = 20;
