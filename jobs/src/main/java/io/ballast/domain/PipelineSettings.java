@@ -44,7 +44,7 @@ public final class PipelineSettings implements Serializable {
     public static final double DEFAULT_HEDGE_MIN_DAYS = 7;
     public static final double DEFAULT_HEDGE_MAX_DAYS = 120;
     public static final double DEFAULT_HEDGE_MAX_SPREAD_VOL_PTS = 2.0;
-    public static final boolean DEFAULT_PORTFOLIO_ENABLED = true;
+    public static final boolean DEFAULT_PORTFOLIO_ENABLED = false;
     public static final long DEFAULT_PORTFOLIO_INTERVAL_MS = 1_000;
     public static final long DEFAULT_SCENARIO_INTERVAL_MS = 1_000;
     public static final long DEFAULT_DAY_OFFSET_MS = 0;

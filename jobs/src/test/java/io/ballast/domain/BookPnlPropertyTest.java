@@ -41,7 +41,7 @@ class BookPnlPropertyTest {
     @Property(tries = 200)
     void realizedPlusUnrealizedMinusFeesIsCashFlowsPlusMarks(@ForAll long seed) {
         Random random = new Random(seed);
-        PipelineSettings settings = PipelineSettings.defaults();
+        PipelineSettings settings = PipelineSettings.builder().portfolioEnabled(true).build();
         RiskLimits limits = settings.defaultLimits();
         InventoryBook book = InventoryBook.onHeap(settings);
         Instrument perp = TestRecords.perp("BTC");

@@ -123,7 +123,7 @@ class PortfolioBookTest {
 
     @BeforeEach
     void fills() {
-        PipelineSettings.Builder b = PipelineSettings.builder();
+        PipelineSettings.Builder b = PipelineSettings.builder().portfolioEnabled(true);
         settings = b.defaultLimits(b.defaultLimitsBuilder()
                 .setMaxMarginUsage(0.8).setCollateralHaircuts(Map.of("BTC", HAIRCUT_BTC)).build()).build();
         limits = settings.defaultLimits();

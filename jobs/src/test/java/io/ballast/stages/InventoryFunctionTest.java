@@ -56,7 +56,7 @@ class InventoryFunctionTest {
     private static final double VOL = 0.6;
 
     private final PipelineSettings settings = PipelineOptions.parse(
-            "--inventory.refresh-interval", "1 s",
+            "--inventory.refresh-interval", "1 s", "--portfolio.enabled", "true",
             "--defaults.delta-band", "1.0", "--defaults.hedge-timeout", "10 s", "--defaults.min-hedge-quantity", "0.01");
 
     private KeyedBroadcastOperatorTestHarness<String, SourcedTrade, BroadcastEvent, RiskSnapshot> harness;

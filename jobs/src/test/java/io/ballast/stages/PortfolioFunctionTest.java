@@ -52,7 +52,7 @@ class PortfolioFunctionTest {
     private static final long T0 = 1_800_000_000_000L;
     private static final double S = 100_000;
 
-    private final PipelineSettings settings = PipelineOptions.parse("--portfolio.interval", "1 s");
+    private final PipelineSettings settings = PipelineOptions.parse("--portfolio.interval", "1 s", "--portfolio.enabled", "true");
     private KeyedBroadcastOperatorTestHarness<String, PortfolioInput, BroadcastEvent, PortfolioRisk> harness;
     private PortfolioFunction function;
 

@@ -282,7 +282,11 @@ public final class Sandbox {
         String bootstrap = Ports.HOST + ":" + kafkaPort;
         String registryUrl = "http://" + Ports.HOST + ":" + registryPort + RegistryServer.CONFLUENT_API;
         String checkpoints = scratch.resolve("checkpoints").toUri().toString();
-        List<String> jobArgs = JobRunner.arguments(bootstrap, registryUrl, webPort, checkpoints, settings.jobOverrides());
+        // The sandbox shows the portfolio stage, off by default in the job (its cost, docs/performance.md).
+        Map<String, String> overrides = new java.util.LinkedHashMap<>();
+        overrides.put("portfolio.enabled", "true");
+        overrides.putAll(settings.jobOverrides());
+        List<String> jobArgs = JobRunner.arguments(bootstrap, registryUrl, webPort, checkpoints, overrides);
         BallastConfig jobConfig;
         try {
             jobConfig = BallastConfig.fromArgs(jobArgs);

@@ -303,7 +303,7 @@ class PortfolioITCase {
         rig.limits("mm1", l);
         quotes(rig, btc);
         quotes(rig, eth);
-        JobClient job = rig.start(rig.config("--delivery.guarantee", "at-least-once"), 2, null);
+        JobClient job = rig.start(rig.config("--delivery.guarantee", "at-least-once", "--portfolio.enabled", "true"), 2, null);
         try {
             rig.skewUntil(s -> s.stream().anyMatch(x -> x.getUnderlying().equals("BTC"))
                     && s.stream().anyMatch(x -> x.getUnderlying().equals("ETH")));

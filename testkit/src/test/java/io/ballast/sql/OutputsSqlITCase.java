@@ -144,7 +144,7 @@ class OutputsSqlITCase {
         rig.collateral(new Collateral("mm1", "deribit", "USDC", USDC, t0));
         rig.collateral(new Collateral("mm1", "deribit", "SOL", 3.0, t0));
 
-        JobClient job = rig.start(rig.config(), 1, null);
+        JobClient job = rig.start(rig.config("--portfolio.enabled", "true"), 1, null);
         try {
             rig.signalsUntil(s -> s.stream().filter(x -> x.getType() == SignalType.DELTA_HEDGE).count() >= 2);
             rig.rejectedUntil(r -> r.size() >= 3);
