@@ -359,12 +359,12 @@ public final class HtmlReport {
         }
     }
 
-    private static double seconds(long time, long start) {
+    static double seconds(long time, long start) {
         return Math.round((time - start) / 10.0) / 100.0;
     }
 
     /** Six significant digits are plenty on a chart, and keep the page small. */
-    private static double round(double x) {
+    static double round(double x) {
         if (x == 0 || !Double.isFinite(x)) {
             return Double.isFinite(x) ? x : 0;
         }
@@ -372,7 +372,7 @@ public final class HtmlReport {
         return Math.round(x * scale) / scale;
     }
 
-    private static String resource(String name) throws IOException {
+    static String resource(String name) throws IOException {
         try (InputStream in = HtmlReport.class.getResourceAsStream(name)) {
             if (in == null) {
                 throw new IOException("Missing resource " + name);

@@ -7,8 +7,6 @@ import io.ballast.sandbox.monitor.PortfolioSeries;
 import io.ballast.sandbox.monitor.RunData;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -51,7 +49,7 @@ public final class PortfolioReport {
         }
         h.append("<script type=\"application/json\" id=\"ballast-portfolio-data\">")
                 .append(JSON.writeValueAsString(chartData(data)).replace("<", "\\u003c"))
-                .append("</script>\n<script>\n").append(resource("portfolio.js")).append("</script>\n</section>\n");
+                .append("</script>\n<script>\n").append(HtmlReport.resource("portfolio.js")).append("</script>\n</section>\n");
     }
 
     private static void providerSection(StringBuilder h, PortfolioSeries.Provider p, long start) {
@@ -78,7 +76,7 @@ public final class PortfolioReport {
             h.append("<table class=\"portfolio-signals\"><thead><tr><th>seconds since start</th><th>signal</th><th>status</th>"
                     + "<th>reason</th></tr></thead><tbody>\n");
             for (PortfolioSeries.Signal s : p.signals()) {
-                h.append("<tr><td class=\"num\">").append(seconds(s.time(), start)).append("</td><td>").append(HtmlReport.esc(s.type()))
+                h.append("<tr><td class=\"num\">").append(HtmlReport.seconds(s.time(), start)).append("</td><td>").append(HtmlReport.esc(s.type()))
                         .append("</td><td>").append(HtmlReport.esc(s.status())).append("</td><td>")
                         .append(HtmlReport.esc(s.reason())).append("</td></tr>\n");
             }
@@ -149,7 +147,7 @@ public final class PortfolioReport {
     static ObjectNode chartData(RunData data) {
         ObjectNode root = JSON.createObjectNode();
         long start = data.start();
-        root.put("duration", seconds(data.end(), start));
+        root.put("duration", HtmlReport.seconds(data.end(), start));
         ObjectNode providers = root.putObject("providers");
         for (PortfolioSeries.Provider p : data.portfolios()) {
             ObjectNode node = providers.putObject(p.provider());
@@ -167,20 +165,20 @@ public final class PortfolioReport {
             ArrayNode unexplained = node.putArray("unexplained");
             for (int i : Downsample.indices(equity, HtmlReport.MAX_POINTS)) {
                 PortfolioSeries.Point x = points.get(i);
-                t.add(seconds(x.time(), start));
-                eq.add(round(x.equity()));
-                margin.add(round(x.margin()));
+                t.add(HtmlReport.seconds(x.time(), start));
+                eq.add(HtmlReport.round(x.equity()));
+                margin.add(HtmlReport.round(x.margin()));
                 if (x.marginUsage() == null) {
                     usage.addNull();
                 } else {
-                    usage.add(round(100 * x.marginUsage()));
+                    usage.add(HtmlReport.round(100 * x.marginUsage()));
                 }
-                total.add(round(x.explainTotal()));
-                delta.add(round(x.explainDelta()));
-                gamma.add(round(x.explainGamma()));
-                vega.add(round(x.explainVega()));
-                theta.add(round(x.explainTheta()));
-                unexplained.add(round(x.explainUnexplained()));
+                total.add(HtmlReport.round(x.explainTotal()));
+                delta.add(HtmlReport.round(x.explainDelta()));
+                gamma.add(HtmlReport.round(x.explainGamma()));
+                vega.add(HtmlReport.round(x.explainVega()));
+                theta.add(HtmlReport.round(x.explainTheta()));
+                unexplained.add(HtmlReport.round(x.explainUnexplained()));
             }
         }
         return root;
@@ -204,27 +202,5 @@ public final class PortfolioReport {
 
     private static String usd(double x) {
         return String.format(Locale.ROOT, "%,.0f", x);
-    }
-
-    private static double seconds(long time, long start) {
-        return Math.round((time - start) / 10.0) / 100.0;
-    }
-
-    /** Six significant digits, as the rest of the report. */
-    private static double round(double x) {
-        if (x == 0 || !Double.isFinite(x)) {
-            return Double.isFinite(x) ? x : 0;
-        }
-        double scale = Math.pow(10, 5 - Math.floor(Math.log10(Math.abs(x))));
-        return Math.round(x * scale) / scale;
-    }
-
-    private static String resource(String name) throws IOException {
-        try (InputStream in = PortfolioReport.class.getResourceAsStream(name)) {
-            if (in == null) {
-                throw new IOException("Missing resource " + name);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
     }
 }
