@@ -150,7 +150,7 @@ public final class PipelineOptions {
 
     public static final ConfigOption<Duration> PORTFOLIO_SCENARIO_INTERVAL = ConfigOptions.key("portfolio.scenario-interval")
             .durationType().defaultValue(Duration.ofMillis(PipelineSettings.DEFAULT_SCENARIO_INTERVAL_MS))
-            .withDescription("A book's stress-grid column and liquidation curve are recomputed at most this often (event time) on market moves, and on each fill.");
+            .withDescription("A book's scenario set (stress-grid column, liquidation points) is rebuilt by full revaluation at most this often (wall clock); a fill in between is added to it as an entry of its own.");
 
     public static final ConfigOption<Duration> PORTFOLIO_DAY_START = ConfigOptions.key("portfolio.day-start")
             .durationType().defaultValue(Duration.ofMillis(PipelineSettings.DEFAULT_DAY_OFFSET_MS))

@@ -32,6 +32,23 @@ final class BookSummaries implements RiskCalculator.Marks {
     private double fees;
     /** False once a position could not be marked: no {@link BookMark} then. */
     private boolean allMarked = true;
+    /** The symbol whose option position to keep ({@link #watched}), or null. */
+    private final String watch;
+    private OptionPosition watched;
+
+    BookSummaries() {
+        this(null);
+    }
+
+    /** @param watch a symbol whose priced option position {@link #watched} returns (the filled one), or null */
+    BookSummaries(String watch) {
+        this.watch = watch;
+    }
+
+    /** The priced option position of the watched symbol at this mark; null when it is none (linear, unpriced, gone). */
+    OptionPosition watched() {
+        return watched;
+    }
 
     /** The average-cost P&amp;L of a stored position. */
     static PositionPnl pnl(Position p) {
@@ -53,7 +70,7 @@ final class BookSummaries implements RiskCalculator.Marks {
     public void linear(Holdings.Held h, double units, double midPerContract) {
         Instrument ins = h.instrument;
         linearUnits += units;
-        PositionPnl pnl = pnl(h.position);
+        PositionPnl pnl = h.pnl();
         realized += pnl.realized();
         fees += pnl.fees();
         if (Double.isNaN(midPerContract)) {
@@ -82,10 +99,14 @@ final class BookSummaries implements RiskCalculator.Marks {
     public void option(Holdings.Held h, double units, double forward, double tau, double vol, double rate, Greeks g) {
         Instrument ins = h.instrument;
         boolean call = ins.getRight() == OptionRight.CALL;
-        options.add(new OptionPosition(call, ins.getStrike(), tau, h.quantity, ins.getMultiplier(), forward, vol));
+        OptionPosition position = new OptionPosition(call, ins.getStrike(), tau, h.quantity, ins.getMultiplier(), forward, vol);
+        options.add(position);
+        if (watch != null && watch.equals(ins.getSymbol())) {
+            watched = position;
+        }
         double value = units * g.price();
         optionValue += value;
-        PositionPnl pnl = pnl(h.position);
+        PositionPnl pnl = h.pnl();
         realized += pnl.realized();
         fees += pnl.fees();
         unrealized += pnl.unrealized(g.price());
@@ -95,7 +116,7 @@ final class BookSummaries implements RiskCalculator.Marks {
 
     @Override
     public void expired(Holdings.Held h, double units, double intrinsic) {
-        PositionPnl pnl = pnl(h.position);
+        PositionPnl pnl = h.pnl();
         realized += pnl.realized();
         fees += pnl.fees();
         unrealized += pnl.unrealized(intrinsic);
@@ -106,7 +127,7 @@ final class BookSummaries implements RiskCalculator.Marks {
 
     @Override
     public void unpriced(Holdings.Held h) {
-        PositionPnl pnl = pnl(h.position);
+        PositionPnl pnl = h.pnl();
         realized += pnl.realized();
         fees += pnl.fees();
         allMarked = false;
@@ -135,12 +156,12 @@ final class BookSummaries implements RiskCalculator.Marks {
      * @param closedFees fees of positions already closed, USD
      * @param explain the interval explained since the previous mark, or null
      * @param explainTo its end, epoch ms
-     * @param column the book's grid column, or null when not recomputed at this mark
-     * @param curve the book's move curve, with {@code column}
+     * @param set the book's scenario set, or null when unchanged since the previous summary
+     * @param columnAsOf when {@code set} was last built by full revaluation
      */
     BookSummary summary(String providerId, String underlying, long asOf, boolean fill, BookRisk risk,
                         double closedRealized, double closedFees, PnlExplain explain, long explainTo,
-                        ScenarioGrid column, MoveCurve curve, long columnAsOf) {
+                        ScenarioSet set, long columnAsOf) {
         boolean priced = risk.referencePrice > 0 && Double.isFinite(risk.referencePrice);
         BookSummary.Builder b = BookSummary.newBuilder()
                 .setProviderId(providerId)
@@ -168,13 +189,8 @@ final class BookSummaries implements RiskCalculator.Marks {
                     .setExplainVega(explain.vega())
                     .setExplainTheta(explain.theta());
         }
-        if (column != null) {
-            b.setColumnAsOf(columnAsOf)
-                    .setColumn(boxed(column.cells()))
-                    .setCurveDownPnl(boxed(curve.pnlAtScanPoints(true)))
-                    .setCurveDownSlope(boxed(curve.slopeAtScanPoints(true)))
-                    .setCurveUpPnl(boxed(curve.pnlAtScanPoints(false)))
-                    .setCurveUpSlope(boxed(curve.slopeAtScanPoints(false)));
+        if (set != null) {
+            b.setColumnAsOf(columnAsOf).setScenarioSet(java.nio.ByteBuffer.wrap(set.encode()));
         }
         return b.build();
     }

@@ -27,6 +27,12 @@ final class Holdings {
         return held[i];
     }
 
+    /** What is held under {@code symbol}, or null. */
+    Held get(String symbol) {
+        int i = indexOf(symbol);
+        return i < 0 ? null : held[i];
+    }
+
     /** Holds {@code p} under {@code symbol}, replacing what was held there. */
     void put(String symbol, Position p) {
         int i = indexOf(symbol);
@@ -96,6 +102,8 @@ final class Holdings {
         final double strike;
         /** The option's expiry (epoch ms); {@code Long.MAX_VALUE} for a linear instrument. */
         final long optionExpiry;
+        /** The position's average-cost P&amp;L, unpacked at its first mark (its exact sums are decimals). */
+        private PositionPnl pnl;
 
         Held(String symbol, Position p) {
             Instrument ins = p.getInstrument();
@@ -108,6 +116,14 @@ final class Holdings {
             this.call = ins.getRight() == OptionRight.CALL;
             this.strike = option ? ins.getStrike() : Double.NaN;
             this.optionExpiry = option ? ins.getExpiry().toEpochMilli() : Long.MAX_VALUE;
+        }
+
+        /** {@link BookSummaries#pnl} of the position, computed once: a mark reads it for every position. */
+        PositionPnl pnl() {
+            if (pnl == null) {
+                pnl = BookSummaries.pnl(position);
+            }
+            return pnl;
         }
     }
 }

@@ -63,6 +63,16 @@ public final class InventoryBook {
         private final RiskCalculator calculator = new RiskCalculator();
         private final BookRisk risk = new BookRisk();
         private final BookRisk before = new BookRisk();
+        private long wallClock = Long.MIN_VALUE;
+
+        /**
+         * The wall time (processing time, epoch ms) of the input being applied: what
+         * {@code portfolio.scenario-interval} is measured in. Unset ({@code Long.MIN_VALUE}, books on the heap
+         * in tools and tests): the mark's event time stands in for it.
+         */
+        public void wallClock(long epochMs) {
+            wallClock = epochMs;
+        }
     }
 
     /** A hedge whose remainder is this small a fraction of what was left is filled. */
@@ -84,8 +94,19 @@ public final class InventoryBook {
     private long nextTimer;
     /** The book's last mark, for the explain of the next interval (heap only: lost with the cache, see CONTRACT.md). */
     private BookMark lastMark;
-    /** Event time of the last scenario column sent (heap only: a restored book sends one at its first mark). */
+    /** Event time of the last full revaluation of {@link #scenarios} (heap only: a restored book builds one at its first mark). */
     private long columnAt = Long.MIN_VALUE;
+    /** Wall time of that revaluation ({@link Scratch#wallClock}). */
+    private long columnAtWall = Long.MIN_VALUE;
+    /** The book's scenario set: built at most every scenario interval, a fill's entry added in between (heap only). */
+    private ScenarioSet scenarios;
+    /** The fill being applied: its instrument and signed quantity (contracts), for the scenario set; null between fills. */
+    private Instrument filling;
+    private double fillingQuantity;
+    /** What was held of the filled instrument before the fill (null: nothing); with {@link #filling}. */
+    private Holdings.Held fillingBefore;
+    /** Whether the fill closed its position (its explain was then marked before it: {@link #applyFill}). */
+    private boolean fillingCloses;
     /** P&amp;L and fees of option positions purged at expiry since the meta was last written, USD. */
     private double purgedRealized;
     private double purgedFees;
@@ -154,8 +175,6 @@ public final class InventoryBook {
         String symbol = instrument.getSymbol();
         long markTimeBefore = market == null ? Math.max(m.getLastEventTime(), time)
                 : Math.max(Math.max(m.getLastEventTime(), time), market.getAsOf());
-        // The explain's interval ends before the fill: the old positions re-marked at the new market.
-        PnlExplain beforeFill = settings.portfolioEnabled() ? explainTo(market, markTimeBefore) : null;
         Position p = positions.get(symbol);
         Position next = p == null
                 ? Position.newBuilder().setInstrument(instrument).setQuantity(Exact.ZERO).setCashFlow(Exact.ZERO)
@@ -172,6 +191,12 @@ public final class InventoryBook {
                 .apply(signed, t.getPrice(), t.getFee() == null ? 0 : t.getFee());
         next.setAverageEntry(pnl.averageEntry());
         next.setRealizedPnl(pnl.realized());
+        // The explain's interval ends before the fill: the old positions re-marked at the new market. Read off
+        // the mark after the fill (the filled position taken back to its old quantity) unless the fill closes
+        // the position, which that mark no longer holds: then marked here, before the fill is applied.
+        PnlExplain beforeFill = settings.portfolioEnabled() && Exact.isZero(next.getQuantity())
+                ? explainTo(market, markTimeBefore) : null;
+        fillingBefore = settings.portfolioEnabled() ? held.get(symbol) : null;
         if (Exact.isZero(next.getQuantity())) {
             m.setClosedRealizedPnl(m.getClosedRealizedPnl() + pnl.realized());
             m.setClosedFees(m.getClosedFees() + Exact.toDouble(next.getFees()));
@@ -198,7 +223,15 @@ public final class InventoryBook {
         }
         m.setLastEventTime(Math.max(m.getLastEventTime(), time));
         long markTime = market == null ? m.getLastEventTime() : Math.max(m.getLastEventTime(), market.getAsOf());
-        evaluate(m, market, limits, limitsStamp, markTime, time, true, beforeFill, out);
+        filling = instrument;
+        fillingQuantity = signed;
+        fillingCloses = Exact.isZero(next.getQuantity());
+        try {
+            evaluate(m, market, limits, limitsStamp, markTime, time, true, beforeFill, out);
+        } finally {
+            filling = null;
+            fillingBefore = null;
+        }
         write(m);
     }
 
@@ -250,7 +283,8 @@ public final class InventoryBook {
         m.setMarketVersion(market == null ? -1 : market.getVersion());
         m.setLimitsStamp(limitsStamp);
 
-        BookSummaries summaries = settings.portfolioEnabled() ? new BookSummaries() : null;
+        BookSummaries summaries = !settings.portfolioEnabled() ? null
+                : new BookSummaries(fill && filling != null && filling.getKind() == InstrumentKind.OPTION ? filling.getSymbol() : null);
         scratch.calculator.compute(held, market, asOf, risk, summaries);
         if (summaries != null) {
             summarize(m, risk, summaries, asOf, fill, beforeFill, out);
@@ -486,22 +520,87 @@ public final class InventoryBook {
     private void summarize(InventoryMeta m, BookRisk risk, BookSummaries s, long asOf, boolean fill,
                            PnlExplain beforeFill, Output out) {
         BookMark mark = s.mark(asOf, risk);
-        PnlExplain piece = beforeFill;
+        PnlExplain piece = fill && filling != null && !fillingCloses ? explainBeforeFill(mark) : beforeFill;
         if (!fill && lastMark != null && mark != null && samePositions(lastMark, mark) && asOf >= lastMark.asOf()) {
             piece = PnlExplain.between(lastMark, mark);
         }
         lastMark = mark;
-        ScenarioGrid column = null;
-        MoveCurve curve = null;
+        ScenarioSet changed = null;
         UnderlyingPositions revalued = s.positions(m.getUnderlying(), risk);
-        if (revalued != null && (fill || columnAt == Long.MIN_VALUE || asOf >= columnAt + settings.scenarioIntervalMs()
-                || asOf < columnAt)) {
-            column = revalued.column(settings.scenarioAxes());
-            curve = MoveCurve.of(revalued, settings.liquidationSearch());
-            columnAt = asOf;
+        if (revalued != null) {
+            long wall = scratch.wallClock == Long.MIN_VALUE ? asOf : scratch.wallClock;
+            boolean rebuilt = false;
+            if (scenarios == null || wall >= columnAtWall + settings.scenarioIntervalMs() || wall < columnAtWall
+                    || asOf < columnAt || (fill && !addFill(s, revalued))) {
+                scenarios = ScenarioSet.of(revalued, settings.scenarioAxes(), settings.liquidationSearch());
+                columnAt = asOf;
+                columnAtWall = wall;
+                rebuilt = true;
+            }
+            if (fill || rebuilt) {
+                changed = scenarios;
+            }
         }
         out.summary(s.summary(m.getProviderId(), m.getUnderlying(), asOf, fill, risk, m.getClosedRealizedPnl(),
-                m.getClosedFees(), piece, asOf, column, curve, asOf));
+                m.getClosedFees(), piece, asOf, changed, columnAt));
+    }
+
+    /**
+     * Adds the fill being applied to the scenario set as an entry of its own at this mark: an option at its
+     * forward, τ and vol now, a linear instrument as q·m·S.
+     *
+     * @return false when it cannot (an option not priced at this mark): the set is then rebuilt
+     */
+    private boolean addFill(BookSummaries s, UnderlyingPositions revalued) {
+        if (filling == null) {
+            return false;
+        }
+        if (filling.getKind() != InstrumentKind.OPTION) {
+            scenarios.addLinear(fillingQuantity * filling.getMultiplier() * revalued.referencePrice());
+            return true;
+        }
+        OptionPosition now = s.watched();
+        if (now == null) {
+            return false;
+        }
+        scenarios.addOption(new OptionPosition(now.call(), now.strike(), now.timeToExpiry(), fillingQuantity,
+                now.multiplier(), now.forward(), now.vol()), revalued.rate());
+        return true;
+    }
+
+    /**
+     * The explain of the interval that ended with the fill being applied, read off {@code after}, the mark
+     * after it: the positions other than the filled one are marked as they were held through the interval
+     * (same market, same time), and the filled one is taken back to its old quantity — its option greeks and
+     * value in proportion, a linear position's value as q·m·(mark − its old average entry) — or left out when
+     * it is new. Null when {@code after} could not mark every position (a fill of an instrument that cannot
+     * be priced also leaves its interval unexplained) or the interval does not follow the last mark.
+     */
+    private PnlExplain explainBeforeFill(BookMark after) {
+        if (after == null || lastMark == null) {
+            return null;
+        }
+        String symbol = filling.getSymbol();
+        double before = fillingBefore == null ? 0 : fillingBefore.quantity;
+        List<PositionMark> positions = new ArrayList<>(after.positions().size());
+        for (PositionMark x : after.positions()) {
+            if (!x.key().equals(symbol)) {
+                positions.add(x);
+            } else if (before != 0) {
+                double r = before / x.quantity();
+                if (filling.getKind() == InstrumentKind.OPTION) {
+                    positions.add(new PositionMark(x.key(), before, x.price(), x.value() * r, x.delta() * r,
+                            x.gamma() * r, x.vega() * r, x.theta() * r, x.vol()));
+                } else {
+                    double m = filling.getMultiplier();
+                    double value = filling.getKind() == InstrumentKind.SPOT ? x.value() * r
+                            : before * m * (x.price() - fillingBefore.pnl().averageEntry());
+                    positions.add(PositionMark.linear(x.key(), before, m, x.price(), value));
+                }
+            }
+        }
+        BookMark mark = new BookMark(after.asOf(), after.referencePrice(), positions);
+        return samePositions(lastMark, mark) && mark.asOf() >= lastMark.asOf() ? PnlExplain.between(lastMark, mark) : null;
     }
 
     /** Whether two marks hold the same positions in the same quantities (an interval the explain can read). */

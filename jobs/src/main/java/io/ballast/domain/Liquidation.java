@@ -1,5 +1,6 @@
 package io.ballast.domain;
 
+import java.util.List;
 import java.util.function.DoubleUnaryOperator;
 
 /**
@@ -38,6 +39,102 @@ public final class Liquidation {
             return new Moves(0.0, 0.0);
         }
         return new Moves(side(equity, pnlOfMove, search, -1), side(equity, pnlOfMove, search, +1));
+    }
+
+    /**
+     * The same moves for a portfolio of books' {@link ScenarioSet}s and coin collateral worth {@code coinUsd}
+     * (= Σ amount·S), found with fewer revaluations: a coarse step of the sets whose lower bound keeps
+     * equity + P&amp;L above 0 holds no scan point at or below 0, so it is skipped; in the others every scan
+     * point is read (the coarse points from the sets' sums, the rest by full revaluation of every entry) and
+     * the first one at or below 0 is bisected by full revaluation, as {@link #find(double, DoubleUnaryOperator,
+     * LiquidationSearch)} does. The result is that method's on {@code P(m) = Σ sets' pnl(m) + coinUsd·m}, up to
+     * the rounding of sums taken in another order.
+     */
+    public static Moves find(double equity, List<ScenarioSet> books, double coinUsd, LiquidationSearch search) {
+        Check.finite(equity, "equity");
+        Check.notNull(books, "books");
+        Check.finite(coinUsd, "coinUsd");
+        Check.notNull(search, "search");
+        if (equity <= 0) {
+            return new Moves(0.0, 0.0);
+        }
+        double[] downSizes = ScenarioSet.coarseSizes(search, true);
+        double[] upSizes = ScenarioSet.coarseSizes(search, false);
+        double[] down = new double[downSizes.length];
+        double[] up = new double[upSizes.length];
+        double[] downBound = new double[downSizes.length - 1];
+        double[] upBound = new double[upSizes.length - 1];
+        for (ScenarioSet b : books) {
+            b.addCoarseTo(down, up, downBound, upBound);
+        }
+        DoubleUnaryOperator pnl = m -> {
+            double sum = 0;
+            for (int i = 0; i < books.size(); i++) {
+                sum += books.get(i).pnl(m);
+            }
+            return sum + coinUsd * m;
+        };
+        return new Moves(coarseSide(equity, books, pnl, search, -1, downSizes, down, downBound, coinUsd),
+                coarseSide(equity, books, pnl, search, +1, upSizes, up, upBound, coinUsd));
+    }
+
+    private static Double coarseSide(double equity, List<ScenarioSet> books, DoubleUnaryOperator pnl,
+                                     LiquidationSearch search, int direction, double[] sizes, double[] coarse,
+                                     double[] bounds, double coinUsd) {
+        double bound = direction < 0 ? -search.lowest() : search.highest();
+        double h = search.scanStep();
+        double inside = 0;
+        int k = 0; // the scan index reached: scan point k is min(k·h, bound)
+        for (int j = 0; j + 1 < sizes.length; j++) {
+            double a = direction * sizes[j];
+            double b = direction * sizes[j + 1];
+            int last = j + 1 == sizes.length - 1 ? Integer.MAX_VALUE : (j + 1) * ScenarioSet.COARSE;
+            if (equity + bounds[j] + Math.min(coinUsd * a, coinUsd * b) > 0) {
+                inside = b; // no scan point of (a, b] at or below 0
+                k = last;
+                continue;
+            }
+            while (true) {
+                k++;
+                double size = Math.min(k * h, bound);
+                double m = direction * size;
+                boolean coarsePoint = k >= last || size >= bound;
+                double value = coarsePoint ? coarse[j + 1] + coinUsd * b : atScanPoint(books, direction < 0, k, m, coinUsd);
+                if (equity + value <= 0) {
+                    return bisect(equity, pnl, search, inside, coarsePoint ? b : m);
+                }
+                inside = coarsePoint ? b : m;
+                if (coarsePoint) {
+                    break;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static double atScanPoint(List<ScenarioSet> books, boolean down, int k, double m, double coinUsd) {
+        double sum = 0;
+        for (int i = 0; i < books.size(); i++) {
+            sum += books.get(i).atScanPoint(down, k, m);
+        }
+        sum += coinUsd * m;
+        if (!Double.isFinite(sum)) {
+            throw new IllegalArgumentException("P&L of move " + m + " is not finite: " + sum);
+        }
+        return sum;
+    }
+
+    private static double bisect(double equity, DoubleUnaryOperator pnl, LiquidationSearch search, double inside,
+                                 double outside) {
+        while (Math.abs(outside - inside) > search.tolerance()) {
+            double mid = (inside + outside) / 2;
+            if (equity + value(pnl, mid) <= 0) {
+                outside = mid;
+            } else {
+                inside = mid;
+            }
+        }
+        return outside;
     }
 
     private static Double side(double equity, DoubleUnaryOperator pnl, LiquidationSearch search, int direction) {

@@ -45,24 +45,35 @@ public final class PortfolioBook {
     private final PipelineSettings settings;
     private final Cell<PortfolioMeta> metaCell;
     private final Table<String, BookSummary> books;
+    private final Table<String, byte[]> sets;
     private final Table<String, Collateral> holdings;
+    /** Decoded sets by underlying, with the stored bytes they came from (heap only: a cache of {@link #sets}). */
+    private final Map<String, byte[]> decodedFrom = new HashMap<>();
+    private final Map<String, ScenarioSet> decoded = new HashMap<>();
 
-    public PortfolioBook(Cell<PortfolioMeta> meta, Table<String, BookSummary> books, Table<String, Collateral> holdings,
-                         PipelineSettings settings) {
+    /**
+     * @param books the latest summary per underlying, without its scenario set
+     * @param sets the latest scenario set per underlying ({@link ScenarioSet#encode}), written only when a
+     *             summary brings a new one
+     */
+    public PortfolioBook(Cell<PortfolioMeta> meta, Table<String, BookSummary> books, Table<String, byte[]> sets,
+                         Table<String, Collateral> holdings, PipelineSettings settings) {
         this.metaCell = meta;
         this.books = books;
+        this.sets = sets;
         this.holdings = holdings;
         this.settings = settings;
     }
 
     /** A portfolio on the heap alone (tests, tools). */
     public static PortfolioBook onHeap(PipelineSettings settings) {
-        return new PortfolioBook(Cell.onHeap(), new HeapTable<>(null), new HeapTable<>(null), settings);
+        return new PortfolioBook(Cell.onHeap(), new HeapTable<>(null), new HeapTable<>(null), new HeapTable<>(null),
+                settings);
     }
 
-    /** What the portfolio costs a cache: its books and balances, and one for the rest. */
+    /** What the portfolio costs a cache: its books (and their sets) and balances, and one for the rest. */
     public int weight() {
-        return books.size() + holdings.size() + 1;
+        return 2 * books.size() + holdings.size() + 1;
     }
 
     /** Null until the provider's first input. */
@@ -119,17 +130,20 @@ public final class PortfolioBook {
             m.setExplainUnexplained(day.unexplained());
         }
         metaCell.set(m);
-        BookSummary stored = s;
-        BookSummary previous = books.get(s.getUnderlying());
-        if (s.getColumn().isEmpty() && s.getReferencePrice() != null && previous != null && !previous.getColumn().isEmpty()) {
-            stored = BookSummary.newBuilder(s)
-                    .setColumnAsOf(previous.getColumnAsOf())
-                    .setColumn(previous.getColumn())
-                    .setCurveDownPnl(previous.getCurveDownPnl())
-                    .setCurveDownSlope(previous.getCurveDownSlope())
-                    .setCurveUpPnl(previous.getCurveUpPnl())
-                    .setCurveUpSlope(previous.getCurveUpSlope())
-                    .build();
+        BookSummary stored = Records.copy(s, new BookSummary()); // shallow
+        stored.setScenarioSet(null);
+        if (s.getReferencePrice() == null) {
+            sets.remove(s.getUnderlying()); // cannot be revalued: no column until it is priced again
+        } else if (s.getScenarioSet() != null) {
+            java.nio.ByteBuffer wire = s.getScenarioSet();
+            byte[] bytes = new byte[wire.remaining()];
+            wire.duplicate().get(bytes);
+            sets.put(s.getUnderlying(), bytes);
+        } else {
+            BookSummary previous = books.get(s.getUnderlying());
+            if (previous != null) {
+                stored.setColumnAsOf(previous.getColumnAsOf());
+            }
         }
         books.put(s.getUnderlying(), stored);
         return s.getFill();
@@ -169,7 +183,7 @@ public final class PortfolioBook {
         ScenarioAxes axes = settings.scenarioAxes();
         LiquidationSearch search = settings.liquidationSearch();
         ScenarioGrid grid = ScenarioGrid.zero(axes);
-        MoveCurve curve = MoveCurve.zero(search);
+        List<ScenarioSet> revalued = new ArrayList<>();
         Map<String, Double> prices = new HashMap<>();
         List<UnderlyingRisk> underlyings = new ArrayList<>();
         double deltaUsd = 0;
@@ -189,12 +203,10 @@ public final class PortfolioBook {
             if (priced) {
                 prices.put(b.getUnderlying(), s);
                 deltaUsd += b.getNetDelta() * s;
-                double[] cells = BookSummaries.unboxed(b.getColumn());
-                if (cells.length == axes.spotCount() * axes.volCount()) {
-                    grid = grid.plus(ScenarioGrid.of(axes, cells));
-                    curve = curve.plus(MoveCurve.of(search, BookSummaries.unboxed(b.getCurveDownPnl()),
-                            BookSummaries.unboxed(b.getCurveDownSlope()), BookSummaries.unboxed(b.getCurveUpPnl()),
-                            BookSummaries.unboxed(b.getCurveUpSlope())));
+                ScenarioSet set = scenarioSet(b.getUnderlying(), axes, search);
+                if (set != null) {
+                    grid = grid.plus(set.column());
+                    revalued.add(set);
                 } else if (b.getPositions() > 0) {
                     unpriced = b.getPositions(); // no column on these axes: left out of the stress grid
                 }
@@ -230,13 +242,23 @@ public final class PortfolioBook {
         }
         CollateralValue collateral = CollateralValue.of(balances, prices,
                 limits.getCollateralHaircuts() == null ? Map.of() : limits.getCollateralHaircuts());
+        double coinUsd = 0;
         for (double usd : collateral.coinUsd().values()) {
             grid = grid.plus(ScenarioGrid.collateral(axes, usd));
-            curve = curve.plus(MoveCurve.collateral(usd, search));
+            coinUsd += usd;
         }
         deltaUsd += collateral.coinDeltaUsd();
         double equity = PortfolioMargin.equity(collateral.collateralValue(), optionValue, spotValue, linearPnl);
-        PortfolioMargin margin = PortfolioMargin.of(equity, grid, curve::pnl, search, limits.getMinLiquidationMove());
+        double coins = coinUsd;
+        java.util.function.DoubleUnaryOperator pnlOfMove = move -> {
+            double sum = 0;
+            for (ScenarioSet set : revalued) {
+                sum += set.pnl(move);
+            }
+            return sum + coins * move;
+        };
+        PortfolioMargin margin = PortfolioMargin.of(equity, grid, Liquidation.find(equity, revalued, coinUsd, search),
+                pnlOfMove, search, limits.getMinLiquidationMove());
 
         long asOf = m.getAsOf();
         long day = PnlExplain.dayStart(asOf, settings.dayOffsetMs());
@@ -324,6 +346,25 @@ public final class PortfolioBook {
                 .setLiquidationMoveDown(s.liquidationMoveDown())
                 .setLiquidationMoveUp(s.liquidationMoveUp())
                 .build();
+    }
+
+    /** The stored scenario set of a book, decoded once per change; null without one (or on other axes). */
+    private ScenarioSet scenarioSet(String underlying, ScenarioAxes axes, LiquidationSearch search) {
+        byte[] bytes = sets.get(underlying);
+        if (bytes == null) {
+            decoded.remove(underlying);
+            decodedFrom.remove(underlying);
+            return null;
+        }
+        if (decodedFrom.get(underlying) != bytes) {
+            ScenarioSet fresh = ScenarioSet.decode(bytes, axes, search);
+            if (fresh != null) {
+                fresh.extend(decoded.get(underlying)); // fills since: the scan points read so far stay read
+            }
+            decoded.put(underlying, fresh);
+            decodedFrom.put(underlying, bytes);
+        }
+        return decoded.get(underlying);
     }
 
     /** The day's explain so far as stored, or null before the first piece. */

@@ -11,9 +11,9 @@ import java.util.function.DoubleUnaryOperator;
  *   <li>{@code marginUsage} = margin / equity, null when equity ≤ 0;</li>
  *   <li>{@code liquidationMoveDown} ≤ 0 and {@code liquidationMoveUp} ≥ 0: signed relative moves of every
  *       underlying together, vol unchanged ({@link Liquidation}); null when equity + P&amp;L stays &gt; 0;</li>
- *   <li>{@code bufferLossDown}, {@code bufferLossUp}: with a {@code minLiquidationMove} b, the largest loss of
- *       the moves in [−b, 0] and [0, b] ({@link Liquidation#maxLossWithin}, and the liquidation move itself
- *       when it lies within); null without one. The
+ *   <li>{@code bufferLossDown}, {@code bufferLossUp}: with a {@code minLiquidationMove} b and that side's
+ *       liquidation move within b (|move| &lt; b), the largest loss of the moves in [−b, 0] or [0, b]
+ *       ({@link Liquidation#maxLossWithin}, and the liquidation move itself); null otherwise. The
  *       buffer's restore amounts are computed from them ({@link PortfolioRules}).</li>
  * </ul>
  */
@@ -41,16 +41,32 @@ public record PortfolioMargin(double equity, double margin, Double marginUsage, 
     public static PortfolioMargin of(double equity, ScenarioGrid grid, DoubleUnaryOperator pnlOfMove,
                                      LiquidationSearch search, Double minLiquidationMove) {
         Check.finite(equity, "equity");
+        return of(equity, grid, Liquidation.find(equity, pnlOfMove, search), pnlOfMove, search, minLiquidationMove);
+    }
+
+    /**
+     * The same with the liquidation moves already found (on the same P&amp;L).
+     *
+     * @param moves {@link Liquidation#find} of {@code equity} and {@code pnlOfMove}
+     */
+    public static PortfolioMargin of(double equity, ScenarioGrid grid, Liquidation.Moves moves,
+                                     DoubleUnaryOperator pnlOfMove, LiquidationSearch search, Double minLiquidationMove) {
+        Check.finite(equity, "equity");
         Check.notNull(grid, "grid");
+        Check.notNull(moves, "moves");
         double margin = grid.worstLoss();
         Double usage = equity > 0 ? margin / equity : null;
-        Liquidation.Moves moves = Liquidation.find(equity, pnlOfMove, search);
         Double down = null;
         Double up = null;
         if (minLiquidationMove != null) {
+            // Only the restore amounts of a breached side read these: a side not within b costs no revaluation.
             double b = Check.positive(minLiquidationMove, "minLiquidationMove");
-            down = bufferLoss(pnlOfMove, Math.max(-b, search.lowest()), search.scanStep(), moves.down());
-            up = bufferLoss(pnlOfMove, Math.min(b, search.highest()), search.scanStep(), moves.up());
+            if (moves.down() != null && Math.abs(moves.down()) < b) {
+                down = bufferLoss(pnlOfMove, Math.max(-b, search.lowest()), search.scanStep(), moves.down());
+            }
+            if (moves.up() != null && Math.abs(moves.up()) < b) {
+                up = bufferLoss(pnlOfMove, Math.min(b, search.highest()), search.scanStep(), moves.up());
+            }
         }
         return new PortfolioMargin(equity, margin, usage, grid.worstSpotShock(), grid.worstVolShock(),
                 moves.down(), moves.up(), down, up);

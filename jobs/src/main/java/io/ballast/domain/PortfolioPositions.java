@@ -51,16 +51,4 @@ public record PortfolioPositions(List<UnderlyingPositions> books, Map<String, Do
         }
         return sum;
     }
-
-    /** The portfolio's {@link MoveCurve}: Σ books' curves + Σ coins' curves, in the same order as {@link #grid}. */
-    public MoveCurve moveCurve(LiquidationSearch search) {
-        MoveCurve sum = MoveCurve.zero(search);
-        for (UnderlyingPositions b : books) {
-            sum = sum.plus(MoveCurve.of(b, search));
-        }
-        for (double usd : coinUsd.values()) {
-            sum = sum.plus(MoveCurve.collateral(usd, search));
-        }
-        return sum;
-    }
 }

@@ -141,6 +141,7 @@ public final class InventoryFunction extends KeyedBroadcastProcessFunction<Strin
         schedule(ctx.timerService(), key, book);
         String underlying = t.getInstrument().getUnderlying();
         RiskLimits limits = limits(ctx, key, t.getProviderId());
+        scratch.wallClock(ctx.timerService().currentProcessingTime());
         book.applyFill(t, ctx.getBroadcastState(MARKET).get(underlying), limits, stamp(limits), new Emit(ctx, out, 0));
         after(key, book);
     }
@@ -178,6 +179,7 @@ public final class InventoryFunction extends KeyedBroadcastProcessFunction<Strin
         book.nextTimer(Long.MIN_VALUE);
         MarketSnapshot market = ctx.getBroadcastState(MARKET).get(m.getUnderlying());
         RiskLimits limits = limits(ctx, key, m.getProviderId());
+        scratch.wallClock(ctx.timerService().currentProcessingTime());
         book.refresh(ctx.timerService().currentWatermark(), market, limits, stamp(limits),
                 new Emit(ctx, out, market == null ? 0 : market.getIngestMicros()));
         if (book.idle()) {

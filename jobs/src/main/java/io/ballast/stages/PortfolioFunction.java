@@ -61,12 +61,14 @@ public final class PortfolioFunction extends KeyedBroadcastProcessFunction<Strin
 
     /** Keyed state names: part of savepoints, never rename. */
     static final String STATE_BOOKS = "books";
+    static final String STATE_SETS = "scenario-sets";
     static final String STATE_COLLATERAL = "collateral";
     static final String STATE_META = "meta";
 
     private final PipelineSettings settings;
 
     private transient MapState<String, BookSummary> books;
+    private transient MapState<String, byte[]> sets;
     private transient MapState<String, Collateral> collateral;
     private transient ValueState<PortfolioMeta> meta;
     private transient RiskLimits defaultLimits;
@@ -96,6 +98,8 @@ public final class PortfolioFunction extends KeyedBroadcastProcessFunction<Strin
     public void open(OpenContext openContext) {
         books = getRuntimeContext().getMapState(new MapStateDescriptor<>(STATE_BOOKS, Types.STRING,
                 AvroStateType.of(BookSummary.class, "portfolio/" + STATE_BOOKS)));
+        sets = getRuntimeContext().getMapState(new MapStateDescriptor<>(STATE_SETS, Types.STRING,
+                org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         collateral = getRuntimeContext().getMapState(new MapStateDescriptor<>(STATE_COLLATERAL, Types.STRING,
                 AvroStateType.of(Collateral.class, "portfolio/" + STATE_COLLATERAL)));
         meta = getRuntimeContext().getState(new ValueStateDescriptor<>(STATE_META,
@@ -202,6 +206,6 @@ public final class PortfolioFunction extends KeyedBroadcastProcessFunction<Strin
 
     private PortfolioBook book(String key) {
         return cache.get(key, () -> new PortfolioBook(StateTable.StateCell.load(meta),
-                StateTable.load(books, null), StateTable.load(collateral, null), settings));
+                StateTable.load(books, null), StateTable.load(sets, null), StateTable.load(collateral, null), settings));
     }
 }

@@ -109,4 +109,94 @@ class BookPnlPropertyTest {
             assertThat(s.getOptionValue()).isCloseTo(callQty * callMark, within(1e-9 * (1 + Math.abs(callQty * callMark))));
         }
     }
+
+    private static MarketSnapshot market(long version, long asOf, double s, double f, double vol, Instrument... options) {
+        Map<String, OptionIv> iv = new HashMap<>();
+        for (Instrument o : options) {
+            iv.put(o.getSymbol(), OptionIv.newBuilder().setIv(vol * (o.getStrike() > f ? 1.1 : 1.0)).setForward(f)
+                    .setMid(null).build());
+        }
+        Map<String, LinearMark> linear = new HashMap<>();
+        linear.put("BTC-PERP", LinearMark.newBuilder().setKind(InstrumentKind.PERPETUAL).setMid(s).setMultiplier(1.0)
+                .setEventTime(asOf).build());
+        linear.put("BTC-USD", LinearMark.newBuilder().setKind(InstrumentKind.SPOT).setMid(s).setMultiplier(1.0)
+                .setEventTime(asOf).build());
+        return MarketSnapshot.newBuilder().setUnderlying("BTC").setVersion(version).setAsOf(asOf)
+                .setReferencePrice(s).setRealizedVol(null).setRate(0.0).setSmiles(new ArrayList<>())
+                .setOptions(iv).setLinear(linear).setIngestMicros(0).build();
+    }
+
+    /**
+     * The interval a fill ends is explained as the same interval ended by a plain re-mark: two books with the
+     * same fills, the market moved, then one takes a fill (of a held option, a new one, the perpetual or the
+     * spot; increasing, reducing, crossing zero or closing) and the other is re-marked.
+     */
+    @Property(tries = 200)
+    void anIntervalEndedByAFillIsExplainedAsTheSameIntervalEndedByARemark(@ForAll long seed) {
+        Random random = new Random(seed);
+        PipelineSettings settings = PipelineSettings.builder().portfolioEnabled(true).build();
+        RiskLimits limits = settings.defaultLimits();
+        Instrument[] instruments = {
+            TestRecords.perp("BTC"),
+            Instrument.newBuilder().setSymbol("BTC-USD").setUnderlying("BTC").setKind(InstrumentKind.SPOT).build(),
+            TestRecords.option("BTC", 48_000, Instant.ofEpochMilli(T0 + 20L * 86_400_000), OptionRight.PUT),
+            TestRecords.option("BTC", 52_000, Instant.ofEpochMilli(T0 + 20L * 86_400_000), OptionRight.CALL),
+            TestRecords.option("BTC", 60_000, Instant.ofEpochMilli(T0 + 90L * 86_400_000), OptionRight.CALL),
+        };
+        Instrument[] options = {instruments[2], instruments[3], instruments[4]};
+        MarketSnapshot m1 = market(1, T0, S, F, VOL, options);
+        double move = 1 + 0.02 * random.nextGaussian();
+        MarketSnapshot m2 = market(2, T0 + 3_600_000, S * move, F * move, VOL + 0.05 * random.nextGaussian(), options);
+        List<BookSummary> a = new ArrayList<>();
+        List<BookSummary> b = new ArrayList<>();
+        InventoryBook filled = InventoryBook.onHeap(settings);
+        InventoryBook remarked = InventoryBook.onHeap(settings);
+        Map<String, Double> held = new HashMap<>();
+        int fills = 1 + random.nextInt(8);
+        for (int i = 0; i < fills; i++) {
+            Instrument ins = instruments[random.nextInt(instruments.length - 1)]; // the last one stays new
+            Trade t = TestRecords.trade("t" + i, "mm1", ins, random.nextBoolean() ? Side.BUY : Side.SELL,
+                    1 + random.nextInt(12) / 4.0, ins.getKind() == InstrumentKind.OPTION ? 2_000 : S * (0.98 + 0.04 * random.nextDouble()),
+                    Instant.ofEpochMilli(T0));
+            held.merge(ins.getSymbol(), (t.getSide() == Side.BUY ? 1 : -1) * t.getQuantity(), Double::sum);
+            filled.applyFill(t, m1, limits, Limits.stamp(limits), sink(a));
+            remarked.applyFill(Trade.newBuilder(t).build(), m1, limits, Limits.stamp(limits), sink(b));
+        }
+        Instrument ins = instruments[random.nextInt(instruments.length)];
+        double q = held.getOrDefault(ins.getSymbol(), 0.0);
+        double signed = q != 0 && random.nextInt(3) == 0 ? -q : (random.nextBoolean() ? 1 : -1) * (1 + random.nextInt(40) / 4.0);
+        Trade last = TestRecords.trade("x", "mm1", ins, signed > 0 ? Side.BUY : Side.SELL, Math.abs(signed),
+                ins.getKind() == InstrumentKind.OPTION ? 1_500 : S * move, Instant.ofEpochMilli(m2.getAsOf()));
+        filled.applyFill(last, m2, limits, Limits.stamp(limits), sink(a));
+        assertThat(remarked.refresh(m2.getAsOf(), m2, limits, Limits.stamp(limits), sink(b))).isTrue();
+        BookSummary byFill = a.get(a.size() - 1);
+        BookSummary byRemark = b.get(b.size() - 1);
+        assertThat(byFill.getFill()).isTrue();
+        assertThat(byRemark.getFill()).isFalse();
+        assertThat(byRemark.getExplainTo()).as("the re-mark explains the interval").isEqualTo(m2.getAsOf());
+        assertThat(byFill.getExplainTo()).as("the fill's explain ends where the re-mark's does").isEqualTo(m2.getAsOf());
+        double scale = 1e-9 * (1 + Math.abs(byRemark.getExplainTotal()) + Math.abs(byRemark.getExplainDelta()));
+        assertThat(byFill.getExplainTotal()).isCloseTo(byRemark.getExplainTotal(), within(scale));
+        assertThat(byFill.getExplainDelta()).isCloseTo(byRemark.getExplainDelta(), within(scale));
+        assertThat(byFill.getExplainGamma()).isCloseTo(byRemark.getExplainGamma(), within(scale));
+        assertThat(byFill.getExplainVega()).isCloseTo(byRemark.getExplainVega(), within(scale));
+        assertThat(byFill.getExplainTheta()).isCloseTo(byRemark.getExplainTheta(), within(scale));
+    }
+
+    private static InventoryBook.Output sink(List<BookSummary> out) {
+        return new InventoryBook.Output() {
+            @Override
+            public void risk(RiskSnapshot snapshot) {
+            }
+
+            @Override
+            public void signal(RebalanceSignal signal) {
+            }
+
+            @Override
+            public void summary(BookSummary summary) {
+                out.add(summary);
+            }
+        };
+    }
 }

@@ -384,11 +384,9 @@ class PortfolioBookTest {
     @Test
     void aSummaryWithoutAColumnKeepsTheBooksLastColumn() {
         BookSummary withColumn = summaries.get(summaries.size() - 1);
-        assertThat(withColumn.getColumn()).isNotEmpty();
+        assertThat(withColumn.getScenarioSet()).isNotNull();
         PortfolioRisk first = evaluate();
-        BookSummary bare = BookSummary.newBuilder(withColumn).setFill(false).setColumn(new ArrayList<>())
-                .setCurveDownPnl(new ArrayList<>()).setCurveDownSlope(new ArrayList<>())
-                .setCurveUpPnl(new ArrayList<>()).setCurveUpSlope(new ArrayList<>()).build();
+        BookSummary bare = BookSummary.newBuilder(withColumn).setFill(false).setScenarioSet(null).build();
         assertThat(portfolio.applySummary(bare)).isFalse();
         PortfolioRisk second = evaluate();
         assertThat(second.getScenarios().getGrid()).isEqualTo(first.getScenarios().getGrid());

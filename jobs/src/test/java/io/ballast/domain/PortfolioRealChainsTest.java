@@ -195,13 +195,14 @@ class PortfolioRealChainsTest {
         } else {
             assertThat(m.liquidationMoveUp()).isCloseTo(up, within(2e-4));
         }
-        // The same from the books' move curves (what the portfolio stage receives instead of positions).
-        PortfolioMargin fromCurves = PortfolioMargin.of(equity, grid, p0.moveCurve(LiquidationSearch.DEFAULT)::pnl,
-                LiquidationSearch.DEFAULT, 0.15);
-        assertThat(fromCurves.liquidationMoveDown()).isCloseTo(m.liquidationMoveDown(), within(1e-4));
-        assertThat(fromCurves.liquidationMoveUp()).isEqualTo(m.liquidationMoveUp());
-        assertThat(fromCurves.bufferLossDown()).isCloseTo(m.bufferLossDown(), within(1e-6 * equity));
-        assertThat(fromCurves.bufferLossUp()).isCloseTo(m.bufferLossUp(), within(1e-6 * equity));
+        // The same from the books' scenario sets (what the portfolio stage receives instead of positions): the
+        // bounded search reads the same full revaluation, so the moves agree to the rounding of the sums.
+        List<ScenarioSet> sets = List.of(ScenarioSet.of(positions(btc), AXES, LiquidationSearch.DEFAULT),
+                ScenarioSet.of(positions(eth), AXES, LiquidationSearch.DEFAULT));
+        double coinUsd = collateral(0).coinUsd().values().stream().mapToDouble(Double::doubleValue).sum();
+        Liquidation.Moves fromSets = Liquidation.find(equity, sets, coinUsd, LiquidationSearch.DEFAULT);
+        assertThat(fromSets.down()).isCloseTo(m.liquidationMoveDown(), within(1e-12));
+        assertThat(fromSets.up()).isEqualTo(m.liquidationMoveUp());
 
         // MARGIN_USAGE: withdraw USDC until usage is above 0.8, then add it back; one BREACH, one CLEARED.
         PortfolioRules.Limits limits = new PortfolioRules.Limits(0.8, null);

@@ -169,28 +169,54 @@ class InventoryFunctionTest {
 
     @Test
     void everyMarkSendsTheBooksSummaryWithAColumnOnFillsAndAtMostEveryScenarioInterval() throws Exception {
+        harness.close();
+        harness = newHarness(null, settings.toBuilder().scenarioIntervalMs(1_500).build());
         harness.processBroadcastElement(BroadcastEvent.of(market(1, T0, S, VOL)), T0);
         harness.processElement(fill("t1", atmCall(), Side.SELL, 10, T0, null), T0);
         assertThat(summaries()).singleElement().satisfies(x -> {
             assertThat(x.getFill()).isTrue();
             assertThat(x.getProviderId()).isEqualTo("mm1");
             assertThat(x.getUnderlying()).isEqualTo("BTC");
-            assertThat(x.getColumn()).hasSize(27);
+            assertThat(column(x)).hasSize(27);
             assertThat(x.getReferencePrice()).isEqualTo(S);
+            assertThat(entries(x)).isEqualTo(1);
         });
-        // A market move 500 ms later (event time): a summary, no new column (scenario interval 1 s).
+        // A market move, marked a second later (wall clock): a summary, no new set (scenario interval 1.5 s).
         harness.processBroadcastElement(BroadcastEvent.of(market(2, T0 + 500, S * 1.001, VOL)), T0 + 500);
         advance(T0 + 500);
-        // And one 1.5 s later: a new column.
+        // A fill in between: the set goes out with the fill as an entry of its own, not rebuilt.
+        harness.processElement(fill("t2", atmCall(), Side.BUY, 4, T0 + 600, null), T0 + 600);
+        // Another move, marked at 2 s: the set is rebuilt from the positions (one: -6 calls).
         harness.processBroadcastElement(BroadcastEvent.of(market(3, T0 + 1_500, S * 1.002, VOL)), T0 + 1_500);
         advance(T0 + 1_500);
         List<io.ballast.avro.internal.BookSummary> out = summaries();
-        assertThat(out).hasSize(3);
+        assertThat(out).hasSize(4);
         assertThat(out.get(1).getFill()).isFalse();
-        assertThat(out.get(1).getColumn()).isEmpty();
+        assertThat(out.get(1).getScenarioSet()).isNull();
         assertThat(out.get(1).getExplainTo()).isEqualTo(T0 + 500);
-        assertThat(out.get(2).getColumn()).hasSize(27);
-        assertThat(out.get(2).getColumnAsOf()).isEqualTo(T0 + 1_500);
+        assertThat(out.get(2).getFill()).isTrue();
+        assertThat(column(out.get(2))).hasSize(27);
+        assertThat(entries(out.get(2))).isEqualTo(2);
+        assertThat(out.get(2).getColumnAsOf()).isEqualTo(T0);
+        assertThat(column(out.get(3))).hasSize(27);
+        assertThat(out.get(3).getColumnAsOf()).isEqualTo(T0 + 1_500);
+        assertThat(entries(out.get(3))).isEqualTo(1);
+    }
+
+    /** The revaluation entries of a summary's scenario set. */
+    private int entries(io.ballast.avro.internal.BookSummary x) {
+        return set(x).entries();
+    }
+
+    private double[] column(io.ballast.avro.internal.BookSummary x) {
+        return set(x).column().cells();
+    }
+
+    private io.ballast.domain.ScenarioSet set(io.ballast.avro.internal.BookSummary x) {
+        java.nio.ByteBuffer wire = x.getScenarioSet();
+        byte[] bytes = new byte[wire.remaining()];
+        wire.duplicate().get(bytes);
+        return io.ballast.domain.ScenarioSet.decode(bytes, settings.scenarioAxes(), settings.liquidationSearch());
     }
 
     @Test
