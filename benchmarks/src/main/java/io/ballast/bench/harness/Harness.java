@@ -210,15 +210,32 @@ public final class Harness {
         // land in a burst of someone else's load; the medians of the alternating runs are reported.
         int repeat = Integer.parseInt(opts.get("repeat"));
         say("  warm-up pair (not counted):");
-        Map<String, Object> warmA = bounded("a-read-decode", t, true, total);
-        Map<String, Object> warmB = bounded("b-full-job", t, false, total);
+        Map<String, String> compare = keyValues(opts.get("compare"));
+        Map<String, Object> warmA = bounded("a-read-decode", t, true, total, Map.of());
+        Map<String, Object> warmB = bounded("b-full-job", t, false, total, Map.of());
+        Map<String, Object> warmC = compare.isEmpty() ? null : bounded("c-compared", t, false, total, compare);
         List<Map<String, Object>> as = new ArrayList<>();
         List<Map<String, Object>> bs = new ArrayList<>();
+        List<Map<String, Object>> cs = new ArrayList<>();
         List<Double> pairRatios = new ArrayList<>();
+        List<Double> cbRatios = new ArrayList<>();
+        List<Double> cbCpuRatios = new ArrayList<>();
         for (int i = 0; i < repeat; i++) {
-            as.add(bounded("a-read-decode", t, true, total));
-            bs.add(bounded("b-full-job", t, false, total));
+            // c before b every other time: neither always runs right after the other's garbage.
+            boolean cFirst = !compare.isEmpty() && i % 2 == 1;
+            as.add(bounded("a-read-decode", t, true, total, Map.of()));
+            if (cFirst) {
+                cs.add(bounded("c-compared", t, false, total, compare));
+            }
+            bs.add(bounded("b-full-job", t, false, total, Map.of()));
+            if (!compare.isEmpty() && !cFirst) {
+                cs.add(bounded("c-compared", t, false, total, compare));
+            }
             pairRatios.add((double) bs.get(i).get("recordsPerSecond") / (double) as.get(i).get("recordsPerSecond"));
+            if (!compare.isEmpty()) {
+                cbRatios.add((double) cs.get(i).get("recordsPerSecond") / (double) bs.get(i).get("recordsPerSecond"));
+                cbCpuRatios.add((double) cs.get(i).get("cpuSeconds") / (double) bs.get(i).get("cpuSeconds"));
+            }
         }
         Map<String, Object> a = medianRun(as);
         Map<String, Object> b = medianRun(bs);
@@ -238,17 +255,50 @@ public final class Harness {
         r.put("bRuns", bs);
         r.put("warmUpA", warmA);
         r.put("warmUpB", warmB);
+        if (!compare.isEmpty()) {
+            Map<String, Object> c = medianRun(cs);
+            r.put("compare", compare);
+            r.put("c", c);
+            r.put("ratioRecordsPerSecondCoverB", (double) c.get("recordsPerSecond") / (double) b.get("recordsPerSecond"));
+            r.put("ratioCpuSecondsCoverB", (double) c.get("cpuSeconds") / (double) b.get("cpuSeconds"));
+            r.put("ratioCoverBOfEachPair", cbRatios);
+            r.put("ratioCpuCoverBOfEachPair", cbCpuRatios);
+            r.put("cRuns", cs);
+            r.put("warmUpC", warmC);
+        }
         results.put("throughput", r);
         say(String.format(Locale.ROOT, "THROUGHPUT ratio b/a %.2f (records/s, medians of %d alternating runs; each pair %s),"
                 + " CPU b/a %.2f", ratio, repeat, pairRatios.stream().map(x -> String.format(Locale.ROOT, "%.2f", x)).toList(),
                 cpuRatio));
+        if (!compare.isEmpty()) {
+            say(String.format(Locale.ROOT, "COMPARE %s: ratio c/b %.2f (records/s, medians; each pair %s), CPU c/b of each pair %s",
+                    compare, (double) r.get("ratioRecordsPerSecondCoverB"),
+                    cbRatios.stream().map(x -> String.format(Locale.ROOT, "%.2f", x)).toList(),
+                    cbCpuRatios.stream().map(x -> String.format(Locale.ROOT, "%.2f", x)).toList()));
+        }
         return (double) b.get("recordsPerSecond") * counts[0] / total;
     }
 
-    private Map<String, Object> bounded(String name, BallastTopics t, boolean readOnly, long total) throws Exception {
+    /** name=value[,name=value...] as a map (the --job and --compare form). */
+    static Map<String, String> keyValues(String text) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String kv : text.split(",")) {
+            if (!kv.isBlank()) {
+                int eq = kv.indexOf('=');
+                if (eq < 1) {
+                    throw new IllegalArgumentException("expected name=value[,name=value...], got '" + kv + "'");
+                }
+                out.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+            }
+        }
+        return out;
+    }
+
+    private Map<String, Object> bounded(String name, BallastTopics t, boolean readOnly, long total,
+                                        Map<String, String> options) throws Exception {
         Map<String, String> extra = new LinkedHashMap<>();
         extra.put("source.bounded", "true");
-        List<String> jobArgs = jobArgs(t, extra);
+        List<String> jobArgs = jobArgs(t, extra, options);
         BallastConfig config = config(jobArgs);
         StreamExecutionEnvironment env = BallastJob.environment(config);
         if (readOnly) {
@@ -260,7 +310,7 @@ public final class Harness {
         } else {
             BallastJob.build(env, config);
         }
-        Map<String, Long> writtenBefore = readOnly ? null : recordsIn(t.signals(), t.risk(), t.skew(), t.rejected());
+        Map<String, Long> writtenBefore = readOnly ? null : recordsIn(t.signals(), t.risk(), t.skew(), t.rejected(), t.portfolio());
         long[] gc0 = gcCountAndMillis();
         long cpu0 = processCpuNanos();
         long wall0 = System.nanoTime();
@@ -286,7 +336,7 @@ public final class Harness {
         r.put("gcCollections", gc[0] - gc0[0]);
         r.put("gcMillis", gc[1] - gc0[1]);
         if (!readOnly) {
-            Map<String, Long> written = recordsIn(t.signals(), t.risk(), t.skew(), t.rejected());
+            Map<String, Long> written = recordsIn(t.signals(), t.risk(), t.skew(), t.rejected(), t.portfolio());
             written.replaceAll((topic, n) -> n - writtenBefore.get(topic));
             r.put("recordsWritten", written);
             say("    records written: " + written);
@@ -673,6 +723,10 @@ public final class Harness {
 
     /** {@link #config}'s options as {@code --name value} arguments; each call is a new run (port, directory). */
     private List<String> jobArgs(BallastTopics t, Map<String, String> extra) {
+        return jobArgs(t, extra, Map.of());
+    }
+
+    private List<String> jobArgs(BallastTopics t, Map<String, String> extra, Map<String, String> overrides) {
         Map<String, String> o = new LinkedHashMap<>();
         o.put("bootstrap", bootstrap);
         o.put("registry", registryUrl);
@@ -696,15 +750,8 @@ public final class Harness {
         o.put("topic.collateral", t.collateral());
         o.put("topic.portfolio-risk", t.portfolio());
         o.putAll(extra);
-        for (String kv : opts.get("job").split(",")) {
-            if (!kv.isBlank()) {
-                int eq = kv.indexOf('=');
-                if (eq < 1) {
-                    throw new IllegalArgumentException("--job expects name=value[,name=value...], got '" + kv + "'");
-                }
-                o.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
-            }
-        }
+        o.putAll(keyValues(opts.get("job")));
+        o.putAll(overrides); // a --compare run's options, over --job
         List<String> args = new ArrayList<>();
         o.forEach((k, v) -> {
             args.add("--" + k);

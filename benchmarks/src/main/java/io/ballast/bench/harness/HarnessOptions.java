@@ -60,6 +60,9 @@ final class HarnessOptions {
             .withDescription("Output directory (results.json, logs); empty: bench-runs/<time> beside the benchmarks jar.");
     static final ConfigOption<String> JOB = ConfigOptions.key("job").stringType().defaultValue("")
             .withDescription("Extra job options for every run: name=value[,name=value...].");
+    static final ConfigOption<String> COMPARE = ConfigOptions.key("compare").stringType().defaultValue("")
+            .withDescription("Throughput: also run the full job with these extra options (name=value[,name=value...]), "
+                    + "as c, alternately with a and b, and report c/b (e.g. portfolio.enabled=true: the stage's cost).");
     static final ConfigOption<String> LATENCY_JVM = ConfigOptions.key("latency-jvm").stringType().defaultValue("same")
             .withDescription("Latency: run the job in this JVM (same), or in a JVM of its own started with these "
                     + "JVM options (e.g. '-Xms2g -Xmx2g'), as on a TaskManager, away from the simulator's, the "
@@ -68,7 +71,7 @@ final class HarnessOptions {
 
     static final List<ConfigOption<?>> ALL = List.of(EVENTS, REPEAT, RATE, RATE_CAP, KEYS, PARALLELISM,
             LATENCY_SECONDS, CHECKPOINT_INTERVAL, CHECKPOINT_WAIT, CHECKPOINT_REFRESH_INTERVAL, REFRESH_INTERVAL,
-            SNAPSHOT_INTERVAL, LATENCY_TIME_SCALE, PHASES, OUT, JOB, LATENCY_JVM, DEBUG);
+            SNAPSHOT_INTERVAL, LATENCY_TIME_SCALE, PHASES, OUT, JOB, COMPARE, LATENCY_JVM, DEBUG);
 
     static final Set<String> FLAGS = Set.of(DEBUG.key());
     static final Set<String> PHASE_NAMES = Set.of("throughput", "latency", "checkpoint");
@@ -136,9 +139,11 @@ final class HarnessOptions {
                 throw ParsedArgs.bad(PHASES, phases, "expected a comma-separated list of throughput, latency, checkpoint");
             }
         }
-        for (String kv : parsed.get(JOB).split(",")) {
-            if (!kv.isBlank() && kv.indexOf('=') < 1) {
-                throw ParsedArgs.bad(JOB, parsed.get(JOB), "expected name=value[,name=value...]");
+        for (ConfigOption<String> o : List.of(JOB, COMPARE)) {
+            for (String kv : parsed.get(o).split(",")) {
+                if (!kv.isBlank() && kv.indexOf('=') < 1) {
+                    throw ParsedArgs.bad(o, parsed.get(o), "expected name=value[,name=value...]");
+                }
             }
         }
         Map<String, String> options = new LinkedHashMap<>();
@@ -165,7 +170,7 @@ final class HarnessOptions {
 
     private static String section(ConfigOption<?> o) {
         String key = o.key();
-        if (o == EVENTS || o == REPEAT) {
+        if (o == EVENTS || o == REPEAT || o == COMPARE) {
             return "Throughput";
         }
         if (key.startsWith("latency") || o == RATE || o == RATE_CAP || o == REFRESH_INTERVAL || o == SNAPSHOT_INTERVAL) {
