@@ -12,6 +12,7 @@ import io.ballast.config.CommandLine;
 import io.ballast.config.ConfigException;
 import io.ballast.registry.RegistryConfig;
 import io.ballast.sandbox.SandboxOptions.Settings;
+import io.ballast.sandbox.market.CollateralLedger;
 import io.ballast.sandbox.market.CollateralPlan;
 import io.ballast.sandbox.market.Listing;
 import io.ballast.sandbox.market.MarketSimulator;
@@ -98,6 +99,9 @@ public final class Sandbox {
     private Producer<byte[], byte[]> producer;
     private OutputMonitor monitor;
     private RouterSimulator router;
+    /** The simulated venue's cash accounts, and where their balances go (set up with the simulator only). */
+    private volatile CollateralLedger ledger;
+    private AvroWriter<Collateral> collateral;
     private ScheduledExecutorService marketClock;
     private ScheduledExecutorService liveClock;
     private RunRecorder recorder;
@@ -336,11 +340,12 @@ public final class Sandbox {
                     settings.routerFeeBps() + settings.routerSlippageBps(), Instant.now())) {
                 limits.send(RiskLimitsPlan.key(l), l);
             }
-            AvroWriter<Collateral> collateral = new AvroWriter<>(producer, topics.collateral(), Collateral.class,
-                    registryConfig);
-            for (Collateral c : CollateralPlan.balances(providers, underlyings, Instant.now())) {
+            collateral = new AvroWriter<>(producer, topics.collateral(), Collateral.class, registryConfig);
+            List<Collateral> balances = CollateralPlan.balances(providers, underlyings, Instant.now());
+            for (Collateral c : balances) {
                 collateral.send(CollateralPlan.key(c), c);
             }
+            ledger = new CollateralLedger(balances);
             producer.flush();
         }
 
@@ -358,6 +363,14 @@ public final class Sandbox {
         }
         log.info("Ready after {}", since(t0));
         readyLine = "READY bootstrap=" + bootstrap + " registry=" + registryUrl + " web=" + job.webUrl();
+    }
+
+    /** Publishes the provider's cash balance after a fill, as the venue would report it ({@link CollateralLedger}). */
+    private void settle(Trade fill) {
+        Collateral balance = ledger == null ? null : ledger.apply(fill);
+        if (balance != null) {
+            collateral.send(CollateralPlan.key(balance), balance);
+        }
     }
 
     /** The port of {@code --option}: checked free, or a free one for 0. */
@@ -391,12 +404,13 @@ public final class Sandbox {
                     @Override
                     public void trade(Trade tr) {
                         trades.send(tr.getProviderId(), tr);
+                        settle(tr);
                         recorder.fillSent();
                     }
                 });
         router = new RouterSimulator(bootstrap, registryConfig, topics.signals(), producer, topics.trades(),
                 market.view(), new RouterSimulator.Settings(settings.routerLatencyMillis(), settings.routerSlippageBps(),
-                settings.routerFeeBps(), settings.seed() + 1), recorder);
+                settings.routerFeeBps(), settings.seed() + 1), recorder, this::settle);
         List<Listing> listings = market.listings();
         marketClock = daemonScheduler("sandbox-market");
         marketClock.scheduleAtFixedRate(() -> {

@@ -74,9 +74,18 @@ public final class RouterSimulator implements AutoCloseable {
     private final AtomicLong unroutable = new AtomicLong();
     private final Thread thread;
     private volatile boolean running = true;
+    private final java.util.function.Consumer<Trade> sent;
 
     public RouterSimulator(String bootstrap, RegistryConfig registry, String signalsTopic, Producer<byte[], byte[]> producer,
                            String tradesTopic, MarketView market, Settings settings, RunRecorder recorder) {
+        this(bootstrap, registry, signalsTopic, producer, tradesTopic, market, settings, recorder, fill -> { });
+    }
+
+    /** @param sent told of every fill after it was sent (the venue's cash account) */
+    public RouterSimulator(String bootstrap, RegistryConfig registry, String signalsTopic, Producer<byte[], byte[]> producer,
+                           String tradesTopic, MarketView market, Settings settings, RunRecorder recorder,
+                           java.util.function.Consumer<Trade> sent) {
+        this.sent = sent;
         this.consumer = OutputMonitor.consumer(bootstrap, "ballast-sandbox-router");
         OutputMonitor.assignFromBeginning(consumer, List.of(signalsTopic));
         this.decoder = new ConfluentAvroDecoder<>(RebalanceSignal.class, ConfluentRegistryClient.shared(registry));
@@ -169,6 +178,7 @@ public final class RouterSimulator implements AutoCloseable {
                 .setEventTime(Instant.ofEpochMilli(now))
                 .build();
         trades.send(s.getProviderId(), fill);
+        sent.accept(fill);
         recorder.hedgeFillSent();
         double cost = fee + Math.abs(price - mid) * quantity * top.instrument().getMultiplier();
         recorder.hedgeFill(s.getProviderId(), s.getUnderlying(), new RunData.HedgeFill(now, s.getSignalId(),
