@@ -96,6 +96,10 @@ final class Holdings {
         final double strike;
         /** The option's expiry (epoch ms); {@code Long.MAX_VALUE} for a linear instrument. */
         final long optionExpiry;
+        /** An inverse perpetual or future (CONTRACT.md, inverse contracts). */
+        final boolean inverse;
+        /** USD per contract of an inverse instrument; NaN otherwise. */
+        final double contractValue;
 
         Held(String symbol, Position p) {
             Instrument ins = p.getInstrument();
@@ -108,6 +112,8 @@ final class Holdings {
             this.call = ins.getRight() == OptionRight.CALL;
             this.strike = option ? ins.getStrike() : Double.NaN;
             this.optionExpiry = option ? ins.getExpiry().toEpochMilli() : Long.MAX_VALUE;
+            this.inverse = ins.getInverse();
+            this.contractValue = inverse ? ins.getContractValue() : Double.NaN;
         }
     }
 }

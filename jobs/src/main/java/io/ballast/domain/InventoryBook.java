@@ -168,12 +168,24 @@ public final class InventoryBook {
         }
         next.setFills(next.getFills() + 1);
         next.setLastEventTime(Math.max(next.getLastEventTime(), time));
-        PositionPnl pnl = (p == null ? PositionPnl.flat(instrument.getMultiplier()) : BookSummaries.pnl(p))
-                .apply(signed, t.getPrice(), t.getFee() == null ? 0 : t.getFee());
-        next.setAverageEntry(pnl.averageEntry());
-        next.setRealizedPnl(pnl.realized());
+        double fee = t.getFee() == null ? 0 : t.getFee();
+        double realized;
+        if (instrument.getInverse()) {
+            InversePositionPnl pnl = (p == null ? InversePositionPnl.flat(instrument.getContractValue())
+                    : BookSummaries.inversePnl(p)).apply(signed, t.getPrice(), fee);
+            next.setAverageEntry(pnl.averageEntry());
+            next.setRealizedPnl(pnl.realized());
+            next.setRealizedCoin(pnl.realizedCoin());
+            realized = pnl.realized();
+        } else {
+            PositionPnl pnl = (p == null ? PositionPnl.flat(instrument.getMultiplier()) : BookSummaries.pnl(p))
+                    .apply(signed, t.getPrice(), fee);
+            next.setAverageEntry(pnl.averageEntry());
+            next.setRealizedPnl(pnl.realized());
+            realized = pnl.realized();
+        }
         if (Exact.isZero(next.getQuantity())) {
-            m.setClosedRealizedPnl(m.getClosedRealizedPnl() + pnl.realized());
+            m.setClosedRealizedPnl(m.getClosedRealizedPnl() + realized);
             m.setClosedFees(m.getClosedFees() + Exact.toDouble(next.getFees()));
             removePosition(symbol); // flat: no risk left to carry
         } else {
@@ -298,8 +310,17 @@ public final class InventoryBook {
         out.deltaToBand(Math.abs(effective - limits.getDeltaTarget()) / band);
         String instrument = limits.getHedgeInstrument() != null ? limits.getHedgeInstrument() : m.getUnderlying() + "-PERP";
         LinearMark hedgeMark = market == null ? null : market.getLinear().get(instrument);
-        double deltaPerContract = hedgeMark == null ? 1.0 : hedgeMark.getMultiplier();
+        // The hedge instrument's kind is learned from its quotes: an inverse one hedges cv/P per contract.
+        boolean inverse = hedgeMark != null && hedgeMark.getInverse() && hedgeMark.getContractValue() != null;
+        double deltaPerContract = hedgeMark == null ? 1.0
+                : inverse ? hedgeMark.getContractValue() / hedgeMark.getMid() : hedgeMark.getMultiplier();
         double contracts = SignalRules.hedgeContracts(effective, limits, band, deltaPerContract);
+        Double residual = null;
+        if (inverse && contracts != 0) {
+            double whole = SignalRules.wholeContracts(contracts);
+            residual = limits.getDeltaTarget() - effective - whole * deltaPerContract;
+            contracts = whole != 0 && Math.abs(whole) >= limits.getMinHedgeQuantity() ? whole : 0;
+        }
         if (contracts == 0) {
             return;
         }
@@ -313,7 +334,11 @@ public final class InventoryBook {
                 new Reason().text("effective delta ").num(effective, 6).text(" (net ").num(risk.netDelta, 6)
                         .text(", pending ").num(pendingDelta, 6).text(") is ").num(deviation, 6)
                         .text(" from target ").num(limits.getDeltaTarget(), 6).text(", outside band ").num(band, 6)
-                        .text(contracts > 0 ? ": BUY " : ": SELL ").num(Math.abs(contracts), 6).text(" " + instrument).toString(), at)
+                        .text(contracts > 0 ? ": BUY " : ": SELL ").num(Math.abs(contracts), 6).text(" " + instrument)
+                        .text(residual == null ? "" : new Reason().text(" (inverse, ").num(hedgeMark.getContractValue(), 6)
+                                .text(" USD per contract at ").num(hedgeMark.getMid(), 8).text(": whole contracts, residual delta ")
+                                .num(residual, 8).text(")").toString()).toString(), at)
+                .setResidualDelta(residual)
                 .setInstrument(instrument)
                 .setSide(contracts > 0 ? Side.BUY : Side.SELL)
                 .setQuantity(Math.abs(contracts))
