@@ -118,7 +118,7 @@ def instrument_of(symbol, underlying):
     default) or spot; a future or option would need its expiry (and strike), which a signal does not carry."""
     kind = "PERPETUAL" if symbol.endswith("-PERP") else "SPOT"
     return {"symbol": symbol, "underlying": underlying, "kind": kind, "strike": None, "expiry": None,
-            "right": None, "multiplier": 1.0}
+            "right": None, "multiplier": 1.0, "priceUnit": "QUOTE_CURRENCY", "inverse": False, "contractValue": None}
 
 
 # ------------------------------------------------------------------ the router
@@ -252,6 +252,7 @@ class Router:
             "fee": None if fee is None else float(fee),
             "signalId": signal_id,
             "eventTime": int(time.time() * 1000),
+            "underlyingPrice": None,
         }
         self.ledger.record(signal_id, fill)
         self.send(fill)
@@ -261,6 +262,10 @@ class Router:
 
     def send(self, fill):
         record = dict(fill)
+        # Fields added to the contract after a fill was put in the ledger: their defaults.
+        record.setdefault("underlyingPrice", None)
+        record["instrument"] = {"priceUnit": "QUOTE_CURRENCY", "inverse": False, "contractValue": None,
+                                **record["instrument"]}
         record["eventTime"] = datetime.datetime.fromtimestamp(fill["eventTime"] / 1000, tz=datetime.timezone.utc)
         value = self.serializer.encode_record_with_schema(self.args.trades_topic, self.trade_schema, record)
         self.producer.produce(self.args.trades_topic, key=fill["providerId"].encode("utf-8"), value=value)

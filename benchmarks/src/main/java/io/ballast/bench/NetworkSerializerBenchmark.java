@@ -157,10 +157,10 @@ public class NetworkSerializerBenchmark {
     s.setSmiles(smiles);
     s.setOptions(options);
     Map<String, LinearMark> linear = new HashMap<>();
-    linear.put("BTC-USD", new LinearMark(InstrumentKind.SPOT, 97_301.5, 1.0, T0));
-    linear.put("BTC-PERP", new LinearMark(InstrumentKind.PERPETUAL, 97_305.0, 1.0, T0));
-    linear.put("BTC-27DEC26", new LinearMark(InstrumentKind.FUTURE, 98_100.0, 1.0, T0));
-    linear.put("BTC-26MAR27", new LinearMark(InstrumentKind.FUTURE, 98_900.0, 1.0, T0));
+    linear.put("BTC-USD", new LinearMark(InstrumentKind.SPOT, 97_301.5, 1.0, T0, false, null));
+    linear.put("BTC-PERP", new LinearMark(InstrumentKind.PERPETUAL, 97_305.0, 1.0, T0, false, null));
+    linear.put("BTC-27DEC26", new LinearMark(InstrumentKind.FUTURE, 98_100.0, 1.0, T0, false, null));
+    linear.put("BTC-26MAR27", new LinearMark(InstrumentKind.FUTURE, 98_900.0, 1.0, T0, false, null));
     s.setLinear(linear);
     s.setIngestMicros(T0 * 1000 + 999);
     return s;

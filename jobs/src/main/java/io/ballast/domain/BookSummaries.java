@@ -24,6 +24,8 @@ final class BookSummaries implements RiskCalculator.Marks {
     private final List<OptionPosition> options = new ArrayList<>();
     private final List<PositionMark> marks = new ArrayList<>();
     private double linearUnits;
+    /** Σ q·cv over inverse positions, USD: their USD P&amp;L under a relative move s is Σ q·cv·s. */
+    private double inverseNotional;
     private double optionValue;
     private double spotValue;
     private double linearPnl;
@@ -66,9 +68,29 @@ final class BookSummaries implements RiskCalculator.Marks {
         return PositionPnl.of(m, q, average, realizedPnl, Exact.toDouble(p.getFees()));
     }
 
+    /** The average-cost P&amp;L of a stored inverse position (harmonic-mean entry, {@link InversePositionPnl}). */
+    static InversePositionPnl inversePnl(Position p) {
+        java.math.BigDecimal q = Exact.value(p.getQuantity());
+        double average;
+        if (p.getAverageEntry() != null) {
+            average = p.getAverageEntry();
+        } else {
+            // Not written by this version (an inverse position always has one); read the fills as an average price.
+            double qty = q.doubleValue();
+            average = qty == 0 ? 0 : -Exact.toDouble(p.getCashFlow()) / qty;
+        }
+        return InversePositionPnl.of(p.getInstrument().getContractValue(), q, average,
+                p.getRealizedCoin() == null ? 0 : p.getRealizedCoin(),
+                p.getRealizedPnl() == null ? 0 : p.getRealizedPnl(), Exact.toDouble(p.getFees()));
+    }
+
     @Override
     public void linear(Holdings.Held h, double units, double midPerContract) {
         Instrument ins = h.instrument;
+        if (h.inverse) {
+            inverse(h, midPerContract);
+            return;
+        }
         linearUnits += units;
         PositionPnl pnl = h.pnl();
         realized += pnl.realized();
@@ -93,6 +115,22 @@ final class BookSummaries implements RiskCalculator.Marks {
         } else {
             allMarked = false;
         }
+    }
+
+    /** An inverse position: P&amp;L at its mark P (USD per unit), delta q·cv/P, USD P&amp;L q·cv·s under a move s. */
+    private void inverse(Holdings.Held h, double mark) {
+        InversePositionPnl pnl = inversePnl(h.position);
+        inverseNotional += h.quantity * h.contractValue;
+        realized += pnl.realized();
+        fees += pnl.fees();
+        if (!(mark > 0) || !Double.isFinite(mark)) {
+            allMarked = false;
+            return;
+        }
+        double u = pnl.unrealized(mark);
+        unrealized += u;
+        linearPnl += u;
+        marks.add(PositionMark.linear(h.symbol, h.quantity, h.contractValue / mark, mark, u));
     }
 
     @Override
@@ -138,7 +176,9 @@ final class BookSummaries implements RiskCalculator.Marks {
         if (!(risk.referencePrice > 0) || !Double.isFinite(risk.referencePrice)) {
             return null;
         }
-        return new UnderlyingPositions(underlying, risk.referencePrice, risk.rate, options, linearUnits);
+        // An inverse position moves like q·cv/S linear units: its USD P&L under a move s is q·cv·s.
+        return new UnderlyingPositions(underlying, risk.referencePrice, risk.rate, options,
+                linearUnits + inverseNotional / risk.referencePrice);
     }
 
     /** The mark for the explain; null when a position could not be marked. */

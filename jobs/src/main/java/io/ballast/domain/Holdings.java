@@ -102,6 +102,10 @@ final class Holdings {
         final double strike;
         /** The option's expiry (epoch ms); {@code Long.MAX_VALUE} for a linear instrument. */
         final long optionExpiry;
+        /** An inverse perpetual or future (CONTRACT.md, inverse contracts). */
+        final boolean inverse;
+        /** USD per contract of an inverse instrument; NaN otherwise. */
+        final double contractValue;
         /** The position's average-cost P&amp;L, unpacked at its first mark (its exact sums are decimals). */
         private PositionPnl pnl;
 
@@ -116,6 +120,8 @@ final class Holdings {
             this.call = ins.getRight() == OptionRight.CALL;
             this.strike = option ? ins.getStrike() : Double.NaN;
             this.optionExpiry = option ? ins.getExpiry().toEpochMilli() : Long.MAX_VALUE;
+            this.inverse = ins.getInverse();
+            this.contractValue = inverse ? ins.getContractValue() : Double.NaN;
         }
 
         /** {@link BookSummaries#pnl} of the position, computed once: a mark reads it for every position. */

@@ -105,8 +105,8 @@ public final class InventoryBook {
     private double fillingQuantity;
     /** What was held of the filled instrument before the fill (null: nothing); with {@link #filling}. */
     private Holdings.Held fillingBefore;
-    /** Whether the fill closed its position (its explain was then marked before it: {@link #applyFill}). */
-    private boolean fillingCloses;
+    /** Whether the fill's explain was marked before it ({@link #applyFill}): it closes its position, or is inverse. */
+    private boolean fillingMarkedBefore;
     /** P&amp;L and fees of option positions purged at expiry since the meta was last written, USD. */
     private double purgedRealized;
     private double purgedFees;
@@ -187,18 +187,31 @@ public final class InventoryBook {
         }
         next.setFills(next.getFills() + 1);
         next.setLastEventTime(Math.max(next.getLastEventTime(), time));
-        PositionPnl pnl = (p == null ? PositionPnl.flat(instrument.getMultiplier()) : BookSummaries.pnl(p))
-                .apply(signed, t.getPrice(), t.getFee() == null ? 0 : t.getFee());
-        next.setAverageEntry(pnl.averageEntry());
-        next.setRealizedPnl(pnl.realized());
+        double fee = t.getFee() == null ? 0 : t.getFee();
+        double realized;
+        if (instrument.getInverse()) {
+            InversePositionPnl pnl = (p == null ? InversePositionPnl.flat(instrument.getContractValue())
+                    : BookSummaries.inversePnl(p)).apply(signed, t.getPrice(), fee);
+            next.setAverageEntry(pnl.averageEntry());
+            next.setRealizedPnl(pnl.realized());
+            next.setRealizedCoin(pnl.realizedCoin());
+            realized = pnl.realized();
+        } else {
+            PositionPnl pnl = (p == null ? PositionPnl.flat(instrument.getMultiplier()) : BookSummaries.pnl(p))
+                    .apply(signed, t.getPrice(), fee);
+            next.setAverageEntry(pnl.averageEntry());
+            next.setRealizedPnl(pnl.realized());
+            realized = pnl.realized();
+        }
         // The explain's interval ends before the fill: the old positions re-marked at the new market. Read off
         // the mark after the fill (the filled position taken back to its old quantity) unless the fill closes
-        // the position, which that mark no longer holds: then marked here, before the fill is applied.
-        PnlExplain beforeFill = settings.portfolioEnabled() && Exact.isZero(next.getQuantity())
-                ? explainTo(market, markTimeBefore) : null;
+        // the position, which that mark no longer holds, or is of an inverse contract (whose value is not in
+        // proportion to its quantity): then marked here, before the fill is applied.
+        boolean markedBefore = Exact.isZero(next.getQuantity()) || instrument.getInverse();
+        PnlExplain beforeFill = settings.portfolioEnabled() && markedBefore ? explainTo(market, markTimeBefore) : null;
         fillingBefore = settings.portfolioEnabled() ? held.get(symbol) : null;
         if (Exact.isZero(next.getQuantity())) {
-            m.setClosedRealizedPnl(m.getClosedRealizedPnl() + pnl.realized());
+            m.setClosedRealizedPnl(m.getClosedRealizedPnl() + realized);
             m.setClosedFees(m.getClosedFees() + Exact.toDouble(next.getFees()));
             removePosition(symbol); // flat: no risk left to carry
         } else {
@@ -225,7 +238,7 @@ public final class InventoryBook {
         long markTime = market == null ? m.getLastEventTime() : Math.max(m.getLastEventTime(), market.getAsOf());
         filling = instrument;
         fillingQuantity = signed;
-        fillingCloses = Exact.isZero(next.getQuantity());
+        fillingMarkedBefore = markedBefore;
         try {
             evaluate(m, market, limits, limitsStamp, markTime, time, true, beforeFill, out);
         } finally {
@@ -332,8 +345,17 @@ public final class InventoryBook {
         out.deltaToBand(Math.abs(effective - limits.getDeltaTarget()) / band);
         String instrument = limits.getHedgeInstrument() != null ? limits.getHedgeInstrument() : m.getUnderlying() + "-PERP";
         LinearMark hedgeMark = market == null ? null : market.getLinear().get(instrument);
-        double deltaPerContract = hedgeMark == null ? 1.0 : hedgeMark.getMultiplier();
+        // The hedge instrument's kind is learned from its quotes: an inverse one hedges cv/P per contract.
+        boolean inverse = hedgeMark != null && hedgeMark.getInverse() && hedgeMark.getContractValue() != null;
+        double deltaPerContract = hedgeMark == null ? 1.0
+                : inverse ? hedgeMark.getContractValue() / hedgeMark.getMid() : hedgeMark.getMultiplier();
         double contracts = SignalRules.hedgeContracts(effective, limits, band, deltaPerContract);
+        Double residual = null;
+        if (inverse && contracts != 0) {
+            double whole = SignalRules.wholeContracts(contracts);
+            residual = limits.getDeltaTarget() - effective - whole * deltaPerContract;
+            contracts = whole != 0 && Math.abs(whole) >= limits.getMinHedgeQuantity() ? whole : 0;
+        }
         if (contracts == 0) {
             return;
         }
@@ -347,7 +369,11 @@ public final class InventoryBook {
                 new Reason().text("effective delta ").num(effective, 6).text(" (net ").num(risk.netDelta, 6)
                         .text(", pending ").num(pendingDelta, 6).text(") is ").num(deviation, 6)
                         .text(" from target ").num(limits.getDeltaTarget(), 6).text(", outside band ").num(band, 6)
-                        .text(contracts > 0 ? ": BUY " : ": SELL ").num(Math.abs(contracts), 6).text(" " + instrument).toString(), at)
+                        .text(contracts > 0 ? ": BUY " : ": SELL ").num(Math.abs(contracts), 6).text(" " + instrument)
+                        .text(residual == null ? "" : new Reason().text(" (inverse, ").num(hedgeMark.getContractValue(), 6)
+                                .text(" USD per contract at ").num(hedgeMark.getMid(), 8).text(": whole contracts, residual delta ")
+                                .num(residual, 8).text(")").toString()).toString(), at)
+                .setResidualDelta(residual)
                 .setInstrument(instrument)
                 .setSide(contracts > 0 ? Side.BUY : Side.SELL)
                 .setQuantity(Math.abs(contracts))
@@ -520,7 +546,7 @@ public final class InventoryBook {
     private void summarize(InventoryMeta m, BookRisk risk, BookSummaries s, long asOf, boolean fill,
                            PnlExplain beforeFill, Output out) {
         BookMark mark = s.mark(asOf, risk);
-        PnlExplain piece = fill && filling != null && !fillingCloses ? explainBeforeFill(mark) : beforeFill;
+        PnlExplain piece = fill && filling != null && !fillingMarkedBefore ? explainBeforeFill(mark) : beforeFill;
         if (!fill && lastMark != null && mark != null && samePositions(lastMark, mark) && asOf >= lastMark.asOf()) {
             piece = PnlExplain.between(lastMark, mark);
         }
@@ -547,7 +573,7 @@ public final class InventoryBook {
 
     /**
      * Adds the fill being applied to the scenario set as an entry of its own at this mark: an option at its
-     * forward, τ and vol now, a linear instrument as q·m·S.
+     * forward, τ and vol now, a linear instrument as q·m·S (an inverse one as q·cv).
      *
      * @return false when it cannot (an option not priced at this mark): the set is then rebuilt
      */
@@ -556,7 +582,9 @@ public final class InventoryBook {
             return false;
         }
         if (filling.getKind() != InstrumentKind.OPTION) {
-            scenarios.addLinear(fillingQuantity * filling.getMultiplier() * revalued.referencePrice());
+            // An inverse contract moves like q·cv/S units of underlying: q·cv USD of exposure.
+            scenarios.addLinear(filling.getInverse() ? fillingQuantity * filling.getContractValue()
+                    : fillingQuantity * filling.getMultiplier() * revalued.referencePrice());
             return true;
         }
         OptionPosition now = s.watched();

@@ -186,6 +186,8 @@ public final class MarketBook {
                 .setMid(tick.getMid())
                 .setMultiplier(tick.getMultiplier())
                 .setEventTime(tick.getEventTime())
+                .setInverse(tick.getInverse())
+                .setContractValue(tick.getContractValue())
                 .build());
         return true;
     }

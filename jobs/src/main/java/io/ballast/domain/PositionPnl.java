@@ -28,6 +28,8 @@ import java.math.BigDecimal;
  * Q·A and to Σ; a close changes realized by (p − A)·(−q)·m = m·(q·A − q·p), which is the change of
  * m·(Q·A − Σ); a crossing is a close followed by an opening. Adding Q·m·(mark − A) − fees to both sides
  * gives the identity.
+ *
+ * <p>Linear and option positions; an inverse perpetual or future averages 1/price instead ({@link InversePositionPnl}).
  */
 public final class PositionPnl {
 

@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * Marks a book to market per CONTRACT.md. Linear instruments have delta 1 per unit of underlying and
- * no other greek. An option is priced with Black-76 on the forward of its own latest quote (else S), at
+ * no other greek; q inverse contracts of contract value cv have delta q·cv/P, P the instrument's own mid (else S),
+ * and a mark value of q·cv USD (without a price they are unpriced and add no delta). An option is priced with Black-76 on the forward of its own latest quote (else S), at
  * its own latest implied vol, else the fitted smile of its expiry at its strike; with neither it counts
  * in {@code unpricedPositions} and contributes nothing. Expired options are worth their intrinsic value
  * and have no greeks.
@@ -72,6 +73,20 @@ public final class RiskCalculator {
         }
         out.positions++;
         double units = qty * h.multiplier;
+        if (h.inverse) {
+            // q contracts of cv USD: delta q·cv/P units of underlying at the instrument's own mark P (its mid, else S).
+            double mid = linearMid(snapshot, h, s);
+            if (Double.isNaN(mid)) {
+                out.unpricedPositions++;
+            } else {
+                out.netDelta += qty * h.contractValue / mid;
+                out.markValue += qty * h.contractValue;
+            }
+            if (marks != null) {
+                marks.linear(h, Double.isNaN(mid) ? Double.NaN : qty * h.contractValue / mid, mid);
+            }
+            return Double.POSITIVE_INFINITY;
+        }
         if (!h.option) {
             out.netDelta += units;
             double mid = linearMid(snapshot, h, s);

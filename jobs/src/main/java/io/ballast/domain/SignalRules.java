@@ -40,6 +40,14 @@ public final class SignalRules {
         return Math.abs(contracts) >= limits.getMinHedgeQuantity() ? contracts : 0;
     }
 
+    /**
+     * A hedge in whole contracts (an inverse hedge instrument): the nearest whole number, half away from zero, so the
+     * delta left unhedged is at most half a contract's.
+     */
+    public static double wholeContracts(double contracts) {
+        return Math.signum(contracts) * Math.floor(Math.abs(contracts) + 0.5);
+    }
+
     /** Whether |x| exceeds an optional limit. */
     public static boolean breached(double x, Double limit) {
         return limit != null && Math.abs(x) > limit;

@@ -10,6 +10,7 @@ import io.ballast.domain.CollateralUpdate;
 import io.ballast.domain.Keys;
 import io.ballast.domain.LimitsUpdate;
 import io.ballast.domain.Topic;
+import io.ballast.kafka.CoinQuoted;
 import io.ballast.kafka.KafkaIo;
 import io.ballast.kafka.Rejection;
 import io.ballast.kafka.SourceRecordMapper;
@@ -88,7 +89,7 @@ public final class Inputs {
 
         KafkaSource<Either<Rejection, Quote>> quoteSource = KafkaIo.source(kafka, sources, registry,
                 topics.name(Topic.QUOTES), Quote.class, Validators.quote(skew),
-                SourceRecordMapper.identity(), new AvroTypeInfo<>(Quote.class));
+                new QuoteMapper(), new AvroTypeInfo<>(Quote.class));
         KafkaSource<Either<Rejection, SourcedTrade>> tradeSource = KafkaIo.source(kafka, sources, registry,
                 topics.name(Topic.TRADES), Trade.class, Validators.trade(skew),
                 new TradeMapper(), new AvroTypeInfo<>(SourcedTrade.class));
@@ -145,14 +146,24 @@ public final class Inputs {
         long eventTime(R record);
     }
 
-    /** Trades with their Kafka coordinates and original bytes. */
+    /** Quotes in USD: a coin-quoted option's bid and ask converted once, here (CoinQuoted). */
+    static final class QuoteMapper implements SourceRecordMapper<Quote, Quote> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Quote map(Quote value, ConsumerRecord<byte[], byte[]> record) {
+            return CoinQuoted.toUsd(value);
+        }
+    }
+
+    /** Trades in USD (CoinQuoted: a coin-quoted option's price and fee converted once), with their Kafka coordinates and original bytes. */
     static final class TradeMapper implements SourceRecordMapper<Trade, SourcedTrade> {
         private static final long serialVersionUID = 1L;
 
         @Override
         public SourcedTrade map(Trade value, ConsumerRecord<byte[], byte[]> record) {
             return SourcedTrade.newBuilder()
-                    .setTrade(value)
+                    .setTrade(CoinQuoted.toUsd(value))
                     .setTopic(record.topic())
                     .setPartition(record.partition())
                     .setOffset(record.offset())

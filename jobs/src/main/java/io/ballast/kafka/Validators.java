@@ -48,6 +48,16 @@ public final class Validators {
                     || (p = eventTime("quote.eventTime", q.getEventTime(), now, maxFutureSkewMillis)) != null) {
                 return p;
             }
+            if (CoinQuoted.inCoin(q.getInstrument())) {
+                Double f = q.getUnderlyingPrice();
+                if (f == null) {
+                    return "quote.underlyingPrice is required for a coin-quoted option (instrument.priceUnit UNDERLYING):"
+                            + " its bid and ask are converted to USD with it";
+                }
+                if (!Double.isFinite(q.getAsk() * f)) {
+                    return "quote.ask x quote.underlyingPrice must be finite, got " + q.getAsk() + " x " + f;
+                }
+            }
             Instant expiry = q.getInstrument().getExpiry();
             if (expiry != null && !q.getEventTime().isBefore(expiry)) {
                 return "quote of " + q.getInstrument().getSymbol() + " at " + q.getEventTime()
@@ -75,6 +85,20 @@ public final class Validators {
             }
             if (t.getFee() != null && !Double.isFinite(t.getFee())) {
                 return "trade.fee must be finite, got " + t.getFee();
+            }
+            if ((p = optionalPositive("trade.underlyingPrice", t.getUnderlyingPrice())) != null) {
+                return p;
+            }
+            if (CoinQuoted.inCoin(t.getInstrument())) {
+                Double u = t.getUnderlyingPrice();
+                if (u == null) {
+                    return "trade.underlyingPrice is required for a coin-quoted option (instrument.priceUnit UNDERLYING):"
+                            + " its price and fee are converted to USD with it";
+                }
+                if (!Double.isFinite(t.getPrice() * u) || (t.getFee() != null && !Double.isFinite(t.getFee() * u))) {
+                    return "trade.price and trade.fee x trade.underlyingPrice must be finite, got " + t.getPrice() + ", "
+                            + t.getFee() + " x " + u;
+                }
             }
             if (t.getSignalId() != null && t.getSignalId().isBlank()) {
                 return "trade.signalId must be null or non-blank, got '" + t.getSignalId() + "'";
@@ -212,6 +236,26 @@ public final class Validators {
             if (kind != InstrumentKind.FUTURE && i.getExpiry() != null) {
                 return path + ".expiry must be null for a " + kind + ", got " + i.getExpiry();
             }
+        }
+        if (i.getPriceUnit() == io.ballast.avro.PriceUnit.UNDERLYING && kind != InstrumentKind.OPTION) {
+            return path + ".priceUnit UNDERLYING is for options only, got a " + kind;
+        }
+        if (i.getInverse()) {
+            if (kind != InstrumentKind.PERPETUAL && kind != InstrumentKind.FUTURE) {
+                return path + ".inverse is for a PERPETUAL or a FUTURE, got a " + kind;
+            }
+            if (i.getContractValue() == null) {
+                return path + ".contractValue is required for an inverse " + kind;
+            }
+            if (!Double.isFinite(i.getContractValue()) || i.getContractValue() <= 0) {
+                return path + ".contractValue must be finite and > 0, got " + i.getContractValue();
+            }
+            if (i.getMultiplier() != 1.0) {
+                return path + ".multiplier must be 1.0 for an inverse " + kind + " (quoted per unit of underlying), got "
+                        + i.getMultiplier();
+            }
+        } else if (i.getContractValue() != null) {
+            return path + ".contractValue must be null unless inverse, got " + i.getContractValue();
         }
         if (i.getExpiry() != null && i.getExpiry().toEpochMilli() <= 0) {
             return path + ".expiry must be after 1970-01-01, got " + i.getExpiry();

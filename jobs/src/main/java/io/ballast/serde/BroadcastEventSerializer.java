@@ -30,7 +30,7 @@ import java.util.Map;
  * <p>Layout: a flags byte (market present, limits present, limits not a deletion); the snapshot:
  * underlying, version, asOf, a flags byte (presence of referencePrice and realizedVol) and those
  * present, rate, the smiles (count, then each), the options and the linear marks (count, then key and
- * value each; an option: a flags byte (presence of iv, forward, mid, bid, ask, strike, call, and call's
+ * value each: kind, mid, multiplier, eventTime, a flags byte (inverse, contractValue present) and contractValue; an option: a flags byte (presence of iv, forward, mid, bid, ask, strike, call, and call's
  * value), a boolean (expiry present), those present, then multiplier), ingestMicros; the limits: key, offset, limits. Strings are UTF-8, doubles raw bits,
  * maps are read into {@link HashMap}s.
  *
@@ -46,7 +46,8 @@ public final class BroadcastEventSerializer extends TypeSerializer<BroadcastEven
             "realizedVol", "rate", "smiles", "options", "linear", "ingestMicros");
     public static final List<String> OPTION_FIELDS = List.of("iv", "forward", "mid", "bid", "ask", "strike", "expiry",
             "call", "multiplier");
-    public static final List<String> LINEAR_FIELDS = List.of("kind", "mid", "multiplier", "eventTime");
+    public static final List<String> LINEAR_FIELDS = List.of("kind", "mid", "multiplier", "eventTime", "inverse",
+            "contractValue");
     public static final List<String> SMILE_FIELDS = List.of("expiry", "forward", "timeToExpiry", "svi", "a", "b", "rho",
             "m", "sigma", "minStrike", "maxStrike", "points", "rmse", "asOf");
 
@@ -122,6 +123,12 @@ public final class BroadcastEventSerializer extends TypeSerializer<BroadcastEven
             Wire.writeDouble(out, m.getMid());
             Wire.writeDouble(out, m.getMultiplier());
             out.writeLong(m.getEventTime());
+            // inverse and contractValue: a byte (0 linear, 1 inverse without, 3 inverse with a contract value)
+            Double cv = m.getContractValue();
+            out.writeByte((m.getInverse() ? 1 : 0) | (cv != null ? 2 : 0));
+            if (cv != null) {
+                Wire.writeDouble(out, cv);
+            }
         }
         out.writeLong(s.getIngestMicros());
     }
@@ -227,6 +234,9 @@ public final class BroadcastEventSerializer extends TypeSerializer<BroadcastEven
             m.setMid(Wire.readDouble(in));
             m.setMultiplier(Wire.readDouble(in));
             m.setEventTime(in.readLong());
+            int inverse = in.readUnsignedByte();
+            m.setInverse((inverse & 1) != 0);
+            m.setContractValue((inverse & 2) != 0 ? Wire.readDouble(in) : null);
             linear.put(key, m);
         }
         s.setLinear(linear);

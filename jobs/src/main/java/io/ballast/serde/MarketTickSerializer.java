@@ -15,7 +15,7 @@ import java.util.List;
  * fraction of the CPU of Flink's Avro serializer (NetworkSerializerBenchmark). Layout: underlying, symbol
  * (UTF-8), kind (ordinal byte), one flags byte (presence of each nullable field, the value of
  * {@code call} and {@code ivSolved}), then the present values in schema order up to ingestMicros, doubles as raw bits; then a second flags
- * byte (presence of bid and ask) and those present.
+ * byte (presence of bid, ask and contractValue, the value of inverse) and those present.
  *
  * <p>Written for the schema whose fields are {@link #FIELDS}: a test fails when the schema changes,
  * so that this serializer changes with it. A null in a
@@ -29,7 +29,7 @@ public final class MarketTickSerializer extends TypeSerializer<MarketTick> {
 
     /** The fields written, in the schema's order. */
     public static final List<String> FIELDS = List.of("underlying", "symbol", "kind", "strike", "expiry", "call",
-            "multiplier", "mid", "forward", "iv", "ivSolved", "eventTime", "ingestMicros", "bid", "ask");
+            "multiplier", "mid", "forward", "iv", "ivSolved", "eventTime", "ingestMicros", "bid", "ask", "inverse", "contractValue");
 
     private static final int STRIKE = 1;
     private static final int EXPIRY = 1 << 1;
@@ -42,6 +42,8 @@ public final class MarketTickSerializer extends TypeSerializer<MarketTick> {
     /** The second flags byte, after ingestMicros. */
     private static final int BID = 1;
     private static final int ASK = 1 << 1;
+    private static final int INVERSE = 1 << 2;
+    private static final int CONTRACT_VALUE = 1 << 3;
 
     private MarketTickSerializer() {
     }
@@ -81,12 +83,17 @@ public final class MarketTickSerializer extends TypeSerializer<MarketTick> {
         out.writeLong(t.getIngestMicros());
         Double bid = t.getBid();
         Double ask = t.getAsk();
-        out.writeByte((bid != null ? BID : 0) | (ask != null ? ASK : 0));
+        Double contractValue = t.getContractValue();
+        out.writeByte((bid != null ? BID : 0) | (ask != null ? ASK : 0) | (t.getInverse() ? INVERSE : 0)
+                | (contractValue != null ? CONTRACT_VALUE : 0));
         if (bid != null) {
             Wire.writeDouble(out, bid);
         }
         if (ask != null) {
             Wire.writeDouble(out, ask);
+        }
+        if (contractValue != null) {
+            Wire.writeDouble(out, contractValue);
         }
     }
 
@@ -110,6 +117,8 @@ public final class MarketTickSerializer extends TypeSerializer<MarketTick> {
         int more = in.readUnsignedByte();
         t.setBid((more & BID) != 0 ? Wire.readDouble(in) : null);
         t.setAsk((more & ASK) != 0 ? Wire.readDouble(in) : null);
+        t.setInverse((more & INVERSE) != 0);
+        t.setContractValue((more & CONTRACT_VALUE) != 0 ? Wire.readDouble(in) : null);
         return t;
     }
 

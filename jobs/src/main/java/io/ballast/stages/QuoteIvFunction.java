@@ -54,6 +54,8 @@ public final class QuoteIvFunction extends RichMapFunction<Quote, MarketTick> {
                 .setExpiry(ins.getExpiry() == null ? null : ins.getExpiry().toEpochMilli())
                 .setCall(ins.getRight() == null ? null : ins.getRight() == OptionRight.CALL)
                 .setMultiplier(ins.getMultiplier())
+                .setInverse(ins.getInverse())
+                .setContractValue(ins.getContractValue())
                 .setMid(Double.isNaN(mid) ? null : mid)
                 .setForward(q.getUnderlyingPrice())
                 .setIv(null)

@@ -206,6 +206,8 @@ class ValidatingDeserializerTest {
         instrument.put("underlying", "BTC");
         instrument.put("kind", new GenericData.EnumSymbol(kindSchema, "INDEX"));
         instrument.put("multiplier", 1.0);
+        instrument.put("priceUnit", new GenericData.EnumSymbol(instrumentSchema.getField("priceUnit").schema(), "QUOTE_CURRENCY"));
+        instrument.put("inverse", false);
         GenericRecord quote = new GenericData.Record(withIndex);
         quote.put("instrument", instrument);
         quote.put("venue", "X");

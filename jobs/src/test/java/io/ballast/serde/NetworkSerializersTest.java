@@ -230,10 +230,10 @@ class NetworkSerializersTest {
      */
     @Test
     void theSchemasAreTheOnesTheSerializersWereWrittenFor() {
-        assertFields(MarketTick.getClassSchema(), MarketTickSerializer.FIELDS, -3467726697956470305L);
-        assertFields(MarketSnapshot.getClassSchema(), BroadcastEventSerializer.SNAPSHOT_FIELDS, -6695182211996281033L);
+        assertFields(MarketTick.getClassSchema(), MarketTickSerializer.FIELDS, 2369364029662440952L);
+        assertFields(MarketSnapshot.getClassSchema(), BroadcastEventSerializer.SNAPSHOT_FIELDS, 4865580899891872929L);
         assertFields(OptionIv.getClassSchema(), BroadcastEventSerializer.OPTION_FIELDS, 838299681396970743L);
-        assertFields(LinearMark.getClassSchema(), BroadcastEventSerializer.LINEAR_FIELDS, 5713436185546817356L);
+        assertFields(LinearMark.getClassSchema(), BroadcastEventSerializer.LINEAR_FIELDS, -417983239739301512L);
         assertFields(SmileParams.getClassSchema(), BroadcastEventSerializer.SMILE_FIELDS, 6695139939771868869L);
         assertThat(InstrumentKind.values()).as("InstrumentKind is written as an ordinal").containsExactly(
                 InstrumentKind.SPOT, InstrumentKind.PERPETUAL, InstrumentKind.FUTURE, InstrumentKind.OPTION);
@@ -346,6 +346,8 @@ class NetworkSerializersTest {
         t.setIngestMicros(r.nextLong());
         t.setBid(optional(r, nulls));
         t.setAsk(optional(r, nulls));
+        t.setInverse(r.nextBoolean());
+        t.setContractValue(optional(r, nulls));
         return t;
     }
 
@@ -372,7 +374,8 @@ class NetworkSerializersTest {
         s.setOptions(ivs);
         Map<String, LinearMark> marks = new HashMap<>();
         for (int i = 0; i < linear; i++) {
-            marks.put("BTC-" + i, new LinearMark(InstrumentKind.values()[r.nextInt(4)], aDouble(r), aDouble(r), r.nextLong()));
+            marks.put("BTC-" + i, new LinearMark(InstrumentKind.values()[r.nextInt(4)], aDouble(r), aDouble(r), r.nextLong(),
+                    r.nextBoolean(), optional(r, nulls)));
         }
         s.setLinear(marks);
         s.setIngestMicros(r.nextLong());

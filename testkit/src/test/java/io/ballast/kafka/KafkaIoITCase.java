@@ -348,6 +348,8 @@ class KafkaIoITCase {
         instrument.put("underlying", "BTC");
         instrument.put("kind", new GenericData.EnumSymbol(instrumentSchema.getField("kind").schema(), "INDEX"));
         instrument.put("multiplier", 1.0);
+        instrument.put("priceUnit", new GenericData.EnumSymbol(instrumentSchema.getField("priceUnit").schema(), "QUOTE_CURRENCY"));
+        instrument.put("inverse", false);
         GenericRecord quote = new GenericData.Record(schema);
         quote.put("instrument", instrument);
         quote.put("venue", "X");
