@@ -276,10 +276,13 @@ class SandboxITCase {
         for (JsonNode p : portfolio) {
             assertThat(p.path("records").asLong()).as(p.path("provider").asText() + " portfolio-risk records")
                     .isPositive();
-            // 150,000 USDC plus a coin worth 200,000 USD at start, valued at the market's price.
+            // 150,000 USDC plus a coin worth 200,000 USD at start; the USDC then moves with the premiums, fees and
+            // realized P&L the venue settles, so equity stays near the 350,000 it starts at: without the cash, a
+            // provider that sells options loses their value from its equity (about -220,000 after 60 s for mm1).
             assertThat(p.path("collateralValue").asDouble()).as(p.path("provider").asText() + " collateral value")
-                    .isBetween(300_000.0, 400_000.0);
-            assertThat(p.path("equity").isNumber()).as(p.path("provider").asText() + " equity").isTrue();
+                    .isBetween(100_000.0, 1_000_000.0);
+            assertThat(p.path("equity").asDouble()).as(p.path("provider").asText() + " equity")
+                    .isBetween(200_000.0, 500_000.0);
             assertThat(p.path("margin").asDouble()).as(p.path("provider").asText() + " margin").isPositive();
         }
         String html = Files.readString(out.resolve("report.html"));
