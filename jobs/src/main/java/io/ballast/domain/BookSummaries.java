@@ -72,7 +72,7 @@ final class BookSummaries implements RiskCalculator.Marks {
             linearPnl += u;
         }
         if (mark > 0) {
-            marks.add(PositionMark.linear(ins.getSymbol(), h.quantity, ins.getMultiplier(), mark, value));
+            marks.add(PositionMark.linear(h.key, h.quantity, ins.getMultiplier(), mark, value));
         } else {
             allMarked = false;
         }
@@ -89,7 +89,7 @@ final class BookSummaries implements RiskCalculator.Marks {
         realized += pnl.realized();
         fees += pnl.fees();
         unrealized += pnl.unrealized(g.price());
-        marks.add(new PositionMark(ins.getSymbol(), h.quantity, forward, value, units * g.delta(), units * g.gamma(),
+        marks.add(new PositionMark(h.key, h.quantity, forward, value, units * g.delta(), units * g.gamma(),
                 units * g.vega(), units * g.theta(), vol));
     }
 

@@ -346,6 +346,7 @@ class NetworkSerializersTest {
         t.setIngestMicros(r.nextLong());
         t.setBid(optional(r, nulls));
         t.setAsk(optional(r, nulls));
+        t.setVenue(r.nextDouble() < nulls ? null : r.nextBoolean() ? "DERIBIT" : "okx-ΞΞ");
         return t;
     }
 
