@@ -230,7 +230,7 @@ class NetworkSerializersTest {
      */
     @Test
     void theSchemasAreTheOnesTheSerializersWereWrittenFor() {
-        assertFields(MarketTick.getClassSchema(), MarketTickSerializer.FIELDS, -3467726697956470305L);
+        assertFields(MarketTick.getClassSchema(), MarketTickSerializer.FIELDS, -656154898162784734L);
         assertFields(MarketSnapshot.getClassSchema(), BroadcastEventSerializer.SNAPSHOT_FIELDS, -6695182211996281033L);
         assertFields(OptionIv.getClassSchema(), BroadcastEventSerializer.OPTION_FIELDS, 838299681396970743L);
         assertFields(LinearMark.getClassSchema(), BroadcastEventSerializer.LINEAR_FIELDS, 5713436185546817356L);
