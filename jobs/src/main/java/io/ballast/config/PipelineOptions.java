@@ -143,7 +143,7 @@ public final class PipelineOptions {
 
     public static final ConfigOption<String> DEFAULT_VENUE = ConfigOptions.key("defaults.venue")
             .stringType().defaultValue(PipelineSettings.DEFAULT_VENUE)
-            .withDescription("The venue given to positions and quotes in state written before venues (0.1.0 savepoints: keys without a venue), and the venue of the delta hedge of such a book until its next fill; non-blank, without ':' or '/'. Set it, at the upgrade, to the venue those fills came from.");
+            .withDescription("The venue given to positions and quotes in state written before venues (0.1.0 savepoints: keys without a venue), and the venue of the delta hedge of such a book until its next fill; non-blank, without a colon or a slash. Set it, at the upgrade, to the venue those fills came from.");
 
     public static final ConfigOption<Boolean> PORTFOLIO_ENABLED = ConfigOptions.key("portfolio.enabled")
             .booleanType().defaultValue(PipelineSettings.DEFAULT_PORTFOLIO_ENABLED)
