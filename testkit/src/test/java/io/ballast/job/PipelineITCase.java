@@ -318,6 +318,12 @@ class PipelineITCase {
         rig.quote(okx);
         JobClient job = rig.start(rig.config("--delivery.guarantee", "at-least-once"), 1, null);
         try {
+            // A warm-up fill of another provider on OKX shows when the market with OKX's quote reached the
+            // inventory stage: its position is marked at OKX's mid (before, at S or unpriced).
+            Trade warmup = TestRecords.trade("v-w1", "warmup7", TestRecords.perp("BTC"), Side.BUY, 1, okxMid, t0.plusSeconds(1));
+            warmup.setVenue("OKX");
+            rig.trade(warmup);
+            rig.riskUntil(r -> r.stream().anyMatch(x -> x.getProviderId().equals("warmup7") && x.getMarkValue() == okxMid));
             rig.trade(TestRecords.trade("v-d1", "mm7", TestRecords.perp("BTC"), Side.BUY, 2, deribitMid, t0.plusSeconds(1)));
             Trade onOkx = TestRecords.trade("v-o1", "mm7", TestRecords.perp("BTC"), Side.BUY, 1.5, okxMid, t0.plusSeconds(2));
             onOkx.setVenue("OKX");
