@@ -110,6 +110,7 @@ CREATE TABLE rebalance_signals (
   marginUsage DOUBLE,
   liquidationMoveDown DOUBLE,
   liquidationMoveUp DOUBLE,
+  venue STRING,
   kafka_partition INT METADATA FROM 'partition' VIRTUAL,
   kafka_offset BIGINT METADATA FROM 'offset' VIRTUAL,
   kafka_timestamp TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
@@ -149,7 +150,8 @@ CREATE TABLE rebalance_signals (
     {"name": "margin", "type": ["null", "double"], "default": null},
     {"name": "marginUsage", "type": ["null", "double"], "default": null},
     {"name": "liquidationMoveDown", "type": ["null", "double"], "default": null},
-    {"name": "liquidationMoveUp", "type": ["null", "double"], "default": null}
+    {"name": "liquidationMoveUp", "type": ["null", "double"], "default": null},
+    {"name": "venue", "type": ["null", "string"], "default": null}
   ]}'
 );
 
