@@ -111,6 +111,7 @@ CREATE TABLE rebalance_signals (
   liquidationMoveDown DOUBLE,
   liquidationMoveUp DOUBLE,
   residualDelta DOUBLE,
+  venue STRING,
   kafka_partition INT METADATA FROM 'partition' VIRTUAL,
   kafka_offset BIGINT METADATA FROM 'offset' VIRTUAL,
   kafka_timestamp TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL,
@@ -151,7 +152,8 @@ CREATE TABLE rebalance_signals (
     {"name": "marginUsage", "type": ["null", "double"], "default": null},
     {"name": "liquidationMoveDown", "type": ["null", "double"], "default": null},
     {"name": "liquidationMoveUp", "type": ["null", "double"], "default": null},
-    {"name": "residualDelta", "type": ["null", "double"], "default": null}
+    {"name": "residualDelta", "type": ["null", "double"], "default": null},
+    {"name": "venue", "type": ["null", "string"], "default": null}
   ]}'
 );
 

@@ -244,7 +244,9 @@ class Router:
         fill = {
             "tradeId": self.args.trade_id_prefix + signal_id,
             "providerId": s["providerId"],
-            "venue": self.venue.name,
+            # The signal's venue (Ballast names it since issue 15; a fill elsewhere would not execute the
+            # hedge); --venue for a signal without one.
+            "venue": s.get("venue") or self.venue.name,
             "instrument": instrument_of(s["instrument"], s["underlying"]),
             "side": s["side"],
             "quantity": float(s["quantity"]),
@@ -283,7 +285,7 @@ def main(argv):
     parser.add_argument("--transactional-id", default="ballast-router-1",
                         help="one per router instance, the same after a restart (also its static group member id)")
     parser.add_argument("--state", default="router-state.sqlite", help="the ledger of executed signals")
-    parser.add_argument("--venue", default="ROUTER", help="the venue of the fills")
+    parser.add_argument("--venue", default="ROUTER", help="the venue of the fills of signals that name none (written before venues)")
     parser.add_argument("--trade-id-prefix", default="router-", help="tradeId = prefix + signalId")
     parser.add_argument("--trade-schema", default=os.path.join(HERE, "trade.avsc"),
                         help="the contract's Trade schema, self-contained")

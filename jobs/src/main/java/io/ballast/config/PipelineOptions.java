@@ -2,6 +2,7 @@ package io.ballast.config;
 
 import io.ballast.avro.BandMode;
 import io.ballast.avro.RiskLimits;
+import io.ballast.domain.Keys;
 import io.ballast.domain.PipelineSettings;
 import io.ballast.domain.ScenarioAxes;
 import org.apache.flink.configuration.ConfigOption;
@@ -140,6 +141,10 @@ public final class PipelineOptions {
             .stringType().defaultValue("")
             .withDescription("Default haircut per collateral asset, fractions in [0, 1], e.g. BTC=0.1,ETH=0.15; none by default.");
 
+    public static final ConfigOption<String> DEFAULT_VENUE = ConfigOptions.key("defaults.venue")
+            .stringType().defaultValue(PipelineSettings.DEFAULT_VENUE)
+            .withDescription("The venue given to positions and quotes in state written before venues (0.1.0 savepoints: keys without a venue), and the venue of the delta hedge of such a book until its next fill; non-blank, without a colon or a slash. Set it, at the upgrade, to the venue those fills came from.");
+
     public static final ConfigOption<Boolean> PORTFOLIO_ENABLED = ConfigOptions.key("portfolio.enabled")
             .booleanType().defaultValue(PipelineSettings.DEFAULT_PORTFOLIO_ENABLED)
             .withDescription("Run the portfolio stage (portfolio-risk, MARGIN_USAGE, LIQUIDATION_BUFFER); off by default until its cost is down (about 8x the CPU per record in the throughput harness, docs/performance.md); false: the inventory stage sends no book summaries.");
@@ -170,7 +175,7 @@ public final class PipelineOptions {
             DEFAULT_VEGA_LIMIT, DEFAULT_RISK_AVERSION, DEFAULT_FILL_INTENSITY, DEFAULT_QUOTE_HORIZON,
             DEFAULT_OPTION_HEDGE, DEFAULT_HEDGE_TO_FRACTION, DEFAULT_HEDGE_MIN_DAYS, DEFAULT_HEDGE_MAX_DAYS,
             DEFAULT_HEDGE_MAX_SPREAD_VOL_PTS,
-            DEFAULT_MAX_MARGIN_USAGE, DEFAULT_MIN_LIQUIDATION_MOVE, DEFAULT_COLLATERAL_HAIRCUTS,
+            DEFAULT_MAX_MARGIN_USAGE, DEFAULT_MIN_LIQUIDATION_MOVE, DEFAULT_COLLATERAL_HAIRCUTS, DEFAULT_VENUE,
             PORTFOLIO_ENABLED, PORTFOLIO_INTERVAL, PORTFOLIO_SCENARIO_INTERVAL, PORTFOLIO_DAY_START,
             PORTFOLIO_SPOT_SHOCKS, PORTFOLIO_VOL_SHOCKS);
 
@@ -247,6 +252,12 @@ public final class PipelineOptions {
                 .setMinLiquidationMove(optionalPositive(c, DEFAULT_MIN_LIQUIDATION_MOVE))
                 .setCollateralHaircuts(parseHaircuts(c))
                 .build());
+        String venue = c.get(DEFAULT_VENUE);
+        if (venue.isBlank() || venue.indexOf(Keys.VENUE_SEPARATOR) >= 0 || venue.indexOf(Keys.SEPARATOR) >= 0) {
+            throw ParsedArgs.bad(DEFAULT_VENUE, venue, "must be non-blank and without '" + Keys.VENUE_SEPARATOR + "' or '"
+                    + Keys.SEPARATOR + "'");
+        }
+        b.defaultVenue(venue);
         b.portfolioEnabled(c.get(PORTFOLIO_ENABLED))
                 .portfolioIntervalMs(positive(c, PORTFOLIO_INTERVAL))
                 .scenarioIntervalMs(positive(c, PORTFOLIO_SCENARIO_INTERVAL));

@@ -34,7 +34,7 @@ final class BookSummaries implements RiskCalculator.Marks {
     private double fees;
     /** False once a position could not be marked: no {@link BookMark} then. */
     private boolean allMarked = true;
-    /** The symbol whose option position to keep ({@link #watched}), or null. */
+    /** The position ({@code venue:symbol}) whose option position to keep ({@link #watched}), or null. */
     private final String watch;
     private OptionPosition watched;
 
@@ -42,7 +42,7 @@ final class BookSummaries implements RiskCalculator.Marks {
         this(null);
     }
 
-    /** @param watch a symbol whose priced option position {@link #watched} returns (the filled one), or null */
+    /** @param watch a position key ({@code venue:symbol}) whose priced option {@link #watched} returns (the filled one), or null */
     BookSummaries(String watch) {
         this.watch = watch;
     }
@@ -111,7 +111,7 @@ final class BookSummaries implements RiskCalculator.Marks {
             linearPnl += u;
         }
         if (mark > 0) {
-            marks.add(PositionMark.linear(ins.getSymbol(), h.quantity, ins.getMultiplier(), mark, value));
+            marks.add(PositionMark.linear(h.key, h.quantity, ins.getMultiplier(), mark, value));
         } else {
             allMarked = false;
         }
@@ -130,7 +130,7 @@ final class BookSummaries implements RiskCalculator.Marks {
         double u = pnl.unrealized(mark);
         unrealized += u;
         linearPnl += u;
-        marks.add(PositionMark.linear(h.symbol, h.quantity, h.contractValue / mark, mark, u));
+        marks.add(PositionMark.linear(h.key, h.quantity, h.contractValue / mark, mark, u));
     }
 
     @Override
@@ -139,7 +139,7 @@ final class BookSummaries implements RiskCalculator.Marks {
         boolean call = ins.getRight() == OptionRight.CALL;
         OptionPosition position = new OptionPosition(call, ins.getStrike(), tau, h.quantity, ins.getMultiplier(), forward, vol);
         options.add(position);
-        if (watch != null && watch.equals(ins.getSymbol())) {
+        if (watch != null && watch.equals(h.key)) {
             watched = position;
         }
         double value = units * g.price();
@@ -148,7 +148,7 @@ final class BookSummaries implements RiskCalculator.Marks {
         realized += pnl.realized();
         fees += pnl.fees();
         unrealized += pnl.unrealized(g.price());
-        marks.add(new PositionMark(ins.getSymbol(), h.quantity, forward, value, units * g.delta(), units * g.gamma(),
+        marks.add(new PositionMark(h.key, h.quantity, forward, value, units * g.delta(), units * g.gamma(),
                 units * g.vega(), units * g.theta(), vol));
     }
 

@@ -8,8 +8,8 @@ import io.ballast.avro.internal.Position;
 import java.util.Arrays;
 
 /**
- * A book's positions as the marking loop reads them: one {@link Held} per symbol, in the symbols' natural
- * order (the order the sums are taken in), each with what marking needs already unpacked from its
+ * A book's positions as the marking loop reads them: one {@link Held} per {@code venue:symbol}, in the keys'
+ * natural order (the order the sums are taken in), each with what marking needs already unpacked from its
  * {@link Position} and {@link Instrument} (quantity as a double, multiplier, strike, expiry in epoch ms).
  * Marking a book is then a walk over one array rather than over a tree and three records per position;
  * the unpacking is done once per fill, marking happens on every market move.
@@ -27,17 +27,17 @@ final class Holdings {
         return held[i];
     }
 
-    /** What is held under {@code symbol}, or null. */
-    Held get(String symbol) {
-        int i = indexOf(symbol);
+    /** What is held under {@code key} ({@code venue:symbol}), or null. */
+    Held get(String key) {
+        int i = indexOf(key);
         return i < 0 ? null : held[i];
     }
 
-    /** Holds {@code p} under {@code symbol}, replacing what was held there. */
-    void put(String symbol, Position p) {
-        int i = indexOf(symbol);
+    /** Holds {@code p} under {@code key} ({@code venue:symbol}), replacing what was held there. */
+    void put(String key, Position p) {
+        int i = indexOf(key);
         if (i >= 0) {
-            held[i] = new Held(symbol, p);
+            held[i] = new Held(key, p);
             return;
         }
         int at = -i - 1;
@@ -45,13 +45,13 @@ final class Holdings {
             held = Arrays.copyOf(held, size * 2);
         }
         System.arraycopy(held, at, held, at + 1, size - at);
-        held[at] = new Held(symbol, p);
+        held[at] = new Held(key, p);
         size++;
     }
 
-    /** @return what was held under {@code symbol}, or null */
-    Held remove(String symbol) {
-        int i = indexOf(symbol);
+    /** @return what was held under {@code key}, or null */
+    Held remove(String key) {
+        int i = indexOf(key);
         if (i < 0) {
             return null;
         }
@@ -70,13 +70,13 @@ final class Holdings {
         return first;
     }
 
-    /** Binary search by symbol: the index, or {@code -(insertion point) - 1}. */
-    private int indexOf(String symbol) {
+    /** Binary search by key: the index, or {@code -(insertion point) - 1}. */
+    private int indexOf(String key) {
         int lo = 0;
         int hi = size - 1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            int c = held[mid].symbol.compareTo(symbol);
+            int c = held[mid].key.compareTo(key);
             if (c < 0) {
                 lo = mid + 1;
             } else if (c > 0) {
@@ -90,6 +90,9 @@ final class Holdings {
 
     /** One position, unpacked for marking. Immutable: a changed position is held anew. */
     static final class Held {
+        /** {@code venue:symbol}: the position's identity, and the key of its quote in a market snapshot. */
+        final String key;
+        /** The instrument's symbol alone (the key of a snapshot broadcast before venues, see {@link Keys#lookup}). */
         final String symbol;
         /** The stored record (never changed): what the portfolio's P&amp;L reads. */
         final Position position;
@@ -109,9 +112,10 @@ final class Holdings {
         /** The position's average-cost P&amp;L, unpacked at its first mark (its exact sums are decimals). */
         private PositionPnl pnl;
 
-        Held(String symbol, Position p) {
+        Held(String key, Position p) {
             Instrument ins = p.getInstrument();
-            this.symbol = symbol;
+            this.key = key;
+            this.symbol = ins.getSymbol();
             this.position = p;
             this.instrument = ins;
             this.quantity = Exact.toDouble(p.getQuantity());

@@ -35,9 +35,14 @@ import java.util.Map;
  * expired. What is computed is stamped and judged in event time: the book is marked as of the latest of
  * its own last fill, the market snapshot and the watermark, and hedge timeouts are compared with that time.
  *
- * <p>Records: the scalar {@code meta}, positions by symbol, pending hedges by signal id, each written
+ * <p>Positions are identified by {@code venue:symbol} ({@link Keys#instrument}): fills of one symbol on two
+ * venues are two positions, each marked at its own venue's quote; the greeks, values and signals of the book
+ * cover every venue. State written before venues holds positions under a bare symbol: the book moves them to
+ * {@code defaults.venue:symbol} when it is loaded ({@link #adoptBarePositions}).
+ *
+ * <p>Records: the scalar {@code meta}, positions by {@code venue:symbol}, pending hedges by signal id, each written
  * through its {@link Cell} or {@link Table} when it changes, never changed after (a change writes a new
- * record). Positions and hedges are iterated by symbol and signal id, so the greeks are summed in the same
+ * record). Positions and hedges are iterated by {@code venue:symbol} and signal id, so the greeks are summed in the same
  * order however the book was loaded: a book read back from state gives the same numbers to the last bit.
  * Option positions are removed once expired; a flat position is removed.
  */
@@ -102,6 +107,8 @@ public final class InventoryBook {
     private ScenarioSet scenarios;
     /** The fill being applied: its instrument and signed quantity (contracts), for the scenario set; null between fills. */
     private Instrument filling;
+    /** Its position's key, {@code venue:symbol}. */
+    private String fillingKey;
     private double fillingQuantity;
     /** What was held of the filled instrument before the fill (null: nothing); with {@link #filling}. */
     private Holdings.Held fillingBefore;
@@ -118,10 +125,31 @@ public final class InventoryBook {
         this.pending = pending;
         this.scratch = scratch;
         this.settings = settings;
+        adoptBarePositions();
         for (Map.Entry<String, Position> e : positions.entries()) {
             hold(e.getKey(), e.getValue());
         }
         nextTimer = meta.get() == null ? Long.MIN_VALUE : meta.get().getNextTimer();
+    }
+
+    /**
+     * Moves each position that state written before venues holds under a bare symbol to
+     * {@code defaults.venue:symbol}, with its {@code venue} set (CONTRACT.md, "Identity: (venue, symbol)").
+     */
+    private void adoptBarePositions() {
+        List<Map.Entry<String, Position>> bare = new ArrayList<>();
+        for (Map.Entry<String, Position> e : positions.entries()) {
+            if (!Keys.hasVenue(e.getKey())) {
+                bare.add(Map.entry(e.getKey(), e.getValue()));
+            }
+        }
+        String venue = settings.defaultVenue();
+        for (Map.Entry<String, Position> e : bare) {
+            Position moved = Records.copy(e.getValue(), new Position());
+            moved.setVenue(venue);
+            positions.remove(e.getKey());
+            positions.put(Keys.instrument(venue, e.getKey()), moved);
+        }
     }
 
     /** A book on the heap alone (tests, tools). */
@@ -173,12 +201,14 @@ public final class InventoryBook {
         double signed = t.getSide() == Side.BUY ? t.getQuantity() : -t.getQuantity();
         Instrument instrument = t.getInstrument();
         String symbol = instrument.getSymbol();
+        String venue = t.getVenue();
+        String key = Keys.instrument(venue, symbol);
         long markTimeBefore = market == null ? Math.max(m.getLastEventTime(), time)
                 : Math.max(Math.max(m.getLastEventTime(), time), market.getAsOf());
-        Position p = positions.get(symbol);
+        Position p = positions.get(key);
         Position next = p == null
                 ? Position.newBuilder().setInstrument(instrument).setQuantity(Exact.ZERO).setCashFlow(Exact.ZERO)
-                        .setFees(Exact.ZERO).setFills(0).setLastEventTime(time).build()
+                        .setFees(Exact.ZERO).setFills(0).setLastEventTime(time).setVenue(venue).build()
                 : Records.copy(p, new Position());
         next.setQuantity(Exact.plus(next.getQuantity(), signed));
         next.setCashFlow(Exact.plusProduct(next.getCashFlow(), -signed, t.getPrice()));
@@ -209,19 +239,20 @@ public final class InventoryBook {
         // proportion to its quantity): then marked here, before the fill is applied.
         boolean markedBefore = Exact.isZero(next.getQuantity()) || instrument.getInverse();
         PnlExplain beforeFill = settings.portfolioEnabled() && markedBefore ? explainTo(market, markTimeBefore) : null;
-        fillingBefore = settings.portfolioEnabled() ? held.get(symbol) : null;
+        fillingBefore = settings.portfolioEnabled() ? held.get(key) : null;
         if (Exact.isZero(next.getQuantity())) {
             m.setClosedRealizedPnl(m.getClosedRealizedPnl() + realized);
             m.setClosedFees(m.getClosedFees() + Exact.toDouble(next.getFees()));
-            removePosition(symbol); // flat: no risk left to carry
+            removePosition(key); // flat: no risk left to carry
         } else {
-            positions.put(symbol, next);
-            hold(symbol, next);
+            positions.put(key, next);
+            hold(key, next);
         }
 
         if (t.getSignalId() != null) {
             PendingHedge h = pending.get(t.getSignalId());
-            if (h != null) {
+            // Only a fill of the hedge's own venue:symbol executes it.
+            if (h != null && HedgeInstrument.filledBy(h.getInstrument(), venue, symbol)) {
                 double remaining = h.getRemaining() - signed;
                 // Filled (or overfilled), up to the rounding of the router's quantities.
                 if (Math.abs(remaining) <= FILLED_TOLERANCE * Math.abs(h.getRemaining())
@@ -235,8 +266,10 @@ public final class InventoryBook {
             }
         }
         m.setLastEventTime(Math.max(m.getLastEventTime(), time));
+        m.setLastFillVenue(venue);
         long markTime = market == null ? m.getLastEventTime() : Math.max(m.getLastEventTime(), market.getAsOf());
         filling = instrument;
+        fillingKey = key;
         fillingQuantity = signed;
         fillingMarkedBefore = markedBefore;
         try {
@@ -297,7 +330,7 @@ public final class InventoryBook {
         m.setLimitsStamp(limitsStamp);
 
         BookSummaries summaries = !settings.portfolioEnabled() ? null
-                : new BookSummaries(fill && filling != null && filling.getKind() == InstrumentKind.OPTION ? filling.getSymbol() : null);
+                : new BookSummaries(fill && filling != null && filling.getKind() == InstrumentKind.OPTION ? fillingKey : null);
         scratch.calculator.compute(held, market, asOf, risk, summaries);
         if (summaries != null) {
             summarize(m, risk, summaries, asOf, fill, beforeFill, out);
@@ -343,8 +376,10 @@ public final class InventoryBook {
         double band = SignalRules.band(limits, risk);
         double effective = risk.netDelta + pendingDelta;
         out.deltaToBand(Math.abs(effective - limits.getDeltaTarget()) / band);
-        String instrument = limits.getHedgeInstrument() != null ? limits.getHedgeInstrument() : m.getUnderlying() + "-PERP";
-        LinearMark hedgeMark = market == null ? null : market.getLinear().get(instrument);
+        String instrument = HedgeInstrument.resolve(limits.getHedgeInstrument(), m.getUnderlying(), m.getLastFillVenue(),
+                settings.defaultVenue(), market == null ? null : market.getLinear());
+        String symbol = Keys.symbolOf(instrument);
+        LinearMark hedgeMark = market == null ? null : Keys.lookup(market.getLinear(), instrument, symbol);
         // The hedge instrument's kind is learned from its quotes: an inverse one hedges cv/P per contract.
         boolean inverse = hedgeMark != null && hedgeMark.getInverse() && hedgeMark.getContractValue() != null;
         double deltaPerContract = hedgeMark == null ? 1.0
@@ -374,7 +409,8 @@ public final class InventoryBook {
                                 .text(" USD per contract at ").num(hedgeMark.getMid(), 8).text(": whole contracts, residual delta ")
                                 .num(residual, 8).text(")").toString()).toString(), at)
                 .setResidualDelta(residual)
-                .setInstrument(instrument)
+                .setInstrument(symbol)
+                .setVenue(Keys.venueOf(instrument))
                 .setSide(contracts > 0 ? Side.BUY : Side.SELL)
                 .setQuantity(Math.abs(contracts))
                 .build());
@@ -414,7 +450,8 @@ public final class InventoryBook {
                     .build());
             out.signal(signal(m, risk, id, type, SignalStatus.ACTION, limit,
                     Math.abs(value) > 1.5 * limit ? Urgency.HIGH : Urgency.NORMAL, d.reason(), at)
-                    .setInstrument(leg.instrument())
+                    .setInstrument(Keys.symbolOf(leg.instrument()))
+                    .setVenue(Keys.venueOf(leg.instrument()))
                     .setSide(leg.side())
                     .setQuantity(Math.abs(leg.quantity()))
                     .build());
@@ -608,7 +645,7 @@ public final class InventoryBook {
         if (after == null || lastMark == null) {
             return null;
         }
-        String symbol = filling.getSymbol();
+        String symbol = fillingKey;
         double before = fillingBefore == null ? 0 : fillingBefore.quantity;
         List<PositionMark> positions = new ArrayList<>(after.positions().size());
         for (PositionMark x : after.positions()) {
@@ -683,19 +720,19 @@ public final class InventoryBook {
         List<String> expired = new ArrayList<>();
         for (int i = 0; i < held.size(); i++) {
             if (held.get(i).optionExpiry <= now) {
-                expired.add(held.get(i).symbol);
+                expired.add(held.get(i).key);
             }
         }
         Double s = market == null ? null : market.getReferencePrice();
-        for (String symbol : expired) {
-            Position p = positions.get(symbol);
+        for (String key : expired) {
+            Position p = positions.get(key);
             Instrument ins = p.getInstrument();
             double intrinsic = s == null ? 0
                     : Math.max(0, ins.getRight() == io.ballast.avro.OptionRight.CALL ? s - ins.getStrike() : ins.getStrike() - s);
             PositionPnl pnl = BookSummaries.pnl(p);
             purgedRealized += pnl.realized() + pnl.unrealized(intrinsic);
             purgedFees += pnl.fees();
-            removePosition(symbol);
+            removePosition(key);
         }
         return !expired.isEmpty();
     }
@@ -712,14 +749,14 @@ public final class InventoryBook {
         return now;
     }
 
-    private void hold(String symbol, Position p) {
-        held.put(symbol, p);
+    private void hold(String key, Position p) {
+        held.put(key, p);
         firstExpiry = Math.min(firstExpiry, optionExpiry(p.getInstrument()));
     }
 
-    private void removePosition(String symbol) {
-        positions.remove(symbol);
-        Holdings.Held gone = held.remove(symbol);
+    private void removePosition(String key) {
+        positions.remove(key);
+        Holdings.Held gone = held.remove(key);
         if (gone != null && gone.optionExpiry == firstExpiry) {
             firstExpiry = held.firstExpiry();
         }

@@ -5,7 +5,8 @@ import io.ballast.avro.SignalType;
 /**
  * The keys of the contract (CONTRACT.md, "Topics"), built and parsed in this one place: the
  * {@code provider/UNDERLYING} of a book, of its Kafka records and of a {@code risk-limits} override,
- * the {@code UNDERLYING/expiry-epoch-millis} of a smile, and signal ids.
+ * the {@code UNDERLYING/expiry-epoch-millis} of a smile, signal ids, and the {@code venue:symbol} that
+ * identifies an instrument listed on a venue (positions, latest quotes and marks, IVs, hedge instruments).
  */
 public final class Keys {
 
@@ -15,7 +16,45 @@ public final class Keys {
     /** Separates a venue from its trade id in the dedupe state: a character no id contains in practice. */
     private static final char TRADE_ID_SEPARATOR = '\u001f';
 
+    /**
+     * Separates a venue from a symbol in an instrument's identity {@code venue:symbol}: a venue may not
+     * contain it (quotes and trades with such a venue are rejected, INVALID_FIELD); a symbol may.
+     */
+    public static final char VENUE_SEPARATOR = ':';
+
     private Keys() {
+    }
+
+    /** {@code venue:symbol}: the identity of an instrument on a venue. */
+    public static String instrument(String venue, String symbol) {
+        return venue + VENUE_SEPARATOR + symbol;
+    }
+
+    /** Whether {@code key} names a venue ({@code venue:symbol}); a bare symbol (state of before venues) does not. */
+    public static boolean hasVenue(String key) {
+        return key.indexOf(VENUE_SEPARATOR) >= 0;
+    }
+
+    /** The venue of {@code venue:symbol}; null for a bare symbol. */
+    public static String venueOf(String key) {
+        int at = key.indexOf(VENUE_SEPARATOR);
+        return at < 0 ? null : key.substring(0, at);
+    }
+
+    /** The symbol of {@code venue:symbol} (after the first separator); a bare symbol as is. */
+    public static String symbolOf(String key) {
+        int at = key.indexOf(VENUE_SEPARATOR);
+        return at < 0 ? key : key.substring(at + 1);
+    }
+
+    /**
+     * The value of {@code venue:symbol} in {@code byKey}, else of the bare {@code symbol}: a market snapshot
+     * broadcast before venues (restored from a savepoint, until the market stage sends its next) is keyed by
+     * symbol alone. The market stage itself never writes a bare key.
+     */
+    public static <V> V lookup(java.util.Map<String, V> byKey, String key, String symbol) {
+        V v = byKey.get(key);
+        return v != null || key.equals(symbol) ? v : byKey.get(symbol);
     }
 
     /** {@code provider/UNDERLYING}: the key of a book, and of its signals and risk records. */

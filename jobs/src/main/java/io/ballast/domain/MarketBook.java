@@ -34,7 +34,13 @@ import java.util.TreeMap;
  * expiries that changed (starting from their previous fit), emits their {@code VolSkew}, drops expired
  * options, and emits one compact {@link MarketSnapshot} for the inventory stage.
  *
- * <p>Records: the scalar {@link MarketState}; options and linear instruments by symbol; smiles and
+ * <p>Instruments are identified by {@code venue:symbol} ({@link Keys#instrument}): two venues quoting the same
+ * symbol are two instruments, each with its own latest quote, mid and IV. The reference price S is the latest
+ * mid of the reference kind on any venue; the smile of an expiry is fitted to the options of every venue
+ * (a strike quoted on two venues is two points). State written before venues holds bare symbols: the book
+ * moves them, when it is loaded, to {@code defaults.venue:symbol} ({@link #adoptBareKeys}).
+ *
+ * <p>Records: the scalar {@link MarketState}; options and linear instruments by {@code venue:symbol}; smiles and
  * changed expiries by expiry; each written through its {@link Cell} or {@link Table}, never changed after.
  * Options of an expiry are iterated in {@link #OPTION_ORDER} (through an index by expiry), linear
  * instruments in {@link #OPTION_ORDER}, smiles in {@link #EXPIRY_ORDER}: the orders of a scan of the
@@ -89,9 +95,36 @@ public final class MarketBook {
         this.changed = changed;
         this.fitStats = fitStats;
         this.settings = settings;
+        adoptBareKeys(options, settings.defaultVenue());
+        adoptBareKeys(linear, settings.defaultVenue());
         for (Map.Entry<String, OptionMark> e : options.entries()) {
             index(e.getKey(), null, e.getValue());
         }
+    }
+
+    /**
+     * Moves what state written before venues holds under a bare symbol to {@code venue:symbol}, unless that
+     * key already holds something (then the bare entry, older, is dropped).
+     */
+    static <V> void adoptBareKeys(Table<String, V> table, String venue) {
+        List<Map.Entry<String, V>> bare = new ArrayList<>();
+        for (Map.Entry<String, V> e : table.entries()) {
+            if (!Keys.hasVenue(e.getKey())) {
+                bare.add(Map.entry(e.getKey(), e.getValue()));
+            }
+        }
+        for (Map.Entry<String, V> e : bare) {
+            table.remove(e.getKey());
+            String key = Keys.instrument(venue, e.getKey());
+            if (table.get(key) == null) {
+                table.put(key, e.getValue());
+            }
+        }
+    }
+
+    /** {@code venue:symbol} of a tick (a tick without a venue, in tests only: {@code defaults.venue}). */
+    private String key(MarketTick tick) {
+        return Keys.instrument(tick.getVenue() == null ? settings.defaultVenue() : tick.getVenue(), tick.getSymbol());
     }
 
     /** A market on the heap alone (tests, tools). */
@@ -149,7 +182,8 @@ public final class MarketBook {
     }
 
     private boolean applyOption(MarketTick tick) {
-        OptionMark previous = options.get(tick.getSymbol());
+        String key = key(tick);
+        OptionMark previous = options.get(key);
         if (previous != null && tick.getEventTime() < previous.getEventTime()) {
             return false;
         }
@@ -165,8 +199,8 @@ public final class MarketBook {
                 .setBid(tick.getBid())
                 .setAsk(tick.getAsk())
                 .build();
-        options.put(tick.getSymbol(), mark);
-        index(tick.getSymbol(), previous, mark);
+        options.put(key, mark);
+        index(key, previous, mark);
         if (changed.get(mark.getExpiry()) == null) {
             changed.put(mark.getExpiry(), true);
         }
@@ -174,14 +208,15 @@ public final class MarketBook {
     }
 
     private boolean applyLinear(MarketTick tick) {
-        LinearMark previous = linear.get(tick.getSymbol());
+        String key = key(tick);
+        LinearMark previous = linear.get(key);
         if (previous != null && tick.getEventTime() < previous.getEventTime()) {
             return false;
         }
         if (tick.getMid() == null) {
             return true; // one-sided or empty book: nothing to mark, nothing to drop either
         }
-        linear.put(tick.getSymbol(), LinearMark.newBuilder()
+        linear.put(key, LinearMark.newBuilder()
                 .setKind(tick.getKind())
                 .setMid(tick.getMid())
                 .setMultiplier(tick.getMultiplier())

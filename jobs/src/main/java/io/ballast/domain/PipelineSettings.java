@@ -48,6 +48,11 @@ public final class PipelineSettings implements Serializable {
     public static final long DEFAULT_PORTFOLIO_INTERVAL_MS = 1_000;
     public static final long DEFAULT_SCENARIO_INTERVAL_MS = 1_000;
     public static final long DEFAULT_DAY_OFFSET_MS = 0;
+    /**
+     * The venue given to state written before venues (positions, latest quotes: CONTRACT.md, "Identity:
+     * (venue, symbol)"): the venue of the project's reference data and of the fills that wrote the v1 state fixture.
+     */
+    public static final String DEFAULT_VENUE = "DERIBIT";
 
     private final long snapshotIntervalMs;
     private final long rvHalfLifeMs;
@@ -66,6 +71,7 @@ public final class PipelineSettings implements Serializable {
     private final long dayOffsetMs;
     private final double[] spotShocks;
     private final double[] volShocks;
+    private final String defaultVenue;
     private transient ScenarioAxes axes;
 
     private PipelineSettings(Builder b) {
@@ -93,6 +99,11 @@ public final class PipelineSettings implements Serializable {
         axes = ScenarioAxes.of(b.spotShocks, b.volShocks); // checks them
         spotShocks = axes.spotShocks();
         volShocks = axes.volShocks();
+        if (b.defaultVenue == null || b.defaultVenue.isBlank() || b.defaultVenue.indexOf(Keys.VENUE_SEPARATOR) >= 0) {
+            throw new IllegalArgumentException("defaultVenue must be non-blank and without '" + Keys.VENUE_SEPARATOR
+                    + "', got " + b.defaultVenue);
+        }
+        defaultVenue = b.defaultVenue;
     }
 
     /** The defaults of every option (CONTRACT.md and the operations guide list them). */
@@ -124,6 +135,7 @@ public final class PipelineSettings implements Serializable {
         b.dayOffsetMs = dayOffsetMs;
         b.spotShocks = spotShocks.clone();
         b.volShocks = volShocks.clone();
+        b.defaultVenue = defaultVenue;
         return b;
     }
 
@@ -135,6 +147,11 @@ public final class PipelineSettings implements Serializable {
     public int refreshBudget() { return refreshBudget; }
     public int bookCachePositions() { return bookCachePositions; }
     public double quoteSkewBps() { return quoteSkewBps; }
+    /**
+     * The venue of positions and quotes in state written before venues (keys without one), and of the delta
+     * hedge of a book restored from such state that has had no fill since (CONTRACT.md, "Identity").
+     */
+    public String defaultVenue() { return defaultVenue; }
     /** Whether the inventory stage sends book summaries and the portfolio stage runs. */
     public boolean portfolioEnabled() { return portfolioEnabled; }
     /** The least time between two {@code portfolio-risk} records of a provider on market moves, ms. */
@@ -206,6 +223,7 @@ public final class PipelineSettings implements Serializable {
         private long dayOffsetMs = DEFAULT_DAY_OFFSET_MS;
         private double[] spotShocks = ScenarioAxes.DEFAULT.spotShocks();
         private double[] volShocks = ScenarioAxes.DEFAULT.volShocks();
+        private String defaultVenue = DEFAULT_VENUE;
         /** Null: the defaults ({@link #initialLimits()}), made only when asked for. */
         private RiskLimits defaultLimits;
 
@@ -256,6 +274,7 @@ public final class PipelineSettings implements Serializable {
         public Builder portfolioIntervalMs(long v) { portfolioIntervalMs = v; return this; }
         public Builder scenarioIntervalMs(long v) { scenarioIntervalMs = v; return this; }
         public Builder dayOffsetMs(long v) { dayOffsetMs = v; return this; }
+        public Builder defaultVenue(String v) { defaultVenue = v; return this; }
         /** Relative spot shocks, decimals (−0.3 for −30%). */
         public Builder spotShocks(double[] v) { spotShocks = v.clone(); return this; }
         /** Relative vol shocks, decimals. */

@@ -4,7 +4,7 @@ package io.ballast.domain;
  * One position as a re-mark saw it, for the P&amp;L explain. Greeks in CONTRACT.md's units, for the
  * position (per contract × quantity × multiplier).
  *
- * @param key the position's identity (its instrument symbol), non-blank
+ * @param key the position's identity ({@code venue:symbol}), non-blank
  * @param quantity contracts, signed, finite: an interval explains only positions held through it
  * @param price the price per unit of underlying its delta is taken against, USD, finite and &gt; 0: the
  *     option's forward F; for a linear position S (or its own mark per unit of underlying)

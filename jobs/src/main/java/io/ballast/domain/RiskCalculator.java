@@ -9,9 +9,10 @@ import io.ballast.quant.Greeks;
 import java.util.List;
 
 /**
- * Marks a book to market per CONTRACT.md. Linear instruments have delta 1 per unit of underlying and
- * no other greek; q inverse contracts of contract value cv have delta q·cv/P, P the instrument's own mid (else S),
- * and a mark value of q·cv USD (without a price they are unpriced and add no delta). An option is priced with Black-76 on the forward of its own latest quote (else S), at
+ * Marks a book to market per CONTRACT.md. Each position reads the quote of its own {@code venue:symbol}. Linear
+ * instruments have delta 1 per unit of underlying and no other greek; q inverse contracts of contract value cv have
+ * delta q·cv/P, P the instrument's own mid (else S), and a mark value of q·cv USD (without a price they are unpriced
+ * and add no delta). An option is priced with Black-76 on the forward of its own latest quote (else S), at
  * its own latest implied vol, else the fitted smile of its expiry at its strike; with neither it counts
  * in {@code unpricedPositions} and contributes nothing. Expired options are worth their intrinsic value
  * and have no greeks.
@@ -101,7 +102,7 @@ public final class RiskCalculator {
             return Double.POSITIVE_INFINITY;
         }
         double tau = Pricing.timeToExpiry(h.optionExpiry, asOf);
-        OptionIv quoted = snapshot == null ? null : snapshot.getOptions().get(h.symbol);
+        OptionIv quoted = snapshot == null ? null : Keys.lookup(snapshot.getOptions(), h.key, h.symbol);
         double forward = quoted != null && quoted.getForward() != null ? quoted.getForward() : s;
         boolean call = h.call;
         double strike = h.strike;
@@ -146,7 +147,7 @@ public final class RiskCalculator {
 
     private static double linearMid(MarketSnapshot snapshot, Holdings.Held h, double s) {
         if (snapshot != null) {
-            LinearMark own = snapshot.getLinear().get(h.symbol);
+            LinearMark own = Keys.lookup(snapshot.getLinear(), h.key, h.symbol);
             if (own != null) {
                 return own.getMid();
             }

@@ -30,7 +30,7 @@ public final class Validators {
             if (p != null) {
                 return p;
             }
-            if ((p = nonBlank("quote.venue", q.getVenue())) != null) {
+            if ((p = venue("quote.venue", q.getVenue())) != null) {
                 return p;
             }
             if (!Double.isFinite(q.getBid()) || q.getBid() < 0) {
@@ -73,7 +73,7 @@ public final class Validators {
             String p;
             if ((p = nonBlank("trade.tradeId", t.getTradeId())) != null
                     || (p = keyPart("trade.providerId", t.getProviderId())) != null
-                    || (p = nonBlank("trade.venue", t.getVenue())) != null
+                    || (p = venue("trade.venue", t.getVenue())) != null
                     || (p = instrument("trade.instrument", t.getInstrument())) != null) {
                 return p;
             }
@@ -163,6 +163,11 @@ public final class Validators {
             }
             if (l.getHedgeInstrument() != null && l.getHedgeInstrument().isBlank()) {
                 return "riskLimits.hedgeInstrument must be null or non-blank";
+            }
+            if (l.getHedgeInstrument() != null && Keys.hasVenue(l.getHedgeInstrument())
+                    && (Keys.venueOf(l.getHedgeInstrument()).isBlank() || Keys.symbolOf(l.getHedgeInstrument()).isBlank())) {
+                return "riskLimits.hedgeInstrument must be a symbol or venue:symbol with both parts non-blank, got '"
+                        + l.getHedgeInstrument() + "'";
             }
             if (!(l.getHedgeToFraction() > 0 && l.getHedgeToFraction() <= 1)) {
                 return "riskLimits.hedgeToFraction must be in (0, 1], got " + l.getHedgeToFraction();
@@ -277,6 +282,17 @@ public final class Validators {
 
     private static String nonBlank(String path, String s) {
         return s == null || s.isBlank() ? path + " must not be blank" : null;
+    }
+
+    /** A venue: non-blank, and without the separator of {@code venue:symbol} (the identity of an instrument). */
+    private static String venue(String path, String s) {
+        if (s == null || s.isBlank()) {
+            return path + " must not be blank";
+        }
+        if (s.indexOf(Keys.VENUE_SEPARATOR) >= 0) {
+            return path + " must not contain '" + Keys.VENUE_SEPARATOR + "', got '" + s + "'";
+        }
+        return null;
     }
 
     /** Parts of keys of the form provider/UNDERLYING. */

@@ -15,7 +15,8 @@ import java.util.List;
  * fraction of the CPU of Flink's Avro serializer (NetworkSerializerBenchmark). Layout: underlying, symbol
  * (UTF-8), kind (ordinal byte), one flags byte (presence of each nullable field, the value of
  * {@code call} and {@code ivSolved}), then the present values in schema order up to ingestMicros, doubles as raw bits; then a second flags
- * byte (presence of bid, ask and contractValue, the value of inverse) and those present.
+ * byte (presence of bid, ask and contractValue, the value of inverse) and those present; then venue (UTF-8, or the
+ * null marker).
  *
  * <p>Written for the schema whose fields are {@link #FIELDS}: a test fails when the schema changes,
  * so that this serializer changes with it. A null in a
@@ -29,7 +30,8 @@ public final class MarketTickSerializer extends TypeSerializer<MarketTick> {
 
     /** The fields written, in the schema's order. */
     public static final List<String> FIELDS = List.of("underlying", "symbol", "kind", "strike", "expiry", "call",
-            "multiplier", "mid", "forward", "iv", "ivSolved", "eventTime", "ingestMicros", "bid", "ask", "inverse", "contractValue");
+            "multiplier", "mid", "forward", "iv", "ivSolved", "eventTime", "ingestMicros", "bid", "ask", "inverse", "contractValue",
+            "venue");
 
     private static final int STRIKE = 1;
     private static final int EXPIRY = 1 << 1;
@@ -95,6 +97,7 @@ public final class MarketTickSerializer extends TypeSerializer<MarketTick> {
         if (contractValue != null) {
             Wire.writeDouble(out, contractValue);
         }
+        Wire.writeString(out, t.getVenue());
     }
 
     @Override
@@ -119,6 +122,7 @@ public final class MarketTickSerializer extends TypeSerializer<MarketTick> {
         t.setAsk((more & ASK) != 0 ? Wire.readDouble(in) : null);
         t.setInverse((more & INVERSE) != 0);
         t.setContractValue((more & CONTRACT_VALUE) != 0 ? Wire.readDouble(in) : null);
+        t.setVenue(Wire.readString(in));
         return t;
     }
 

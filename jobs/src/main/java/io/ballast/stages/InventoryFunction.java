@@ -50,7 +50,8 @@ import java.util.Set;
  * evenly), the book re-marks if its market or limits changed or a hedge timed out. No operation visits
  * other keys. Wall-clock timers bound how stale a book can be even when the inputs go quiet.
  *
- * <p>State, per key: positions by symbol; pending hedges by signal id; trade ids seen (expire with
+ * <p>State, per key: positions by {@code venue:symbol} (bare symbols in state of before venues, adopted by
+ * {@code defaults.venue} when the book is loaded); pending hedges by signal id; trade ids seen (expire with
  * {@code inventory.dedupe-ttl}); scalar meta. Broadcast: the latest market snapshot per underlying and
  * the limits records by key. A key's state is cleared by the book as it goes flat (positions) or hedges
  * fill or time out; the meta of a key lives as long as the job.

@@ -64,7 +64,8 @@ public final class QuoteIvFunction extends RichMapFunction<Quote, MarketTick> {
                 .setIngestMicros(Clock.nowMicros())
                 // An option's two-sided quote travels on: the option-hedge rule prices its spread.
                 .setBid(ins.getKind() == InstrumentKind.OPTION && !Double.isNaN(mid) ? q.getBid() : null)
-                .setAsk(ins.getKind() == InstrumentKind.OPTION && !Double.isNaN(mid) ? q.getAsk() : null);
+                .setAsk(ins.getKind() == InstrumentKind.OPTION && !Double.isNaN(mid) ? q.getAsk() : null)
+                .setVenue(q.getVenue());
         if (ins.getKind() == InstrumentKind.OPTION && q.getUnderlyingPrice() != null) {
             tick.setIvSolved(true);
             if (Double.isNaN(mid)) {

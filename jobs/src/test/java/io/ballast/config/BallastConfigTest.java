@@ -34,6 +34,16 @@ class BallastConfigTest {
     }
 
     @Test
+    void theDefaultVenueIsDeribitUnlessSetAndMayNotContainASeparator() {
+        assertThat(parse().pipeline().defaultVenue()).isEqualTo("DERIBIT");
+        assertThat(parse("--defaults.venue", "okx").pipeline().defaultVenue()).isEqualTo("okx");
+        for (String bad : new String[] {"okx:spot", "a/b", " "}) {
+            assertThatThrownBy(() -> parse("--defaults.venue", bad)).as(bad)
+                    .isInstanceOf(ConfigException.class).hasMessageContaining("--defaults.venue");
+        }
+    }
+
+    @Test
     void parsesBothArgumentFormsAndTypes() {
         BallastConfig c = parse("--delivery.guarantee=at-least-once", "--checkpoint.interval", "500 ms",
                 "--registry.auto-register", "false", "--topic.quotes", "md.quotes", "--registry.retries", "2");

@@ -119,7 +119,7 @@ class InverseContractsTest {
         double residual = -3.0 + 30_001 * CV / P;
         assertThat(hedge.getResidualDelta()).isCloseTo(residual, within(1e-15));
         assertThat(Math.abs(hedge.getResidualDelta())).isLessThanOrEqualTo(0.5 * CV / P);
-        assertThat(hedge.getReason()).containsPattern("SELL 30001(\\.0)? BTC-PERPETUAL").contains("whole contracts")
+        assertThat(hedge.getReason()).containsPattern("SELL 30001(\\.0)? (DERIBIT:)?BTC-PERPETUAL").contains("whole contracts")
                 .contains("residual delta");
         // Pending: the contracts at their delta at the decision.
         book.refresh(T0 + 1, market(true), l, "other", out);

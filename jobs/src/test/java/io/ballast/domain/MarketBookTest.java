@@ -126,4 +126,71 @@ class MarketBookTest {
         assertThat(after.getOptions()).isEmpty();
         assertThat(after.getSmiles()).isEmpty();
     }
+
+    private static MarketTick on(String venue, MarketTick tick) {
+        tick.setVenue(venue);
+        return tick;
+    }
+
+    @Test
+    void twoVenuesQuotingOneSymbolAreTwoInstruments() {
+        MarketBook book = MarketBook.onHeap("BTC", settings);
+        book.applyQuote(on("deribit", linear("BTC-PERP", InstrumentKind.PERPETUAL, 100_000, T0)), 0, out);
+        book.applyQuote(on("okx", linear("BTC-PERP", InstrumentKind.PERPETUAL, 100_400, T0 + 10)), 0, out);
+        // Older than okx's latest but deribit's own latest is older still: applied, not stale.
+        book.applyQuote(on("deribit", linear("BTC-PERP", InstrumentKind.PERPETUAL, 100_010, T0 + 5)), 0, out);
+        assertThat(out.stale).isZero();
+        // Older than okx's own latest: ignored.
+        book.applyQuote(on("okx", linear("BTC-PERP", InstrumentKind.PERPETUAL, 99_000, T0 + 6)), 0, out);
+        assertThat(out.stale).isEqualTo(1);
+        book.flush(out);
+        MarketSnapshot last = out.snapshots.get(out.snapshots.size() - 1);
+        assertThat(last.getLinear()).containsOnlyKeys("deribit:BTC-PERP", "okx:BTC-PERP");
+        assertThat(last.getLinear().get("deribit:BTC-PERP").getMid()).isEqualTo(100_010);
+        assertThat(last.getLinear().get("okx:BTC-PERP").getMid()).isEqualTo(100_400);
+        // S: the latest perpetual quote, whichever its venue (okx's at T0 + 10).
+        assertThat(last.getReferencePrice()).isEqualTo(100_400);
+    }
+
+    @Test
+    void anOptionQuotedOnTwoVenuesHasTheIvOfEachAndTheSmileHasBoth() {
+        MarketBook book = MarketBook.onHeap("BTC", settings);
+        book.applyQuote(on("deribit", linear("BTC-PERP", InstrumentKind.PERPETUAL, F, T0)), 0, out);
+        long t = T0 + 2_000;
+        for (double k = 80_000; k <= 120_000; k += 10_000) {
+            book.applyQuote(on("deribit", option(k, k >= F, 0.5, t)), 0, out);
+            book.applyQuote(on("okx", option(k, k >= F, 0.6, t)), 0, out);
+        }
+        book.flush(out);
+        MarketSnapshot last = out.snapshots.get(out.snapshots.size() - 1);
+        assertThat(last.getOptions()).hasSize(10);
+        assertThat(last.getOptions().get("deribit:BTC-100000-C").getIv()).isEqualTo(0.5);
+        assertThat(last.getOptions().get("okx:BTC-100000-C").getIv()).isEqualTo(0.6);
+        assertThat(last.getOptions()).doesNotContainKey("BTC-100000-C");
+        // One smile per expiry, from both venues' points (5 strikes x 2 venues).
+        assertThat(out.skews.get(out.skews.size() - 1).getPoints()).isEqualTo(10);
+    }
+
+    @Test
+    void quotesOfStateWrittenBeforeVenuesAreAdoptedByTheDefaultVenue() {
+        HeapTable<String, io.ballast.avro.internal.OptionMark> options = HeapTable.unordered();
+        HeapTable<String, io.ballast.avro.internal.LinearMark> linear = new HeapTable<>(MarketBook.OPTION_ORDER);
+        linear.put("BTC-PERP", io.ballast.avro.internal.LinearMark.newBuilder().setKind(InstrumentKind.PERPETUAL)
+                .setMid(F).setMultiplier(1.0).setEventTime(T0).build());
+        options.put("BTC-100000-C", io.ballast.avro.internal.OptionMark.newBuilder().setStrike(100_000).setExpiry(EXPIRY)
+                .setCall(true).setMid(5_000.0).setForward(F).setIv(0.5).setEventTime(T0).build());
+        PipelineSettings okx = settings.toBuilder().defaultVenue("okx").build();
+        MarketBook book = new MarketBook("BTC", Cell.onHeap(), options, linear, new HeapTable<>(MarketBook.EXPIRY_ORDER),
+                HeapTable.unordered(), new io.ballast.quant.SmileFitter.Stats(), okx);
+        assertThat(linear.get("BTC-PERP")).isNull();
+        assertThat(linear.get("okx:BTC-PERP").getMid()).isEqualTo(F);
+        assertThat(options.get("BTC-100000-C")).isNull();
+        assertThat(options.get("okx:BTC-100000-C").getIv()).isEqualTo(0.5);
+        // The adopted quote is that venue's latest: an older one of okx is stale, deribit's is another instrument.
+        book.applyQuote(on("okx", linear("BTC-PERP", InstrumentKind.PERPETUAL, F + 1, T0 - 1)), 0, out);
+        assertThat(out.stale).isEqualTo(1);
+        book.applyQuote(on("deribit", linear("BTC-PERP", InstrumentKind.PERPETUAL, F + 2, T0 - 1)), 0, out);
+        assertThat(out.stale).isEqualTo(1);
+        assertThat(out.snapshots.get(out.snapshots.size() - 1).getLinear()).containsOnlyKeys("okx:BTC-PERP", "deribit:BTC-PERP");
+    }
 }

@@ -61,6 +61,31 @@ class ValidatorsTest {
     }
 
     @Test
+    void aVenueMayNotContainTheSeparatorOfVenueAndSymbol() {
+        Quote q = TestRecords.quote(TestRecords.perp("BTC"), 1, 2, now);
+        q.setVenue("okx:spot");
+        assertThat(quotes.problem(q, null, clock)).contains("quote.venue").contains("':'").contains("okx:spot");
+        Trade t = trade();
+        t.setVenue("deribit:");
+        assertThat(trades.problem(t, null, clock)).contains("trade.venue").contains("':'");
+        t.setVenue("okx");
+        assertThat(trades.problem(t, null, clock)).isNull();
+    }
+
+    @Test
+    void aHedgeInstrumentIsASymbolOrVenueAndSymbol() {
+        RiskLimits l = TestRecords.limits("mm1", null);
+        for (String ok : new String[] {"BTC-PERP", "okx:BTC-PERP", "okx:BTC:PERP"}) {
+            l.setHedgeInstrument(ok);
+            assertThat(limits.problem(l, bytes("mm1"), clock)).as(ok).isNull();
+        }
+        for (String bad : new String[] {":BTC-PERP", "okx:", " :BTC-PERP", "okx: "}) {
+            l.setHedgeInstrument(bad);
+            assertThat(limits.problem(l, bytes("mm1"), clock)).as(bad).contains("riskLimits.hedgeInstrument").contains(bad);
+        }
+    }
+
+    @Test
     void instrumentRules() {
         Instrument noRight = Instrument.newBuilder(call()).setRight(null).build();
         assertThat(quotes.problem(TestRecords.quote(noRight, 1, 2, now), null, clock)).contains("right is required");

@@ -230,7 +230,7 @@ class NetworkSerializersTest {
      */
     @Test
     void theSchemasAreTheOnesTheSerializersWereWrittenFor() {
-        assertFields(MarketTick.getClassSchema(), MarketTickSerializer.FIELDS, 2369364029662440952L);
+        assertFields(MarketTick.getClassSchema(), MarketTickSerializer.FIELDS, 2614370901073751639L);
         assertFields(MarketSnapshot.getClassSchema(), BroadcastEventSerializer.SNAPSHOT_FIELDS, 4865580899891872929L);
         assertFields(OptionIv.getClassSchema(), BroadcastEventSerializer.OPTION_FIELDS, 838299681396970743L);
         assertFields(LinearMark.getClassSchema(), BroadcastEventSerializer.LINEAR_FIELDS, -417983239739301512L);
@@ -348,6 +348,7 @@ class NetworkSerializersTest {
         t.setAsk(optional(r, nulls));
         t.setInverse(r.nextBoolean());
         t.setContractValue(optional(r, nulls));
+        t.setVenue(r.nextDouble() < nulls ? null : r.nextBoolean() ? "DERIBIT" : "okx-ΞΞ");
         return t;
     }
 

@@ -8,6 +8,7 @@ import io.ballast.avro.VolSkew;
 import io.ballast.avro.internal.MarketSnapshot;
 import io.ballast.avro.internal.MarketTick;
 import io.ballast.config.PipelineOptions;
+import io.ballast.domain.Keys;
 import io.ballast.domain.PipelineSettings;
 import io.ballast.quant.Black76;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -177,7 +178,7 @@ class MarketFunctionTest {
         MarketSnapshot snap = snapshots().get(snapshots().size() - 1);
         assertThat(snap.getSmiles()).hasSize(1);
         assertThat(snap.getOptions()).hasSize(26);
-        String atmCall = TestRecords.option("BTC", 100_000, EXPIRY, OptionRight.CALL).getSymbol();
+        String atmCall = Keys.instrument("DERIBIT", TestRecords.option("BTC", 100_000, EXPIRY, OptionRight.CALL).getSymbol());
         assertThat(snap.getOptions().get(atmCall).getIv()).isCloseTo(0.5, within(1e-9));
     }
 
@@ -187,7 +188,7 @@ class MarketFunctionTest {
         quote(option(110_000, OptionRight.CALL, 0.7, null, T0 + 10));
         harness.setProcessingTime(harness.getProcessingTime() + 1_000);
         MarketSnapshot snap = snapshots().get(snapshots().size() - 1);
-        String symbol = TestRecords.option("BTC", 110_000, EXPIRY, OptionRight.CALL).getSymbol();
+        String symbol = Keys.instrument("DERIBIT", TestRecords.option("BTC", 110_000, EXPIRY, OptionRight.CALL).getSymbol());
         assertThat(snap.getOptions().get(symbol).getForward()).isNull();
         assertThat(snap.getOptions().get(symbol).getIv()).isCloseTo(0.7, within(1e-9));
     }

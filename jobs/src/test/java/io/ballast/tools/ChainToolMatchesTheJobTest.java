@@ -1,6 +1,7 @@
 package io.ballast.tools;
 
 import io.ballast.avro.Instrument;
+import io.ballast.domain.Keys;
 import io.ballast.avro.InstrumentKind;
 import io.ballast.avro.OptionRight;
 import io.ballast.avro.Quote;
@@ -78,7 +79,8 @@ class ChainToolMatchesTheJobTest {
             List<MarketSnapshot> snapshots = market.extractOutputValues();
             for (Map.Entry<String, OptionIv> e : snapshots.get(snapshots.size() - 1).getOptions().entrySet()) {
                 if (e.getValue().getIv() != null) {
-                    jobIvs.put(e.getKey(), e.getValue().getIv());
+                    assertThat(Keys.venueOf(e.getKey())).as("the venue of %s", e.getKey()).isEqualTo("X");
+                    jobIvs.put(Keys.symbolOf(e.getKey()), e.getValue().getIv());
                 }
             }
             for (StreamRecord<VolSkew> r : market.getSideOutput(MarketFunction.SKEW)) {

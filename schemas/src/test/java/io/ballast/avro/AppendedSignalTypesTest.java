@@ -96,4 +96,27 @@ class AppendedSignalTypesTest {
             assertThat(r.get("quantity")).isEqualTo(12.0);
         }
     }
+
+    /** {@code venue} (issue 15) is a last field with default null: a v1 reader skips it, a current reader of v1 bytes gets null. */
+    @Test
+    void theVenueOfAHedgeIsSkippedByAV1ReaderAndNullInRecordsOfV1() throws IOException {
+        RebalanceSignal hedge = signal(SignalType.DELTA_HEDGE);
+        hedge.setInstrument("BTC-PERP");
+        hedge.setVenue("OKX");
+        GenericRecord v1 = readAsV1(write(hedge));
+        assertThat(v1.getSchema().getField("venue")).isNull();
+        assertThat(v1.get("instrument").toString()).isEqualTo("BTC-PERP");
+        assertThat(v1.get("quantity")).isEqualTo(12.0);
+
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
+        new org.apache.avro.generic.GenericDatumWriter<GenericRecord>(V1).write(v1, encoder);
+        encoder.flush();
+        RebalanceSignal back = new org.apache.avro.specific.SpecificDatumReader<RebalanceSignal>(V1,
+                RebalanceSignal.getClassSchema()).read(null, DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
+        assertThat(back.getInstrument()).isEqualTo("BTC-PERP");
+        assertThat(back.getVenue()).isNull();
+        List<Schema.Field> fields = RebalanceSignal.getClassSchema().getFields();
+        assertThat(fields.get(fields.size() - 1).name()).isEqualTo("venue");
+    }
 }

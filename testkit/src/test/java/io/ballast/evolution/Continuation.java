@@ -103,7 +103,8 @@ final class Continuation {
                         .map(k -> k + "@" + facts.lastSnapshotSequence(k)).collect(Collectors.joining(", ")));
     }
 
-    private static RiskSnapshot last(List<RiskSnapshot> risk, String key) {
+    /** The latest snapshot of {@code provider/UNDERLYING} in {@code risk}, or null. */
+    static RiskSnapshot last(List<RiskSnapshot> risk, String key) {
         return risk.stream().filter(r -> key.equals(r.getProviderId() + "/" + r.getUnderlying()))
                 .max(Comparator.comparingLong(RiskSnapshot::getSequence)).orElse(null);
     }

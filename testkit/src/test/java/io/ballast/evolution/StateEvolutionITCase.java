@@ -1,5 +1,9 @@
 package io.ballast.evolution;
 
+import io.ballast.TestRecords;
+import io.ballast.avro.RiskSnapshot;
+import io.ballast.avro.Side;
+import io.ballast.avro.Trade;
 import io.ballast.avro.internal.InventoryMeta;
 import io.ballast.avro.internal.PendingHedge;
 import io.ballast.avro.internal.Position;
@@ -16,9 +20,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -42,6 +48,12 @@ class StateEvolutionITCase {
     @TempDir
     Path dir;
 
+    /**
+     * The fixture (0.1.0: positions keyed by symbol, fills on {@code DERIBIT}) restored by today's job with the
+     * default {@code --defaults.venue}, {@code DERIBIT}: the old positions are adopted as {@code DERIBIT:symbol},
+     * so the fills after the restore (on {@code DERIBIT}) add to them (one position per linear book, not two),
+     * and a fill of the same symbol on {@code OKX} opens a second position whose quantity adds to netDelta.
+     */
     @Test
     void theFixtureRestoresAtAnotherParallelismAndCarriesOn(@InjectMiniCluster MiniCluster cluster) throws Exception {
         FixtureFacts facts = FixtureFacts.load();
@@ -53,6 +65,25 @@ class StateEvolutionITCase {
             JobClient job = rig.start(rig.config(StateFixture.jobArgs()), 1, facts.savepoint().toUri().toString());
             try {
                 String summary = continuation.awaitAndCheck();
+                Map<String, BigDecimal> expected = continuation.expectedPositions();
+                List<RiskSnapshot> risk = rig.all(rig.risk, RiskSnapshot.class);
+                for (String key : StateFixture.LINEAR_KEYS) {
+                    assertThat(Continuation.last(risk, key).getPositions()).as("positions of %s: the old one, adopted by "
+                            + "DERIBIT, and the new DERIBIT fills are one", key)
+                            .isEqualTo(expected.get(key).signum() == 0 ? 0 : 1);
+                }
+                String key = "mm2/BTC";
+                assertThat(expected.get(key).signum()).isNotZero();
+                Trade okx = TestRecords.trade("okx-1", "mm2", TestRecords.perp("BTC"), Side.BUY, 0.25, StateFixture.S,
+                        StateFixture.T0.plusSeconds(700));
+                okx.setVenue("OKX");
+                rig.send(StateFixture.records(rig, List.of(okx)));
+                double withOkx = expected.get(key).add(new BigDecimal("0.25")).doubleValue();
+                RiskSnapshot after = Continuation.last(rig.until(rig.risk, RiskSnapshot.class, r -> {
+                    RiskSnapshot l = Continuation.last(r, key);
+                    return l != null && l.getNetDelta() == withOkx;
+                }), key);
+                assertThat(after.getPositions()).as("the OKX fill is a position of its own").isEqualTo(2);
                 assertThat(job.getJobStatus().get(10, TimeUnit.SECONDS)).isEqualTo(JobStatus.RUNNING);
                 assertThat(BallastRig.restarts(cluster, job.getJobID())).isZero();
                 System.out.println("fixture restored by the current code at parallelism 1: " + summary);

@@ -298,6 +298,75 @@ class PipelineITCase {
         }
     }
 
+    // ------------------------------------------------------------------------------ venues
+
+    /**
+     * Issue 15: {@code BTC-PERP} quoted on two venues at different prices and filled on both. The book keeps
+     * one position per venue, each marked at its own venue's mid (markValue, computed here from the quotes and
+     * fills); the hedge goes to the venue of the latest fill, and only that venue's fill executes it.
+     */
+    @Test
+    void oneSymbolOnTwoVenuesIsTwoPositionsMarkedApart() throws Exception {
+        BallastRig rig = new BallastRig(KAFKA, REGISTRY.url(), dir, 2);
+        rig.limits("mm7", limits("mm7", 3.0));
+        double deribitMid = 100_000;
+        double okxMid = 100_400;
+        Quote deribit = TestRecords.quote(TestRecords.perp("BTC"), deribitMid - 0.5, deribitMid + 0.5, t0);
+        Quote okx = TestRecords.quote(TestRecords.perp("BTC"), okxMid - 0.5, okxMid + 0.5, t0);
+        okx.setVenue("OKX");
+        rig.quote(deribit);
+        rig.quote(okx);
+        JobClient job = rig.start(rig.config("--delivery.guarantee", "at-least-once"), 1, null);
+        try {
+            // A warm-up fill of another provider on OKX shows when the market with OKX's quote reached the
+            // inventory stage: its position is marked at OKX's mid (before, at S or unpriced).
+            Trade warmup = TestRecords.trade("v-w1", "warmup7", TestRecords.perp("BTC"), Side.BUY, 1, okxMid, t0.plusSeconds(1));
+            warmup.setVenue("OKX");
+            rig.trade(warmup);
+            rig.riskUntil(r -> r.stream().anyMatch(x -> x.getProviderId().equals("warmup7") && x.getMarkValue() == okxMid));
+            rig.trade(TestRecords.trade("v-d1", "mm7", TestRecords.perp("BTC"), Side.BUY, 2, deribitMid, t0.plusSeconds(1)));
+            Trade onOkx = TestRecords.trade("v-o1", "mm7", TestRecords.perp("BTC"), Side.BUY, 1.5, okxMid, t0.plusSeconds(2));
+            onOkx.setVenue("OKX");
+            rig.trade(onOkx);
+
+            // netDelta 3.5 outside the band 3: SELL 3.5 on the venue of the latest fill, which quotes it.
+            RebalanceSignal hedge = ofType(rig.signalsUntil(s -> !ofType(s, SignalType.DELTA_HEDGE).isEmpty()),
+                    SignalType.DELTA_HEDGE).get(0);
+            assertThat(hedge.getInstrument()).isEqualTo("BTC-PERP");
+            assertThat(hedge.getVenue()).isEqualTo("OKX");
+            assertThat(hedge.getSide()).isEqualTo(Side.SELL);
+            assertThat(hedge.getQuantity()).isCloseTo(3.5, within(1e-12));
+
+            // A fill naming the signal on the other venue executes nothing; the router's fill on OKX does.
+            Trade wrongVenue = TestRecords.trade("v-d2", "mm7", TestRecords.perp("BTC"), Side.SELL, 0.5, deribitMid,
+                    t0.plusSeconds(3));
+            wrongVenue.setSignalId(hedge.getSignalId());
+            rig.trade(wrongVenue);
+            Trade routed = TestRecords.trade("v-o2", "mm7", TestRecords.perp("BTC"), Side.SELL, 3.5, okxMid, t0.plusSeconds(4));
+            routed.setVenue("OKX");
+            routed.setSignalId(hedge.getSignalId());
+            rig.trade(routed);
+
+            double deribitQty = 2 - 0.5;
+            double okxQty = 1.5 - 3.5;
+            double markValue = deribitQty * deribitMid + okxQty * okxMid; // each venue at its own mid: -50,800
+            RiskSnapshot last = latest(rig.riskUntil(r -> r.stream().anyMatch(x -> x.getProviderId().equals("mm7")
+                    && x.getAsOf().equals(t0.plusSeconds(4)) && x.getUnpricedPositions() == 0)), "mm7", "BTC");
+            System.out.println("inventory-risk (two venues): " + last);
+            assertThat(last.getPositions()).isEqualTo(2);
+            assertThat(last.getUnpricedPositions()).isZero();
+            assertThat(last.getNetDelta()).isEqualTo(deribitQty + okxQty);
+            assertThat(last.getMarkValue()).isEqualTo(markValue);
+            assertThat(last.getPendingHedge()).isZero(); // the OKX fill executed the hedge, the DERIBIT one did not
+            // Merged into one position, the book would be -0.5 at one mid (about -50,000 to -50,200): not this.
+            assertThat(last.getMarkValue()).isNotCloseTo(-0.5 * deribitMid, within(100.0))
+                    .isNotCloseTo(-0.5 * okxMid, within(100.0));
+            assertThat(ofType(rig.all(rig.signals, RebalanceSignal.class), SignalType.DELTA_HEDGE)).hasSize(1);
+        } finally {
+            BallastRig.cancel(job);
+        }
+    }
+
     // ------------------------------------------------------------------------------ (e)
 
     @Test

@@ -168,7 +168,7 @@ public final class RouterSimulator implements AutoCloseable {
         Trade fill = Trade.newBuilder()
                 .setTradeId("H" + sequence.incrementAndGet())
                 .setProviderId(s.getProviderId())
-                .setVenue(VENUE)
+                .setVenue(s.getVenue() != null ? s.getVenue() : VENUE) // only a fill on the hedge's venue executes it
                 .setInstrument(top.instrument())
                 .setSide(s.getSide())
                 .setQuantity(quantity)
