@@ -93,6 +93,11 @@ public final class CollateralLedger {
                 .setAmount(after).setUpdatedAt(t.getEventTime()).build();
     }
 
+    /** Every provider's cash balance now, by provider. */
+    public synchronized Map<String, Double> balances() {
+        return new java.util.TreeMap<>(cash);
+    }
+
     /** The provider's cash balance now; NaN without an account. */
     public synchronized double cash(String providerId) {
         Double c = cash.get(providerId);
