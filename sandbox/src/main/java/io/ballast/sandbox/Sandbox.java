@@ -396,7 +396,7 @@ public final class Sandbox {
         AvroWriter<Quote> quotes = new AvroWriter<>(producer, topics.quotes(), Quote.class, registryConfig);
         AvroWriter<Trade> trades = new AvroWriter<>(producer, topics.trades(), Trade.class, registryConfig);
         MarketSimulator market = new MarketSimulator(underlyings, providers, settings.rate(), settings.seed(),
-                settings.timeScale(), Instant.now(), new MarketSimulator.Output() {
+                settings.timeScale(), Instant.now(), true, new MarketSimulator.Output() {
                     @Override
                     public void quote(Quote q) {
                         quotes.send(q.getInstrument().getSymbol(), q);

@@ -41,6 +41,7 @@ public final class MarketSimulator {
     private final SplittableRandom marketRandom;
     private final Output output;
     private final MarketView view = new MarketView();
+    private final boolean coinVenue;
     private long ticks;
 
     /** The state of one underlying's market. */
@@ -108,14 +109,24 @@ public final class MarketSimulator {
     }
 
     /**
+     * SIMEX only, no coin venue: the throughput harness's workload (about 22 quotes a tick), as before the coin
+     * venue was added.
+     */
+    public MarketSimulator(List<UnderlyingSpec> specs, List<String> providers, double fillRate, long seed,
+                           double timeScale, Instant start, Output output) {
+        this(specs, providers, fillRate, seed, timeScale, start, false, output);
+    }
+
+    /**
      * @param providers the providers whose fills are simulated
      * @param fillRate the providers' fills per second of wall time, all together
      * @param timeScale simulated years pass this many times faster than wall time for the price process
      *     (1: real time)
      * @param start the listing time (expiries and strikes are fixed from it)
+     * @param coinVenue whether the coin venue quotes and trades too (the sandbox's market)
      */
     public MarketSimulator(List<UnderlyingSpec> specs, List<String> providers, double fillRate, long seed,
-                           double timeScale, Instant start, Output output) {
+                           double timeScale, Instant start, boolean coinVenue, Output output) {
         if (!(timeScale > 0)) {
             throw new IllegalArgumentException("timeScale must be > 0, got " + timeScale);
         }
@@ -125,12 +136,13 @@ public final class MarketSimulator {
         SplittableRandom venueRandom = root.split(); // after the others: their streams stay as they were
         this.timeScale = timeScale;
         this.output = output;
+        this.coinVenue = coinVenue;
         for (UnderlyingSpec spec : specs) {
             Underlying u = new Underlying(spec, Listing.of(spec, start));
             u.mark(start.toEpochMilli());
             underlyings.add(u);
         }
-        this.flow = new ProviderFlow(providers, underlyings, fillRate, flowRandom, venueRandom);
+        this.flow = new ProviderFlow(providers, underlyings, fillRate, flowRandom, coinVenue ? venueRandom : null);
     }
 
     /** One tick at wall time {@code now} (epoch millis). */
@@ -144,7 +156,9 @@ public final class MarketSimulator {
             u.smile.step(dtSeconds, marketRandom);
             u.mark(now);
             double[] perp = linear(u, u.listing.perpetual(), u.spec.perpHalfSpreadBps(), time);
-            inverse(u, perp, time);
+            if (coinVenue) {
+                inverse(u, perp, time);
+            }
             linear(u, u.listing.spot(), u.spec.spotHalfSpreadBps(), time);
             List<Listing.Option> options = u.listing.options();
             for (int i = slice; i < options.size(); i += OPTION_SLICES) {
@@ -159,6 +173,9 @@ public final class MarketSimulator {
                 output.quote(Quote.newBuilder().setInstrument(o.instrument()).setVenue(ProviderFlow.VENUE)
                         .setBid(q[0]).setAsk(q[1]).setBidSize(bidSize).setAskSize(askSize)
                         .setUnderlyingPrice(q[2]).setEventTime(time).build());
+                if (!coinVenue) {
+                    continue;
+                }
                 double[] c = u.coinOptionQuote(q);
                 view.update(CoinVenue.VENUE, o.coin(), c[0], c[1], c[2], time.toEpochMilli());
                 output.quote(Quote.newBuilder().setInstrument(o.coin()).setVenue(CoinVenue.VENUE)

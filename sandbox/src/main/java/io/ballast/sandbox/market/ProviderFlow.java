@@ -33,6 +33,7 @@ final class ProviderFlow {
     private final List<MarketSimulator.Underlying> underlyings;
     private final double fillRate;
     private final RandomGenerator random;
+    /** Null without a coin venue. */
     private final RandomGenerator venueRandom;
     private final MeanReverting[][] bias;
     private final double[][] optionContracts;
@@ -89,7 +90,7 @@ final class ProviderFlow {
         Listing.Option pickedOption = null;
         double forward = Double.NaN;
         boolean option = random.nextDouble() < 0.7;
-        boolean coinVenue = venueRandom.nextDouble() < COIN_VENUE_SHARE;
+        boolean coinVenue = venueRandom != null && venueRandom.nextDouble() < COIN_VENUE_SHARE;
         Double underlyingPrice = null;
         if (option) {
             Listing.Option o = pickOption(und, now);

@@ -41,9 +41,13 @@ class MarketSimulatorTest {
     }
 
     private static Recorded run(long seed, int providers, double rate, int ticks) {
+        return run(seed, providers, rate, ticks, true);
+    }
+
+    private static Recorded run(long seed, int providers, double rate, int ticks, boolean coinVenue) {
         Recorded out = new Recorded();
         MarketSimulator sim = new MarketSimulator(UnderlyingSpec.DEFAULTS, RiskLimitsPlan.providers(providers), rate,
-                seed, 1.0, START, out);
+                seed, 1.0, START, coinVenue, out);
         for (int i = 1; i <= ticks; i++) {
             sim.tick(START.toEpochMilli() + i * MarketSimulator.TICK_MILLIS);
         }
@@ -190,6 +194,22 @@ class MarketSimulatorTest {
         }
         assertThat(options).isPositive();
         assertThat(inverse).isPositive();
+    }
+
+    @Test
+    void withoutTheCoinVenueTheMarketIsSimexAloneAndTheFlowTheSameTrades() {
+        Recorded with = run(29, 3, 20, 500, true);
+        Recorded without = run(29, 3, 20, 500, false);
+        assertThat(without.quotes).allSatisfy(q -> assertThat(q.getVenue()).isEqualTo(ProviderFlow.VENUE));
+        assertThat(without.trades).allSatisfy(t -> assertThat(t.getVenue()).isEqualTo(ProviderFlow.VENUE));
+        assertThat(with.quotes.stream().filter(q -> q.getVenue().equals(ProviderFlow.VENUE)).toList())
+                .isEqualTo(without.quotes);
+        // The coin venue takes some of the same fills, on its own random stream: who, what, which way, when.
+        assertThat(with.trades).extracting(t -> t.getProviderId() + " " + t.getInstrument().getUnderlying() + " "
+                        + t.getInstrument().getKind() + " " + t.getSide() + " " + t.getEventTime())
+                .isEqualTo(without.trades.stream().map(t -> t.getProviderId() + " " + t.getInstrument().getUnderlying()
+                        + " " + t.getInstrument().getKind() + " " + t.getSide() + " " + t.getEventTime()).toList());
+        assertThat(with.trades).anyMatch(t -> t.getVenue().equals(CoinVenue.VENUE));
     }
 
     @Test

@@ -85,7 +85,7 @@ class RouterSimulatorITCase {
 
     @Test
     void executesEachHedgeOnceAndNothingElse() throws Exception {
-        MarketSimulator market = new MarketSimulator(UnderlyingSpec.DEFAULTS, List.of(), 0, 1, 1.0, Instant.now(),
+        MarketSimulator market = new MarketSimulator(UnderlyingSpec.DEFAULTS, List.of(), 0, 1, 1.0, Instant.now(), true,
                 new MarketSimulator.Output() {
                     @Override
                     public void quote(io.ballast.avro.Quote quote) {
