@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.ballast.avro.Collateral;
+import io.ballast.avro.InstrumentKind;
 import io.ballast.avro.Quote;
 import io.ballast.avro.RiskLimits;
 import io.ballast.avro.Trade;
@@ -12,6 +13,7 @@ import io.ballast.config.CommandLine;
 import io.ballast.config.ConfigException;
 import io.ballast.registry.RegistryConfig;
 import io.ballast.sandbox.SandboxOptions.Settings;
+import io.ballast.sandbox.market.CoinVenue;
 import io.ballast.sandbox.market.CollateralLedger;
 import io.ballast.sandbox.market.CollateralPlan;
 import io.ballast.sandbox.market.Listing;
@@ -394,11 +396,14 @@ public final class Sandbox {
         AvroWriter<Quote> quotes = new AvroWriter<>(producer, topics.quotes(), Quote.class, registryConfig);
         AvroWriter<Trade> trades = new AvroWriter<>(producer, topics.trades(), Trade.class, registryConfig);
         MarketSimulator market = new MarketSimulator(underlyings, providers, settings.rate(), settings.seed(),
-                settings.timeScale(), Instant.now(), new MarketSimulator.Output() {
+                settings.timeScale(), Instant.now(), true, new MarketSimulator.Output() {
                     @Override
                     public void quote(Quote q) {
                         quotes.send(q.getInstrument().getSymbol(), q);
                         recorder.quoteSent();
+                        if (CoinVenue.VENUE.equals(q.getVenue())) {
+                            recorder.coinQuoteSent(q.getVenue());
+                        }
                     }
 
                     @Override
@@ -406,6 +411,9 @@ public final class Sandbox {
                         trades.send(tr.getProviderId(), tr);
                         settle(tr);
                         recorder.fillSent();
+                        if (CoinVenue.VENUE.equals(tr.getVenue())) {
+                            recorder.coinFillSent(tr.getVenue(), tr.getInstrument().getKind() == InstrumentKind.OPTION);
+                        }
                     }
                 });
         router = new RouterSimulator(bootstrap, registryConfig, topics.signals(), producer, topics.trades(),
@@ -510,6 +518,10 @@ public final class Sandbox {
         root.set("rejectedByReason", JSON.valueToTree(summary.rejectedByReason()));
         root.set("providers", JSON.valueToTree(summary.providers()));
         root.set("portfolio", JSON.valueToTree(PortfolioReport.summary(data)));
+        root.set("coinVenue", JSON.valueToTree(data.coinVenue()));
+        if (ledger != null) {
+            root.set("ledgerCash", JSON.valueToTree(ledger.balances()));
+        }
         try {
             Files.writeString(file, JSON.writeValueAsString(root));
         } catch (IOException e) {

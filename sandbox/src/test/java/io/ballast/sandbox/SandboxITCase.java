@@ -269,18 +269,58 @@ class SandboxITCase {
     }
 
     @Test
+    void theCoinVenueRunsItsRecordsAreAcceptedAndMm2HedgesOnTheInversePerpetualInWholeContracts() throws IOException {
+        JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());
+        JsonNode coin = summary.path("coinVenue");
+        System.out.println("Coin venue: " + coin);
+        assertThat(coin.path("venue").asText()).isEqualTo("DERIBIT-SIM");
+        assertThat(coin.path("quotesSent").asLong()).as("coin-quoted option and inverse perpetual quotes sent").isPositive();
+        assertThat(coin.path("optionFillsSent").asLong()).as("providers' fills of coin-quoted options").isPositive();
+        assertThat(coin.path("inverseFillsSent").asLong()).as("providers' fills of inverse perpetuals").isPositive();
+        // Every record the simulators sent, those of the coin venue included, was accepted: none rejected.
+        assertThat(summary.path("counts").path("rejectedRecords").asLong()).as("rejected records").isZero();
+        assertThat(summary.path("rejectedByReason").size()).isZero();
+
+        JsonNode hedges = coin.path("inverseHedges");
+        List<String> hedgers = new ArrayList<>();
+        hedges.fieldNames().forEachRemaining(hedgers::add);
+        assertThat(hedgers).as("providers with DELTA_HEDGEs on an inverse instrument").containsExactly("mm2");
+        JsonNode mm2 = hedges.path("mm2");
+        long signals = mm2.path("signals").asLong();
+        assertThat(signals).as("mm2's DELTA_HEDGEs on the inverse perpetual").isPositive();
+        assertThat(mm2.path("wholeContractSignals").asLong()).as("of them in whole contracts").isEqualTo(signals);
+        assertThat(mm2.path("filled").asLong()).as("filled by the router").isPositive().isLessThanOrEqualTo(signals);
+        List<String> instruments = new ArrayList<>();
+        mm2.path("instruments").forEach(i -> instruments.add(i.asText()));
+        assertThat(instruments).isNotEmpty().isSubsetOf("BTC-PERPETUAL", "ETH-PERPETUAL");
+
+        assertThat(stdout).as("live lines with the coin venue's counts")
+                .anyMatch(l -> l.startsWith("[") && l.contains(" DERIBIT-SIM quotes ") && l.contains(" ihedges "));
+        assertThat(stdout).as("the summary's coin venue line")
+                .anyMatch(l -> l.startsWith("  DERIBIT-SIM coin venue: ") && l.contains("mm2 " + signals + " (whole contracts "
+                        + signals));
+        String html = Files.readString(out.resolve("report.html"));
+        assertThat(html).as("the report names the coin venue").contains("id=\"coin-venue\"", "DERIBIT-SIM coin venue");
+    }
+
+    @Test
     void portfolioRiskArrivesForEachProviderAndTheReportHasItsSection() throws IOException {
-        JsonNode portfolio = JSON.readTree(out.resolve("summary.json").toFile()).path("portfolio");
-        System.out.println("Portfolio at the end: " + portfolio);
+        JsonNode summary = JSON.readTree(out.resolve("summary.json").toFile());
+        JsonNode portfolio = summary.path("portfolio");
+        System.out.println("Portfolio at the end: " + portfolio + "; the venue's cash accounts: " + summary.path("ledgerCash"));
         assertThat(portfolio).as("portfolio-risk read back, per provider").hasSize(PROVIDERS);
         for (JsonNode p : portfolio) {
             assertThat(p.path("records").asLong()).as(p.path("provider").asText() + " portfolio-risk records")
                     .isPositive();
-            // 150,000 USDC plus a coin worth 200,000 USD at start; the USDC then moves with the premiums, fees and
-            // realized P&L the venue settles, so equity stays near the 350,000 it starts at: without the cash, a
-            // provider that sells options loses their value from its equity (about -220,000 after 60 s for mm1).
-            assertThat(p.path("collateralValue").asDouble()).as(p.path("provider").asText() + " collateral value")
-                    .isBetween(100_000.0, 1_000_000.0);
+            // The USDC account as the simulated venue last published it (150,000 at start, moved by every fill's
+            // premium, realized P&L and fee), plus a coin worth 200,000 USD at start, valued at the market's price
+            // (which moves by a few percent in a run).
+            JsonNode cash = summary.path("ledgerCash").path(p.path("provider").asText());
+            assertThat(cash.isNumber()).as(p.path("provider").asText() + " cash account in summary.json").isTrue();
+            assertThat(p.path("collateralValue").asDouble() - cash.asDouble())
+                    .as(p.path("provider").asText() + " collateral value less its cash").isBetween(170_000.0, 230_000.0);
+            // With the premiums in cash, equity stays near the 350,000 it starts at: without them a provider that
+            // sells options loses their value from its equity (about -220,000 after 60 s for mm1).
             assertThat(p.path("equity").asDouble()).as(p.path("provider").asText() + " equity")
                     .isBetween(200_000.0, 500_000.0);
             assertThat(p.path("margin").asDouble()).as(p.path("provider").asText() + " margin").isPositive();

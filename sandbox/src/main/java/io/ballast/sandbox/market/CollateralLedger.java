@@ -4,6 +4,8 @@ import io.ballast.avro.Collateral;
 import io.ballast.avro.InstrumentKind;
 import io.ballast.avro.Side;
 import io.ballast.avro.Trade;
+import io.ballast.avro.PriceUnit;
+import io.ballast.domain.InversePositionPnl;
 import io.ballast.domain.PositionPnl;
 
 import java.util.HashMap;
@@ -20,6 +22,16 @@ import java.util.Map;
  *       {@link PositionPnl}); what is still open is unrealized and in the position, not in the cash;</li>
  *   <li>every fee is paid in cash: cash −= fee.</li>
  * </ul>
+ * The coin venue's fills ({@link CoinVenue}) go into the same USD account, converted the simplest honest way:
+ * <ul>
+ *   <li>a coin-quoted option ({@code priceUnit} UNDERLYING, price and fee in coin): its premium and fee at the
+ *       fill's {@code underlyingPrice} F: cash −= (q·price + fee)·F;</li>
+ *   <li>an inverse perpetual: the coin P&amp;L a fill realizes (average entry the harmonic mean,
+ *       {@link InversePositionPnl}) at the price it closes at, as the job counts it: cash += realized USD; its fee
+ *       is USD already.</li>
+ * </ul>
+ * A real coin venue would keep that coin as a coin balance (its value then moves with the price); here it is
+ * cash at the fill's price.
  * Funding and expiry settlement are not simulated. Thread-safe: the market's and the router's fills arrive
  * on their own threads.
  */
@@ -32,6 +44,7 @@ public final class CollateralLedger {
     /** The venue each account is kept on (its balance's key), whatever venue a fill names. */
     private final Map<String, String> venue = new HashMap<>();
     private final Map<String, PositionPnl> linear = new HashMap<>();
+    private final Map<String, InversePositionPnl> inverse = new HashMap<>();
 
     /** @param balances the balances published at start; the {@link #CASH} ones open the accounts */
     public CollateralLedger(List<Collateral> balances) {
@@ -58,8 +71,15 @@ public final class CollateralLedger {
         double fee = t.getFee() == null ? 0 : t.getFee();
         double change;
         InstrumentKind kind = t.getInstrument().getKind();
-        if (kind == InstrumentKind.PERPETUAL || kind == InstrumentKind.FUTURE) {
-            String key = t.getProviderId() + "/" + t.getVenue() + "/" + t.getInstrument().getSymbol();
+        String key = t.getProviderId() + "/" + t.getVenue() + "/" + t.getInstrument().getSymbol();
+        if (t.getInstrument().getInverse()) {
+            InversePositionPnl now = inverse.getOrDefault(key, InversePositionPnl.flat(t.getInstrument().getContractValue()));
+            InversePositionPnl next = now.apply(q, t.getPrice(), fee);
+            inverse.put(key, next);
+            change = next.realized() - now.realized() - fee;
+        } else if (t.getInstrument().getPriceUnit() == PriceUnit.UNDERLYING) {
+            change = (-q * t.getPrice() - fee) * t.getUnderlyingPrice();
+        } else if (kind == InstrumentKind.PERPETUAL || kind == InstrumentKind.FUTURE) {
             PositionPnl now = linear.getOrDefault(key, PositionPnl.flat(t.getInstrument().getMultiplier()));
             PositionPnl next = now.apply(q, t.getPrice(), fee);
             linear.put(key, next);
@@ -71,6 +91,11 @@ public final class CollateralLedger {
         cash.put(t.getProviderId(), after);
         return Collateral.newBuilder().setProviderId(t.getProviderId()).setVenue(venue.get(t.getProviderId())).setAsset(CASH)
                 .setAmount(after).setUpdatedAt(t.getEventTime()).build();
+    }
+
+    /** Every provider's cash balance now, by provider. */
+    public synchronized Map<String, Double> balances() {
+        return new java.util.TreeMap<>(cash);
     }
 
     /** The provider's cash balance now; NaN without an account. */

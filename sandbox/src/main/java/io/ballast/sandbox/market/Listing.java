@@ -18,9 +18,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * What the simulated venue lists for one underlying: a perpetual, a spot pair, and an option chain of
+ * What the simulated venues list for one underlying. SIMEX: a perpetual, a spot pair, and an option chain of
  * {@value #EXPIRIES} Friday 08:00 UTC expiries with {@value #STRIKES} strikes each, calls and puts, on a
- * round-number grid around the forward at listing time.
+ * round-number grid around the forward at listing time, symbols {@code BTC-261227-100000-C} (yyMMdd). The coin
+ * venue ({@link CoinVenue}): the same chain quoted in coin under Deribit's symbols ({@code BTC-27DEC26-100000-C}),
+ * and an inverse perpetual; the symbols differ, so positions are apart whether or not they are keyed by venue.
  */
 public final class Listing {
 
@@ -28,18 +30,19 @@ public final class Listing {
     static final int STRIKES = 11;
     /** Days ahead of the listing date of each expiry (then rolled forward to a Friday). */
     private static final int[] EXPIRY_DAYS = {5, 26, 61, 117};
-    private static final DateTimeFormatter SYMBOL_DATE = DateTimeFormatter.ofPattern("dMMMyy", Locale.ENGLISH);
+    private static final DateTimeFormatter SYMBOL_DATE = DateTimeFormatter.ofPattern("yyMMdd", Locale.ENGLISH);
 
     private final UnderlyingSpec spec;
     private final Instrument perpetual;
     private final Instrument spot;
+    private final Instrument inversePerpetual;
     private final List<Long> expiries;
     private final List<Option> options;
     private final Map<Long, List<Option>> byExpiry;
 
-    /** A listed option. */
+    /** A listed option; {@code coin} is its coin-quoted twin on the coin venue. */
     public record Option(Instrument instrument, String symbol, long expiry, double strike, boolean call,
-                         int expiryIndex, int strikeIndex) {
+                         int expiryIndex, int strikeIndex, Instrument coin) {
     }
 
     private Listing(UnderlyingSpec spec, Instrument perpetual, Instrument spot, List<Long> expiries,
@@ -47,6 +50,7 @@ public final class Listing {
         this.spec = spec;
         this.perpetual = perpetual;
         this.spot = spot;
+        this.inversePerpetual = CoinVenue.inversePerpetual(spec);
         this.expiries = expiries;
         this.options = options;
         Map<Long, List<Option>> grouped = new LinkedHashMap<>();
@@ -87,7 +91,8 @@ public final class Listing {
                     Instrument instrument = Instrument.newBuilder().setSymbol(symbol).setUnderlying(spec.name())
                             .setKind(InstrumentKind.OPTION).setStrike(strike).setExpiry(expiry)
                             .setRight(call ? OptionRight.CALL : OptionRight.PUT).setMultiplier(1.0).build();
-                    options.add(new Option(instrument, symbol, expiry.toEpochMilli(), strike, call, e, s));
+                    options.add(new Option(instrument, symbol, expiry.toEpochMilli(), strike, call, e, s,
+                            CoinVenue.coinOption(instrument)));
                 }
             }
         }
@@ -120,6 +125,11 @@ public final class Listing {
 
     public Instrument spot() {
         return spot;
+    }
+
+    /** The coin venue's inverse perpetual. */
+    public Instrument inversePerpetual() {
+        return inversePerpetual;
     }
 
     public List<Long> expiries() {

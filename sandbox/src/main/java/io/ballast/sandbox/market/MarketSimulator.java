@@ -11,7 +11,10 @@ import java.util.SplittableRandom;
 /**
  * The simulated market, advanced one tick at a time by the caller: per underlying a Merton
  * jump-diffusion price, perpetual and spot quotes every tick, and an option chain quoted around a moving
- * SVI smile (every option once per {@value #OPTION_SLICES} ticks); then the providers' fills.
+ * SVI smile (every option once per {@value #OPTION_SLICES} ticks); then the providers' fills. Two venues:
+ * SIMEX (USD-quoted options, a linear perpetual, spot) and the coin venue {@link CoinVenue} (the same options
+ * quoted in coin, an inverse perpetual), which mirrors SIMEX's books: the same prices converted to its
+ * conventions, the same sizes, so it adds nothing to the market's random stream.
  *
  * <p>Reproducible: the same seed gives the same prices, smiles, quotes and fills, tick for tick, whatever
  * the wall clock does (only event times and times to expiry follow the clock). The market and the
@@ -38,6 +41,7 @@ public final class MarketSimulator {
     private final SplittableRandom marketRandom;
     private final Output output;
     private final MarketView view = new MarketView();
+    private final boolean coinVenue;
     private long ticks;
 
     /** The state of one underlying's market. */
@@ -92,6 +96,11 @@ public final class MarketSimulator {
             return new double[] {bid, ask, forward};
         }
 
+        /** The coin venue's quote of a USD option quote {bid, ask, forward}: {bid, ask, forward}, in coin. */
+        double[] coinOptionQuote(double[] usd) {
+            return new double[] {CoinVenue.coinBid(usd[0], usd[2]), CoinVenue.coinAsk(usd[1], usd[2]), usd[2]};
+        }
+
         double[] linearQuote(double halfSpreadBps) {
             double mid = spot();
             double half = mid * halfSpreadBps / 10_000;
@@ -100,28 +109,40 @@ public final class MarketSimulator {
     }
 
     /**
+     * SIMEX only, no coin venue: the throughput harness's workload (about 22 quotes a tick), as before the coin
+     * venue was added.
+     */
+    public MarketSimulator(List<UnderlyingSpec> specs, List<String> providers, double fillRate, long seed,
+                           double timeScale, Instant start, Output output) {
+        this(specs, providers, fillRate, seed, timeScale, start, false, output);
+    }
+
+    /**
      * @param providers the providers whose fills are simulated
      * @param fillRate the providers' fills per second of wall time, all together
      * @param timeScale simulated years pass this many times faster than wall time for the price process
      *     (1: real time)
      * @param start the listing time (expiries and strikes are fixed from it)
+     * @param coinVenue whether the coin venue quotes and trades too (the sandbox's market)
      */
     public MarketSimulator(List<UnderlyingSpec> specs, List<String> providers, double fillRate, long seed,
-                           double timeScale, Instant start, Output output) {
+                           double timeScale, Instant start, boolean coinVenue, Output output) {
         if (!(timeScale > 0)) {
             throw new IllegalArgumentException("timeScale must be > 0, got " + timeScale);
         }
         SplittableRandom root = new SplittableRandom(seed);
         this.marketRandom = root.split();
         SplittableRandom flowRandom = root.split();
+        SplittableRandom venueRandom = root.split(); // after the others: their streams stay as they were
         this.timeScale = timeScale;
         this.output = output;
+        this.coinVenue = coinVenue;
         for (UnderlyingSpec spec : specs) {
             Underlying u = new Underlying(spec, Listing.of(spec, start));
             u.mark(start.toEpochMilli());
             underlyings.add(u);
         }
-        this.flow = new ProviderFlow(providers, underlyings, fillRate, flowRandom);
+        this.flow = new ProviderFlow(providers, underlyings, fillRate, flowRandom, coinVenue ? venueRandom : null);
     }
 
     /** One tick at wall time {@code now} (epoch millis). */
@@ -134,7 +155,10 @@ public final class MarketSimulator {
             u.price.step(dtYears, marketRandom);
             u.smile.step(dtSeconds, marketRandom);
             u.mark(now);
-            linear(u, u.listing.perpetual(), u.spec.perpHalfSpreadBps(), time);
+            double[] perp = linear(u, u.listing.perpetual(), u.spec.perpHalfSpreadBps(), time);
+            if (coinVenue) {
+                inverse(u, perp, time);
+            }
             linear(u, u.listing.spot(), u.spec.spotHalfSpreadBps(), time);
             List<Listing.Option> options = u.listing.options();
             for (int i = slice; i < options.size(); i += OPTION_SLICES) {
@@ -143,21 +167,47 @@ public final class MarketSimulator {
                     continue;
                 }
                 double[] q = u.optionQuote(o);
-                view.update(o.instrument(), q[0], q[1], time.toEpochMilli());
+                view.update(ProviderFlow.VENUE, o.instrument(), q[0], q[1], q[2], time.toEpochMilli());
+                double bidSize = size(u);
+                double askSize = size(u);
                 output.quote(Quote.newBuilder().setInstrument(o.instrument()).setVenue(ProviderFlow.VENUE)
-                        .setBid(q[0]).setAsk(q[1]).setBidSize(size(u)).setAskSize(size(u))
+                        .setBid(q[0]).setAsk(q[1]).setBidSize(bidSize).setAskSize(askSize)
                         .setUnderlyingPrice(q[2]).setEventTime(time).build());
+                if (!coinVenue) {
+                    continue;
+                }
+                double[] c = u.coinOptionQuote(q);
+                view.update(CoinVenue.VENUE, o.coin(), c[0], c[1], c[2], time.toEpochMilli());
+                output.quote(Quote.newBuilder().setInstrument(o.coin()).setVenue(CoinVenue.VENUE)
+                        .setBid(c[0]).setAsk(c[1]).setBidSize(bidSize).setAskSize(askSize)
+                        .setUnderlyingPrice(c[2]).setEventTime(time).build());
             }
         }
         flow.step(dtSeconds, now, output);
         ticks++;
     }
 
-    private void linear(Underlying u, io.ballast.avro.Instrument instrument, double halfSpreadBps, Instant time) {
+    /** A SIMEX linear quote; returns bid, ask, bid size, ask size. */
+    private double[] linear(Underlying u, io.ballast.avro.Instrument instrument, double halfSpreadBps, Instant time) {
         double[] q = u.linearQuote(halfSpreadBps);
-        view.update(instrument, q[0], q[1], time.toEpochMilli());
+        view.update(ProviderFlow.VENUE, instrument, q[0], q[1], null, time.toEpochMilli());
+        double bidSize = size(u);
+        double askSize = size(u);
         output.quote(Quote.newBuilder().setInstrument(instrument).setVenue(ProviderFlow.VENUE)
-                .setBid(q[0]).setAsk(q[1]).setBidSize(size(u)).setAskSize(size(u))
+                .setBid(q[0]).setAsk(q[1]).setBidSize(bidSize).setAskSize(askSize)
+                .setUnderlyingPrice(null).setEventTime(time).build());
+        return new double[] {q[0], q[1], bidSize, askSize};
+    }
+
+    /** The coin venue's inverse perpetual at the SIMEX perpetual's prices, its sizes in contracts. */
+    private void inverse(Underlying u, double[] perp, Instant time) {
+        io.ballast.avro.Instrument instrument = u.listing.inversePerpetual();
+        double cv = instrument.getContractValue();
+        view.update(CoinVenue.VENUE, instrument, perp[0], perp[1], null, time.toEpochMilli());
+        output.quote(Quote.newBuilder().setInstrument(instrument).setVenue(CoinVenue.VENUE)
+                .setBid(perp[0]).setAsk(perp[1])
+                .setBidSize(CoinVenue.contracts(perp[2], perp[0], cv))
+                .setAskSize(CoinVenue.contracts(perp[3], perp[1], cv))
                 .setUnderlyingPrice(null).setEventTime(time).build());
     }
 

@@ -11,8 +11,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class MarketView {
 
-    /** One instrument's latest quote. */
-    public record Top(Instrument instrument, double bid, double ask, long time) {
+    /**
+     * One instrument's latest quote, on its venue; bid and ask in the instrument's own unit (coin for a
+     * coin-quoted option), underlyingPrice the quote's (an option's forward; null for linear instruments).
+     */
+    public record Top(String venue, Instrument instrument, double bid, double ask, Double underlyingPrice, long time) {
         public double mid() {
             return 0.5 * (bid + ask);
         }
@@ -20,8 +23,8 @@ public final class MarketView {
 
     private final Map<String, Top> tops = new ConcurrentHashMap<>();
 
-    void update(Instrument instrument, double bid, double ask, long time) {
-        tops.put(instrument.getSymbol(), new Top(instrument, bid, ask, time));
+    void update(String venue, Instrument instrument, double bid, double ask, Double underlyingPrice, long time) {
+        tops.put(instrument.getSymbol(), new Top(venue, instrument, bid, ask, underlyingPrice, time));
     }
 
     /** The latest quote of an instrument, or null when it is not quoted (yet). */

@@ -17,21 +17,30 @@ import java.util.random.RandomGenerator;
  * (half-life 20 s), so deltas build up and need hedging. Options flow leans against the provider's own
  * option inventory, as a market maker skews its quotes to shed it, which keeps gamma and vega from
  * growing without bound.
+ *
+ * <p>A share ({@value #COIN_VENUE_SHARE}) of the fills, drawn from a random stream of its own (so the rest of the
+ * flow is the same with or without it), goes to the coin venue ({@link CoinVenue}): an option fill trades the
+ * option's coin-quoted twin (price and fee in coin, {@code underlyingPrice} the forward), a perpetual fill the
+ * inverse perpetual (the same size in coin as whole contracts, price USD per coin, fee in USD).
  */
 final class ProviderFlow {
 
     static final String VENUE = "SIMEX";
+    /** Share of the fills that trade on the coin venue. */
+    static final double COIN_VENUE_SHARE = 0.3;
 
     private final List<String> providers;
     private final List<MarketSimulator.Underlying> underlyings;
     private final double fillRate;
     private final RandomGenerator random;
+    /** Null without a coin venue. */
+    private final RandomGenerator venueRandom;
     private final MeanReverting[][] bias;
     private final double[][] optionContracts;
     private long tradeSequence;
 
     ProviderFlow(List<String> providers, List<MarketSimulator.Underlying> underlyings, double fillRate,
-                 RandomGenerator random) {
+                 RandomGenerator random, RandomGenerator venueRandom) {
         if (!(fillRate >= 0)) {
             throw new IllegalArgumentException("fill rate must be >= 0, got " + fillRate);
         }
@@ -39,6 +48,7 @@ final class ProviderFlow {
         this.underlyings = underlyings;
         this.fillRate = fillRate;
         this.random = random;
+        this.venueRandom = venueRandom;
         this.bias = new MeanReverting[providers.size()][underlyings.size()];
         this.optionContracts = new double[providers.size()][underlyings.size()];
         for (MeanReverting[] row : bias) {
@@ -77,13 +87,19 @@ final class ProviderFlow {
         double ask;
         double quantity;
         double feePerContract;
+        Listing.Option pickedOption = null;
+        double forward = Double.NaN;
         boolean option = random.nextDouble() < 0.7;
+        boolean coinVenue = venueRandom != null && venueRandom.nextDouble() < COIN_VENUE_SHARE;
+        Double underlyingPrice = null;
         if (option) {
             Listing.Option o = pickOption(und, now);
             if (o == null) {
                 return null;
             }
             double[] q = und.optionQuote(o);
+            pickedOption = o;
+            forward = q[2];
             instrument = o.instrument();
             bid = q[0];
             ask = q[1];
@@ -100,6 +116,20 @@ final class ProviderFlow {
             feePerContract = 0.00005 * 0.5 * (bid + ask);
         }
         boolean buy = random.nextDouble() < 0.5 + lean;
+        double fee = MarketSimulator.round2(feePerContract * quantity);
+        if (coinVenue && option) {
+            double[] c = und.coinOptionQuote(new double[] {bid, ask, forward});
+            instrument = pickedOption.coin();
+            bid = c[0];
+            ask = c[1];
+            underlyingPrice = c[2];
+            fee = CoinVenue.optionFee(quantity, buy ? bid : ask);
+        } else if (coinVenue) {
+            instrument = und.listing.inversePerpetual();
+            double cv = instrument.getContractValue();
+            quantity = CoinVenue.contracts(quantity, buy ? bid : ask, cv);
+            fee = CoinVenue.inverseFee(quantity, cv);
+        }
         if (buy && !(bid > 0)) {
             return null; // nobody sells at a zero bid
         }
@@ -108,15 +138,16 @@ final class ProviderFlow {
             optionContracts[p][u] += buy ? quantity : -quantity;
         }
         return Trade.newBuilder()
-                .setTradeId("F" + (++tradeSequence))
+                .setTradeId((coinVenue ? "D" : "F") + (++tradeSequence))
                 .setProviderId(providers.get(p))
-                .setVenue(VENUE)
+                .setVenue(coinVenue ? CoinVenue.VENUE : VENUE)
                 .setInstrument(instrument)
                 .setSide(buy ? Side.BUY : Side.SELL)
                 .setQuantity(quantity)
                 .setPrice(price)
-                .setFee(MarketSimulator.round2(feePerContract * quantity))
+                .setFee(fee)
                 .setSignalId(null)
+                .setUnderlyingPrice(underlyingPrice)
                 .setEventTime(Instant.ofEpochMilli(now))
                 .build();
     }

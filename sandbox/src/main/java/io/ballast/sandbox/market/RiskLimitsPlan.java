@@ -19,7 +19,9 @@ import java.util.List;
  * that a default run breaches and hedges within its first 20 s or so; the others only the gamma and vega
  * alarms at the wider limits. The first provider also has a provider-level {@code maxMarginUsage}, near the
  * usage its collateral gives ({@link CollateralPlan}), so that a MARGIN_USAGE signal can happen; the others have
- * no portfolio limit.
+ * no portfolio limit. The second provider hedges its delta on the coin venue's inverse perpetual
+ * ({@code BTC-PERPETUAL}, {@code ETH-PERPETUAL}: {@link CoinVenue}), so its DELTA_HEDGEs are in whole contracts;
+ * its minimum hedge, in contracts, is the others' 0.1 lot at the starting price.
  */
 public final class RiskLimitsPlan {
 
@@ -39,6 +41,8 @@ public final class RiskLimitsPlan {
     static final long QUOTE_HORIZON_MS = 60_000;
     /** The first provider's MARGIN_USAGE limit: margin / equity. */
     static final double MAX_MARGIN_USAGE = 0.25;
+    /** The provider (by index) that hedges its delta on the inverse perpetual. */
+    static final int INVERSE_HEDGER = 1;
 
     private RiskLimitsPlan() {
     }
@@ -52,8 +56,10 @@ public final class RiskLimitsPlan {
         for (int p = 0; p < providers.size(); p++) {
             BandMode mode = p % 3 == 2 ? BandMode.WHALLEY_WILMOTT : BandMode.FIXED;
             boolean optionHedge = p == 0;
+            boolean inverseHedge = p == INVERSE_HEDGER;
             for (int i = 0; i < underlyings.size(); i++) {
                 UnderlyingSpec u = underlyings.get(i);
+                double minHedge = 0.1 * u.lot();
                 all.add(RiskLimits.newBuilder()
                         .setProviderId(providers.get(p))
                         .setUnderlying(i == 0 ? null : u.name())
@@ -61,8 +67,9 @@ public final class RiskLimitsPlan {
                         .setDeltaBand(BAND_LOTS * u.lot())
                         .setBandMode(mode)
                         .setHedgeCostBps(hedgeCostBps)
-                        .setHedgeInstrument(u.perpetual())
-                        .setMinHedgeQuantity(0.1 * u.lot())
+                        .setHedgeInstrument(inverseHedge ? CoinVenue.inversePerpetualSymbol(u) : u.perpetual())
+                        .setMinHedgeQuantity(inverseHedge
+                                ? (double) Math.round(minHedge * u.spot() / CoinVenue.contractValue(u)) : minHedge)
                         .setHedgeTimeoutMs(HEDGE_TIMEOUT_MS)
                         .setGammaLimit(optionHedge ? OPTION_HEDGE_GAMMA_LIMIT_USD : GAMMA_LIMIT_USD)
                         .setVegaLimit(optionHedge ? OPTION_HEDGE_VEGA_LIMIT_USD : VEGA_LIMIT_USD)

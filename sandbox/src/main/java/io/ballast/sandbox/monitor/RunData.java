@@ -17,12 +17,49 @@ public record RunData(
         Map<String, Long> rejectedByReason,
         List<KeySeries> keys,
         List<UnderlyingSeries> underlyings,
-        List<PortfolioSeries.Provider> portfolios) {
+        List<PortfolioSeries.Provider> portfolios,
+        CoinVenue coinVenue) {
 
     /** A run without portfolio-risk records. */
     public RunData(long start, long end, Counts counts, Map<String, Long> signalsByType,
                    Map<String, Long> rejectedByReason, List<KeySeries> keys, List<UnderlyingSeries> underlyings) {
         this(start, end, counts, signalsByType, rejectedByReason, keys, underlyings, List.of());
+    }
+
+    /** A run without a coin venue. */
+    public RunData(long start, long end, Counts counts, Map<String, Long> signalsByType,
+                   Map<String, Long> rejectedByReason, List<KeySeries> keys, List<UnderlyingSeries> underlyings,
+                   List<PortfolioSeries.Provider> portfolios) {
+        this(start, end, counts, signalsByType, rejectedByReason, keys, underlyings, portfolios, CoinVenue.NONE);
+    }
+
+    /**
+     * What went through the coin venue: its quotes and the providers' fills sent (coin-quoted options, inverse
+     * perpetuals), and per provider the DELTA_HEDGE orders on an inverse instrument.
+     */
+    public record CoinVenue(String venue, long quotesSent, long optionFillsSent, long inverseFillsSent,
+                            Map<String, InverseHedges> inverseHedges) {
+
+        public static final CoinVenue NONE = new CoinVenue(null, 0, 0, 0, Map.of());
+
+        public boolean ran() {
+            return quotesSent > 0 || optionFillsSent > 0 || inverseFillsSent > 0;
+        }
+
+        public long inverseHedgeSignals() {
+            return inverseHedges.values().stream().mapToLong(InverseHedges::signals).sum();
+        }
+
+        public long inverseHedgesFilled() {
+            return inverseHedges.values().stream().mapToLong(InverseHedges::filled).sum();
+        }
+    }
+
+    /**
+     * One provider's DELTA_HEDGE ACTIONs on an inverse instrument (those with a residualDelta): how many, how many
+     * for a whole number of contracts, how many the router filled, and the instruments named.
+     */
+    public record InverseHedges(long signals, long wholeContractSignals, long filled, List<String> instruments) {
     }
 
     /** Totals of the run. */

@@ -5,6 +5,8 @@ import io.ballast.avro.PortfolioRisk;
 import io.ballast.avro.RebalanceSignal;
 import io.ballast.avro.RiskLimits;
 import io.ballast.avro.RiskSnapshot;
+import io.ballast.avro.SignalStatus;
+import io.ballast.avro.SignalType;
 import io.ballast.avro.VolSkew;
 import io.ballast.domain.Keys;
 
@@ -30,6 +32,13 @@ public final class RunRecorder {
     private final AtomicLong hedgeFillsSent = new AtomicLong();
     private final AtomicLong duplicateSignals = new AtomicLong();
     private final AtomicLong undecodable = new AtomicLong();
+    private final AtomicLong coinQuotesSent = new AtomicLong();
+    private final AtomicLong coinOptionFillsSent = new AtomicLong();
+    private final AtomicLong inverseFillsSent = new AtomicLong();
+    private volatile String coinVenue;
+    /** Per provider: inverse DELTA_HEDGE signals, of them whole contracts, filled; the instruments. */
+    private final Map<String, long[]> inverseHedges = new TreeMap<>();
+    private final Map<String, Set<String>> inverseHedgeInstruments = new TreeMap<>();
 
     private final Map<String, RiskLimits> limits = new HashMap<>();
     private final Map<String, Key> keys = new TreeMap<>();
@@ -116,6 +125,16 @@ public final class RunRecorder {
             portfolio.signal(s); // a provider's whole portfolio, no provider/underlying of its own
             return;
         }
+        if (s.getType() == SignalType.DELTA_HEDGE && s.getStatus() == SignalStatus.ACTION && s.getResidualDelta() != null) {
+            long[] n = inverseHedges.computeIfAbsent(s.getProviderId(), p -> new long[3]);
+            n[0]++;
+            Double q = s.getQuantity();
+            if (q != null && q == Math.rint(q)) {
+                n[1]++;
+            }
+            inverseHedgeInstruments.computeIfAbsent(s.getProviderId(), p -> new java.util.TreeSet<>())
+                    .add(String.valueOf(s.getInstrument()));
+        }
         key(s.getProviderId(), s.getUnderlying()).signals.add(new RunData.SignalPoint(s.getEventTime().toEpochMilli(),
                 s.getType().name(), s.getStatus().name(), s.getSide() == null ? null : s.getSide().name(),
                 s.getQuantity(), s.getNetDelta(), s.getThreshold(), s.getSignalId()));
@@ -157,6 +176,23 @@ public final class RunRecorder {
         hedgeFillsSent.incrementAndGet();
     }
 
+    /** A quote or fill the market sent on the coin venue (named {@code venue}). */
+    public void coinQuoteSent(String venue) {
+        coinVenue = venue;
+        coinQuotesSent.incrementAndGet();
+    }
+
+    /** A provider's fill on the coin venue: a coin-quoted option, else an inverse perpetual. */
+    public void coinFillSent(String venue, boolean option) {
+        coinVenue = venue;
+        (option ? coinOptionFillsSent : inverseFillsSent).incrementAndGet();
+    }
+
+    /** The router filled a DELTA_HEDGE on an inverse instrument. */
+    public synchronized void inverseHedgeFill(String provider) {
+        inverseHedges.computeIfAbsent(provider, p -> new long[3])[2]++;
+    }
+
     public void duplicateSignal() {
         duplicateSignals.incrementAndGet();
     }
@@ -189,7 +225,15 @@ public final class RunRecorder {
 
     /** Counts and each key's latest state: cheap enough to take every second. */
     public record Live(RunData.Counts counts, Map<String, Long> signalsByType, List<Latest> latest,
-                       Map<String, PortfolioSeries.Point> portfolio) {
+                       Map<String, PortfolioSeries.Point> portfolio, RunData.CoinVenue coinVenue) {
+    }
+
+    private RunData.CoinVenue coinVenue() {
+        Map<String, RunData.InverseHedges> hedges = new TreeMap<>();
+        inverseHedges.forEach((p, n) -> hedges.put(p, new RunData.InverseHedges(n[0], n[1], n[2],
+                List.copyOf(inverseHedgeInstruments.getOrDefault(p, Set.of())))));
+        return new RunData.CoinVenue(coinVenue, coinQuotesSent.get(), coinOptionFillsSent.get(), inverseFillsSent.get(),
+                hedges);
     }
 
     public synchronized Live live() {
@@ -202,7 +246,7 @@ public final class RunRecorder {
             latest.add(new Latest(k.provider, k.underlying, last, band, l == null ? null : l.getGammaLimit(),
                     l == null ? null : l.getVegaLimit()));
         }
-        return new Live(counts(), new TreeMap<>(signalsByType), latest, portfolio.latest());
+        return new Live(counts(), new TreeMap<>(signalsByType), latest, portfolio.latest(), coinVenue());
     }
 
     private RunData.Counts counts() {
@@ -227,6 +271,6 @@ public final class RunRecorder {
             underlyingSeries.add(new RunData.UnderlyingSeries(name, List.copyOf(u.prices), skew));
         });
         return new RunData(start, end, counts(), new TreeMap<>(signalsByType), new TreeMap<>(rejectedByReason),
-                keySeries, underlyingSeries, portfolio.data());
+                keySeries, underlyingSeries, portfolio.data(), coinVenue());
     }
 }

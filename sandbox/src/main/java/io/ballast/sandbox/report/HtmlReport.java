@@ -127,6 +127,12 @@ public final class HtmlReport {
         if (c.duplicateSignals() > 0) {
             h.append(String.format(Locale.ROOT, " The router ignored %,d repeated signal ids.", c.duplicateSignals()));
         }
+        RunData.CoinVenue coin = data.coinVenue();
+        if (coin.ran()) {
+            h.append("</p>\n<p id=\"coin-venue\">").append(esc(RunSummary.coinVenueLine(coin).trim())).append(". Its options are "
+                    + "quoted in coin (priceUnit UNDERLYING, converted to USD by Ballast at its edge), its perpetuals are "
+                    + "inverse (USD contracts settled in coin; hedges in whole contracts).");
+        }
         h.append("</p>\n<p class=\"note\">Inside band: the share of time, from a provider's first inventory-risk "
                 + "record to the end of the run, that |netDelta &minus; deltaTarget| stayed within the band "
                 + "(deltaBand, or the Whalley&ndash;Wilmott band where configured). Option hedges: GAMMA_HEDGE and "

@@ -42,6 +42,7 @@ public final class LiveLine {
         if (simulating) {
             line.append(String.format(Locale.ROOT, " in %,d quotes %,d fills %,d hedges |",
                     c.quotesSent(), c.fillsSent(), c.hedgeFillsSent()));
+            line.append(coinVenue(live.coinVenue()));
         }
         line.append(String.format(Locale.ROOT, " out risk %,d skew %,d rejected %,d | signals %s",
                 c.riskRecords(), c.skewRecords(), c.rejectedRecords(), signals(live.signalsByType())));
@@ -77,6 +78,19 @@ public final class LiveLine {
             }
         }
         return line.toString();
+    }
+
+    /**
+     * The coin venue's share of what went in, {@code  DERIBIT-SIM quotes 2,345 fills 31+12 ihedges 3/3 |}: its
+     * quotes, the providers' fills of coin-quoted options + inverse perpetuals, the DELTA_HEDGEs on an inverse
+     * perpetual signalled / filled; empty when it has sent nothing.
+     */
+    static String coinVenue(RunData.CoinVenue v) {
+        if (v == null || !v.ran()) {
+            return "";
+        }
+        return String.format(Locale.ROOT, " %s quotes %,d fills %,d+%,d ihedges %,d/%,d |", v.venue(), v.quotesSent(),
+                v.optionFillsSent(), v.inverseFillsSent(), v.inverseHedgeSignals(), v.inverseHedgesFilled());
     }
 
     /** {@code |value|/limit}, {@code *} when over; {@code -} for the value before any record. */

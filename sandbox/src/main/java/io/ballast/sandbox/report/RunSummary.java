@@ -16,7 +16,8 @@ import java.util.Map;
  * holds until the next one (the last until the end of the run), and counts from the first record on.
  */
 public record RunSummary(long durationMillis, RunData.Counts counts, Map<String, Long> signalsByType,
-                         Map<String, Long> rejectedByReason, List<ProviderSummary> providers) {
+                         Map<String, Long> rejectedByReason, List<ProviderSummary> providers,
+                         RunData.CoinVenue coinVenue) {
 
     /**
      * One provider in one underlying. hedgeSignals and hedgeFills count delta hedges, optionHedgeSignals and
@@ -63,7 +64,7 @@ public record RunSummary(long durationMillis, RunData.Counts counts, Map<String,
                     optionSignals, optionFills, cost, List.copyOf(keys)));
         });
         return new RunSummary(data.end() - data.start(), data.counts(), data.signalsByType(), data.rejectedByReason(),
-                providers);
+                providers, data.coinVenue());
     }
 
     private static KeySummary key(RunData.KeySeries k, long end) {
@@ -121,6 +122,9 @@ public record RunSummary(long durationMillis, RunData.Counts counts, Map<String,
                         + "%,d distinct signals (%s), %,d skew, %,d rejected%s",
                 LiveLine.duration(durationMillis), sent, counts.riskRecords(), counts.signalRecords(), LiveLine.signals(signalsByType), counts.skewRecords(),
                 counts.rejectedRecords(), rejectedByReason.isEmpty() ? "" : " " + rejectedByReason));
+        if (coinVenue.ran()) {
+            lines.add(coinVenueLine(coinVenue));
+        }
         if (counts.riskRecords() == 0) {
             lines.add("  no inventory-risk output: Ballast wrote no RiskSnapshot, so there are no deltas to judge");
         }
@@ -140,6 +144,23 @@ public record RunSummary(long durationMillis, RunData.Counts counts, Map<String,
             lines.add(line.toString());
         }
         return lines;
+    }
+
+    /**
+     * {@code   DERIBIT-SIM coin venue: 2,345 quotes, fills 31 coin-quoted options 12 inverse perpetual; inverse hedges
+     * mm2 5 (whole contracts 5, filled 5) on BTC-PERPETUAL ETH-PERPETUAL}.
+     */
+    static String coinVenueLine(RunData.CoinVenue v) {
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
+                "  %s coin venue: %,d quotes, fills %,d coin-quoted options %,d inverse perpetual; inverse hedges",
+                v.venue(), v.quotesSent(), v.optionFillsSent(), v.inverseFillsSent()));
+        if (v.inverseHedges().isEmpty()) {
+            line.append(" none");
+        }
+        v.inverseHedges().forEach((provider, h) -> line.append(String.format(Locale.ROOT,
+                " %s %d (whole contracts %d, filled %d) on %s", provider, h.signals(), h.wholeContractSignals(),
+                h.filled(), String.join(" ", h.instruments()))));
+        return line.toString();
     }
 
     static String percent(Double share) {

@@ -1,6 +1,8 @@
 package io.ballast.sandbox.router;
 
+import io.ballast.avro.Instrument;
 import io.ballast.avro.InstrumentKind;
+import io.ballast.avro.PriceUnit;
 import io.ballast.avro.RebalanceSignal;
 import io.ballast.avro.Side;
 import io.ballast.avro.SignalStatus;
@@ -10,6 +12,7 @@ import io.ballast.registry.ConfluentAvroDecoder;
 import io.ballast.registry.ConfluentRegistryClient;
 import io.ballast.registry.RegistryConfig;
 import io.ballast.testkit.AvroWriter;
+import io.ballast.sandbox.market.CoinVenue;
 import io.ballast.sandbox.market.MarketView;
 import io.ballast.sandbox.monitor.OutputMonitor;
 import io.ballast.sandbox.monitor.RunData;
@@ -39,11 +42,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * a linear hedge at the instrument's mid plus slippage, an option hedge at the quote's far side (the ask
  * to buy, the bid to sell), each paying the fee in bps of its notional. A signal id already executed is
  * ignored, as a real router must with at-least-once delivery.
+ *
+ * <p>Each fill is on the venue that quotes the instrument, in its conventions: on the coin venue
+ * ({@link CoinVenue}) a coin-quoted option is filled at its coin far side with the venue's coin fee and the quote's
+ * forward as {@code underlyingPrice}; an inverse perpetual (a DELTA_HEDGE in whole contracts) at its mid plus
+ * slippage, USD per coin, the fee in bps of the notional contracts·cv, USD.
  */
 public final class RouterSimulator implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RouterSimulator.class);
-    static final String VENUE = "SIMEX";
     /** The signal types that carry an order. */
     static final Set<SignalType> ROUTED = Set.of(SignalType.DELTA_HEDGE, SignalType.GAMMA_HEDGE, SignalType.VEGA_HEDGE);
 
@@ -148,9 +155,11 @@ public final class RouterSimulator implements AutoCloseable {
             return;
         }
         boolean buy = s.getSide() == Side.BUY;
+        Instrument instrument = top.instrument();
+        boolean coin = instrument.getPriceUnit() == PriceUnit.UNDERLYING;
         double mid = top.mid();
         double price;
-        if (top.instrument().getKind() == InstrumentKind.OPTION) {
+        if (instrument.getKind() == InstrumentKind.OPTION) {
             price = buy ? top.ask() : top.bid(); // crosses the spread: the far side
             if (!(price > 0)) {
                 unroutable.incrementAndGet();
@@ -163,26 +172,45 @@ public final class RouterSimulator implements AutoCloseable {
             price = Math.round(price * 100) / 100.0;
         }
         double quantity = s.getQuantity();
-        double fee = Math.round(price * quantity * settings.feeBps() / 10_000 * 100) / 100.0;
+        double fee;
+        double usd = 1; // USD per unit of the fill's price and fee
+        double cost; // USD
+        if (coin) {
+            usd = top.underlyingPrice();
+            fee = CoinVenue.optionFee(quantity, price);
+            cost = (fee + Math.abs(price - mid) * quantity * instrument.getMultiplier()) * usd;
+        } else if (instrument.getInverse()) {
+            double notional = quantity * instrument.getContractValue();
+            fee = Math.round(notional * settings.feeBps() / 10_000 * 100) / 100.0;
+            // The coin a fill away from the mid gives up, notional·|1/mid − 1/price|, valued at the price.
+            cost = fee + notional * Math.abs(price - mid) / mid;
+        } else {
+            fee = Math.round(price * quantity * settings.feeBps() / 10_000 * 100) / 100.0;
+            cost = fee + Math.abs(price - mid) * quantity * instrument.getMultiplier();
+        }
         long now = System.currentTimeMillis();
         Trade fill = Trade.newBuilder()
                 .setTradeId("H" + sequence.incrementAndGet())
                 .setProviderId(s.getProviderId())
-                .setVenue(s.getVenue() != null ? s.getVenue() : VENUE) // only a fill on the hedge's venue executes it
-                .setInstrument(top.instrument())
+                // The signal's venue (only a fill there executes the hedge), else the venue quoting the instrument.
+                .setVenue(s.getVenue() != null ? s.getVenue() : top.venue())
+                .setInstrument(instrument)
                 .setSide(s.getSide())
                 .setQuantity(quantity)
                 .setPrice(price)
                 .setFee(fee)
                 .setSignalId(s.getSignalId())
+                .setUnderlyingPrice(coin ? top.underlyingPrice() : null)
                 .setEventTime(Instant.ofEpochMilli(now))
                 .build();
         trades.send(s.getProviderId(), fill);
         sent.accept(fill);
         recorder.hedgeFillSent();
-        double cost = fee + Math.abs(price - mid) * quantity * top.instrument().getMultiplier();
+        if (instrument.getInverse()) {
+            recorder.inverseHedgeFill(s.getProviderId());
+        }
         recorder.hedgeFill(s.getProviderId(), s.getUnderlying(), new RunData.HedgeFill(now, s.getSignalId(),
-                s.getSide().name(), quantity, price, mid, fee, cost, s.getType().name()));
+                s.getSide().name(), quantity, price * usd, mid * usd, fee * usd, cost, s.getType().name()));
     }
 
     public long unroutable() {

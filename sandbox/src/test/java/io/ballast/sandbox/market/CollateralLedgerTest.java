@@ -77,6 +77,32 @@ class CollateralLedgerTest {
     }
 
     @Test
+    void aCoinQuotedOptionPaysItsPremiumAndFeeAtTheFillsUnderlyingPrice() {
+        Instrument coinCall = CoinVenue.coinOption(CALL);
+        Trade sell = Trade.newBuilder(fill("mm1", coinCall, -3, 0.0425, 0.0009, 1)).setVenue(CoinVenue.VENUE)
+                .setUnderlyingPrice(101_000.0).build();
+        // Receives 3 × 0.0425 coin, pays 0.0009 coin: 0.1266 coin at 101,000 USD = 12,786.6 USD.
+        assertThat(ledger.apply(sell).getAmount()).isCloseTo(150_000 + 12_786.6, within(1e-6));
+        Trade buy = Trade.newBuilder(fill("mm1", coinCall, 1, 0.05, 0.0003, 2)).setVenue(CoinVenue.VENUE)
+                .setUnderlyingPrice(99_000.0).build();
+        // Pays 0.0503 coin at 99,000 USD = 4,979.7 USD.
+        assertThat(ledger.apply(buy).getAmount()).isCloseTo(150_000 + 12_786.6 - 4_979.7, within(1e-6));
+    }
+
+    @Test
+    void anInversePerpetualSettlesItsCoinPnlAtTheClosingPrice() {
+        Instrument inverse = CoinVenue.inversePerpetual(UnderlyingSpec.BTC);
+        // Buy 10,000 contracts (100,000 USD) at 100,000 and 10,000 more at 80,000, fees 5 USD each: only the fees.
+        ledger.apply(fill("mm2", inverse, 10_000, 100_000, 5, 1));
+        assertThat(ledger.apply(fill("mm2", inverse, 10_000, 80_000, 5, 2)).getAmount()).isEqualTo(150_000 - 10);
+        // Sell all 20,000 at 90,000: the coin P&L is Σ q·cv·(1/entry − 1/exit) = 100,000/100,000 + 100,000/80,000
+        // − 200,000/90,000 coin, in USD at 90,000.
+        double coin = 100_000 / 100_000.0 + 100_000 / 80_000.0 - 200_000 / 90_000.0;
+        assertThat(ledger.apply(fill("mm2", inverse, -20_000, 90_000, 10, 3)).getAmount())
+                .isCloseTo(150_000 - 20 + coin * 90_000, within(1e-6));
+    }
+
+    @Test
     void onlyTheCashBalancesOpenAccounts() {
         List<Collateral> balances = CollateralPlan.balances(RiskLimitsPlan.providers(1), UnderlyingSpec.DEFAULTS, T0);
         assertThat(balances).hasSize(2);

@@ -1,6 +1,7 @@
 package io.ballast.sandbox.market;
 
 import io.ballast.avro.InstrumentKind;
+import io.ballast.avro.PriceUnit;
 import io.ballast.avro.Quote;
 import io.ballast.avro.Trade;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 class MarketSimulatorTest {
 
@@ -39,9 +41,13 @@ class MarketSimulatorTest {
     }
 
     private static Recorded run(long seed, int providers, double rate, int ticks) {
+        return run(seed, providers, rate, ticks, true);
+    }
+
+    private static Recorded run(long seed, int providers, double rate, int ticks, boolean coinVenue) {
         Recorded out = new Recorded();
         MarketSimulator sim = new MarketSimulator(UnderlyingSpec.DEFAULTS, RiskLimitsPlan.providers(providers), rate,
-                seed, 1.0, START, out);
+                seed, 1.0, START, coinVenue, out);
         for (int i = 1; i <= ticks; i++) {
             sim.tick(START.toEpochMilli() + i * MarketSimulator.TICK_MILLIS);
         }
@@ -65,9 +71,10 @@ class MarketSimulatorTest {
     @Test
     void quotesFollowTheContract() {
         Recorded r = run(11, 3, 10, 100);
-        // Every tick: perpetual and spot of two underlyings; every option once per ten ticks.
+        // Every tick: perpetual, inverse perpetual and spot of two underlyings; every option, on both venues,
+        // once per ten ticks.
         int options = 2 * Listing.EXPIRIES * Listing.STRIKES * 2;
-        assertThat(r.quotes).hasSize(100 * 4 + 10 * options);
+        assertThat(r.quotes).hasSize(100 * 6 + 10 * options * 2);
         for (Quote q : r.quotes) {
             assertThat(q.getBid()).isGreaterThanOrEqualTo(0);
             assertThat(q.getAsk()).isPositive().isGreaterThanOrEqualTo(q.getBid());
@@ -76,7 +83,10 @@ class MarketSimulatorTest {
             assertThat(q.getUnderlyingPrice() != null).isEqualTo(option);
             if (option) {
                 assertThat(q.getEventTime()).isBefore(q.getInstrument().getExpiry());
-                assertThat(q.getInstrument().getSymbol()).matches("(BTC|ETH)-\\d{1,2}[A-Z]{3}\\d{2}-\\d+(\\.\\d+)?-[CP]");
+                // SIMEX yyMMdd, the coin venue Deribit's dMMMyy: never the same symbol.
+                assertThat(q.getInstrument().getSymbol()).matches(q.getVenue().equals(CoinVenue.VENUE)
+                        ? "(BTC|ETH)-\\d{1,2}[A-Z]{3}\\d{2}-\\d+(\\.\\d+)?-[CP]"
+                        : "(BTC|ETH)-\\d{6}-\\d+(\\.\\d+)?-[CP]");
             }
         }
     }
@@ -91,6 +101,115 @@ class MarketSimulatorTest {
         for (Trade t : r.trades) {
             assertThat(io.ballast.kafka.Validators.trade(3_600_000).problem(t, null, now)).as(t.toString()).isNull();
         }
+    }
+
+    @Test
+    void theCoinVenueQuotesTheSameBooksInItsOwnConventions() {
+        Recorded r = run(19, 1, 0, 20);
+        Map<String, Quote> simex = new java.util.HashMap<>();
+        int coinOptions = 0;
+        int inverse = 0;
+        for (Quote q : r.quotes) {
+            var i = q.getInstrument();
+            if (q.getVenue().equals(ProviderFlow.VENUE)) {
+                // Keyed by contract (and tick): the coin venue's quote of it follows at once.
+                String key = i.getKind() == InstrumentKind.OPTION
+                        ? i.getUnderlying() + i.getExpiry() + i.getStrike() + i.getRight() + q.getEventTime()
+                        : i.getUnderlying() + i.getKind() + q.getEventTime();
+                if (i.getKind() != InstrumentKind.SPOT) {
+                    simex.put(key, q);
+                }
+                assertThat(i.getPriceUnit()).isEqualTo(PriceUnit.QUOTE_CURRENCY);
+                assertThat(i.getInverse()).isFalse();
+                continue;
+            }
+            assertThat(q.getVenue()).isEqualTo(CoinVenue.VENUE);
+            if (i.getKind() == InstrumentKind.OPTION) {
+                coinOptions++;
+                Quote usd = simex.get(i.getUnderlying() + i.getExpiry() + i.getStrike() + i.getRight() + q.getEventTime());
+                assertThat(usd).as("SIMEX's quote of " + i.getSymbol()).isNotNull();
+                assertThat(i.getPriceUnit()).isEqualTo(PriceUnit.UNDERLYING);
+                double f = usd.getUnderlyingPrice();
+                assertThat(q.getUnderlyingPrice()).as("the forward of its expiry").isEqualTo(f);
+                // On the 0.0001 grid, bid at or below SIMEX's in USD by less than a tick, ask at or above.
+                assertThat(q.getBid() * 10_000).isCloseTo(Math.rint(q.getBid() * 10_000), within(1e-6));
+                assertThat(q.getAsk() * 10_000).isCloseTo(Math.rint(q.getAsk() * 10_000), within(1e-6));
+                assertThat(q.getBid() * f).isLessThanOrEqualTo(usd.getBid() + 1e-6).isGreaterThan(usd.getBid() - 0.0001 * f);
+                assertThat(q.getAsk()).isGreaterThanOrEqualTo(0.0001);
+                assertThat(q.getAsk() * f).isGreaterThanOrEqualTo(usd.getAsk() - 1e-6);
+                if (usd.getAsk() > 0.0001 * f) {
+                    assertThat(q.getAsk() * f).isLessThan(usd.getAsk() + 0.0001 * f);
+                }
+                assertThat(q.getBidSize()).isEqualTo(usd.getBidSize());
+            } else {
+                inverse++;
+                assertThat(i.getSymbol()).isEqualTo(i.getUnderlying() + "-PERPETUAL");
+                assertThat(i.getInverse()).isTrue();
+                assertThat(i.getContractValue()).isEqualTo(i.getUnderlying().equals("BTC") ? 10.0 : 1.0);
+                Quote perp = simex.get(i.getUnderlying() + InstrumentKind.PERPETUAL + q.getEventTime());
+                assertThat(q.getBid()).isEqualTo(perp.getBid());
+                assertThat(q.getAsk()).isEqualTo(perp.getAsk());
+                assertThat(q.getUnderlyingPrice()).isNull();
+                // Sizes in whole contracts, worth the SIMEX size in coin.
+                assertThat(q.getBidSize()).isEqualTo(Math.rint(q.getBidSize()))
+                        .isCloseTo(perp.getBidSize() * perp.getBid() / i.getContractValue(),
+                                within(0.5));
+            }
+        }
+        assertThat(coinOptions).isEqualTo(2 * 2 * Listing.EXPIRIES * Listing.STRIKES * 2);
+        assertThat(inverse).isEqualTo(2 * 20);
+    }
+
+    @Test
+    void aShareOfTheFillsTradesOnTheCoinVenueInItsConventions() {
+        Recorded r = run(23, 3, 20, 1_000);
+        long coin = r.trades.stream().filter(t -> t.getVenue().equals(CoinVenue.VENUE)).count();
+        assertThat((double) coin / r.trades.size()).isBetween(0.25, 0.35);
+        int options = 0;
+        int inverse = 0;
+        for (Trade t : r.trades) {
+            if (!t.getVenue().equals(CoinVenue.VENUE)) {
+                assertThat(t.getUnderlyingPrice()).isNull();
+                continue;
+            }
+            var i = t.getInstrument();
+            if (i.getKind() == InstrumentKind.OPTION) {
+                options++;
+                assertThat(i.getPriceUnit()).isEqualTo(PriceUnit.UNDERLYING);
+                assertThat(t.getUnderlyingPrice()).isNotNull().isPositive();
+                // Coin prices: a call is worth less than one coin, a put less than K/F coins.
+                assertThat(t.getPrice()).isPositive()
+                        .isLessThanOrEqualTo(Math.max(1, i.getStrike() / t.getUnderlyingPrice()) + 0.0001);
+                double perContract = Math.min(0.0003, 0.125 * t.getPrice());
+                assertThat(t.getFee()).isCloseTo(t.getQuantity() * perContract, within(1e-8));
+            } else {
+                inverse++;
+                assertThat(i.getInverse()).isTrue();
+                assertThat(t.getQuantity()).isPositive().isEqualTo(Math.rint(t.getQuantity()));
+                assertThat(t.getUnderlyingPrice()).isNull();
+                assertThat(t.getPrice()).isGreaterThan(1_000); // USD per coin
+                assertThat(t.getFee()).isCloseTo(t.getQuantity() * i.getContractValue() * 0.5e-4,
+                        within(0.005 + 1e-9));
+            }
+        }
+        assertThat(options).isPositive();
+        assertThat(inverse).isPositive();
+    }
+
+    @Test
+    void withoutTheCoinVenueTheMarketIsSimexAloneAndTheFlowTheSameTrades() {
+        Recorded with = run(29, 3, 20, 500, true);
+        Recorded without = run(29, 3, 20, 500, false);
+        assertThat(without.quotes).allSatisfy(q -> assertThat(q.getVenue()).isEqualTo(ProviderFlow.VENUE));
+        assertThat(without.trades).allSatisfy(t -> assertThat(t.getVenue()).isEqualTo(ProviderFlow.VENUE));
+        assertThat(with.quotes.stream().filter(q -> q.getVenue().equals(ProviderFlow.VENUE)).toList())
+                .isEqualTo(without.quotes);
+        // The coin venue takes some of the same fills, on its own random stream: who, what, which way, when.
+        assertThat(with.trades).extracting(t -> t.getProviderId() + " " + t.getInstrument().getUnderlying() + " "
+                        + t.getInstrument().getKind() + " " + t.getSide() + " " + t.getEventTime())
+                .isEqualTo(without.trades.stream().map(t -> t.getProviderId() + " " + t.getInstrument().getUnderlying()
+                        + " " + t.getInstrument().getKind() + " " + t.getSide() + " " + t.getEventTime()).toList());
+        assertThat(with.trades).anyMatch(t -> t.getVenue().equals(CoinVenue.VENUE));
     }
 
     @Test
@@ -111,7 +230,8 @@ class MarketSimulatorTest {
         Map<Long, TreeMap<Double, Double>> smiles = new TreeMap<>();
         for (Quote q : r.quotes) {
             var i = q.getInstrument();
-            if (i.getKind() != InstrumentKind.OPTION || !i.getUnderlying().equals("BTC") || !(q.getBid() > 0)) {
+            if (i.getKind() != InstrumentKind.OPTION || !i.getUnderlying().equals("BTC") || !(q.getBid() > 0)
+                    || !q.getVenue().equals(ProviderFlow.VENUE)) {
                 continue;
             }
             double f = q.getUnderlyingPrice();

@@ -26,6 +26,11 @@ class RiskLimitsPlanTest {
         assertThat(eth.getDeltaBand()).isEqualTo(75);
         assertThat(eth.getHedgeInstrument()).isEqualTo("ETH-PERP");
         assertThat(limits.get(4).getBandMode()).isEqualTo(BandMode.WHALLEY_WILMOTT);
+        // The second provider hedges on the coin venue's inverse perpetuals, its minimum in contracts:
+        // 0.1 BTC at 100,000 USD in 10 USD contracts, 2.5 ETH at 3,500 USD in 1 USD contracts.
+        assertThat(limits).extracting(l -> RiskLimitsPlan.key(l) + " " + l.getHedgeInstrument() + " " + l.getMinHedgeQuantity())
+                .containsExactly("mm1 BTC-PERP 0.1", "mm1/ETH ETH-PERP 2.5", "mm2 BTC-PERPETUAL 1000.0",
+                        "mm2/ETH ETH-PERPETUAL 8750.0", "mm3 BTC-PERP 0.1", "mm3/ETH ETH-PERP 2.5");
         // The option hedge is on for the first provider only, in both its records.
         assertThat(limits).extracting(l -> l.getProviderId() + " " + l.getOptionHedge())
                 .containsExactly("mm1 true", "mm1 true", "mm2 false", "mm2 false", "mm3 false", "mm3 false");

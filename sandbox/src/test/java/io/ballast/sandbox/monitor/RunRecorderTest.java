@@ -34,6 +34,42 @@ class RunRecorderTest {
     }
 
     @Test
+    void countsTheCoinVenueAndTheDeltaHedgesOnInverseInstrumentsWholeOrNot() {
+        RunRecorder r = new RunRecorder(0);
+        assertThat(r.data(1).coinVenue().ran()).isFalse();
+        r.coinQuoteSent("DERIBIT-SIM");
+        r.coinQuoteSent("DERIBIT-SIM");
+        r.coinFillSent("DERIBIT-SIM", true);
+        r.coinFillSent("DERIBIT-SIM", false);
+        r.coinFillSent("DERIBIT-SIM", false);
+        RebalanceSignal.Builder inverse = RebalanceSignal.newBuilder().setProviderId("mm2").setUnderlying("BTC")
+                .setType(SignalType.DELTA_HEDGE).setStatus(SignalStatus.ACTION).setInstrument("BTC-PERPETUAL")
+                .setSide(Side.SELL).setNetDelta(3.5).setGamma(0).setVega(0).setThreshold(3).setUrgency(Urgency.NORMAL)
+                .setReason("band").setEventTime(Instant.ofEpochMilli(5));
+        r.signal(inverse.setSignalId("mm2/BTC/DELTA_HEDGE/1").setQuantity(3_500.0).setResidualDelta(0.00002).build());
+        r.signal(inverse.setSignalId("mm2/BTC/DELTA_HEDGE/1").build()); // the same decision again
+        r.signal(inverse.setSignalId("mm2/BTC/DELTA_HEDGE/2").setQuantity(12.5).build());
+        r.signal(inverse.setSignalId("mm2/ETH/DELTA_HEDGE/3").setUnderlying("ETH").setInstrument("ETH-PERPETUAL")
+                .setQuantity(900.0).build());
+        // A linear hedge (no residualDelta) is not one of them.
+        r.signal(inverse.setSignalId("mm1/BTC/DELTA_HEDGE/4").setProviderId("mm1").setInstrument("BTC-PERP")
+                .setQuantity(0.4).setResidualDelta(null).build());
+        r.inverseHedgeFill("mm2");
+        RunData.CoinVenue v = r.data(10).coinVenue();
+        assertThat(v.ran()).isTrue();
+        assertThat(v.venue()).isEqualTo("DERIBIT-SIM");
+        assertThat(v.quotesSent()).isEqualTo(2);
+        assertThat(v.optionFillsSent()).isEqualTo(1);
+        assertThat(v.inverseFillsSent()).isEqualTo(2);
+        assertThat(v.inverseHedges()).containsOnlyKeys("mm2");
+        assertThat(v.inverseHedges().get("mm2"))
+                .isEqualTo(new RunData.InverseHedges(3, 2, 1, List.of("BTC-PERPETUAL", "ETH-PERPETUAL")));
+        assertThat(v.inverseHedgeSignals()).isEqualTo(3);
+        assertThat(v.inverseHedgesFilled()).isEqualTo(1);
+        assertThat(r.live().coinVenue()).isEqualTo(v);
+    }
+
+    @Test
     void providerUnderlyingLimitsOverrideProviderLimitsAndTombstonesDelete() {
         RunRecorder r = new RunRecorder(0);
         r.limits("mm1", limits(null, 10));

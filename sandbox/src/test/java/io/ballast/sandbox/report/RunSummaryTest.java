@@ -20,6 +20,20 @@ class RunSummaryTest {
     }
 
     @Test
+    void theCoinVenueHasALineOfItsOwnAndTheLiveLineItsCounts() throws java.io.IOException {
+        RunData.CoinVenue v = new RunData.CoinVenue("DERIBIT-SIM", 2_345, 31, 12,
+                Map.of("mm2", new RunData.InverseHedges(5, 5, 4, List.of("BTC-PERPETUAL", "ETH-PERPETUAL"))));
+        RunData d = new RunData(0, 1_000, new RunData.Counts(0, 0, 0, 0, 0, 0, 0, 0, 0), Map.of(), Map.of(), List.of(),
+                List.of(), List.of(), v);
+        assertThat(RunSummary.of(d).lines(true)).contains("  DERIBIT-SIM coin venue: 2,345 quotes, fills 31 coin-quoted "
+                + "options 12 inverse perpetual; inverse hedges mm2 5 (whole contracts 5, filled 4) on BTC-PERPETUAL ETH-PERPETUAL");
+        assertThat(LiveLine.coinVenue(v)).isEqualTo(" DERIBIT-SIM quotes 2,345 fills 31+12 ihedges 5/4 |");
+        assertThat(LiveLine.coinVenue(RunData.CoinVenue.NONE)).isEmpty();
+        assertThat(RunSummary.of(data(List.of(), 1_000)).lines(true)).noneMatch(l -> l.contains("coin venue"));
+        assertThat(HtmlReport.html(d, RunSummary.of(d), Map.of())).contains("id=\"coin-venue\"", "DERIBIT-SIM coin venue");
+    }
+
+    @Test
     void insideShareIsTimeWeightedUntilTheEnd() {
         RunData.LimitsInfo limits = new RunData.LimitsInfo(0, 2, "FIXED", null, null);
         // 0-1000 inside, 1000-1500 outside, 1500-4000 inside: 3500 of 4000 observed.

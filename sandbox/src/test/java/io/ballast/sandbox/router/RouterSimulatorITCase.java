@@ -44,7 +44,9 @@ import static org.assertj.core.api.Assertions.within;
 /**
  * The router against a real broker and registry: DELTA_HEDGE actions become fills carrying their signal
  * id, after the latency, at the mid plus slippage, with the fee; GAMMA_HEDGE and VEGA_HEDGE actions at the
- * option's far side (ask to buy, bid to sell), with the fee; everything else, and repeats, do not.
+ * option's far side (ask to buy, bid to sell), with the fee; on the coin venue, an inverse perpetual's hedge in its
+ * contracts with the fee on their notional and a coin option's at its coin ask with Deribit's coin fee and the
+ * quote's underlyingPrice; everything else, and repeats, do not.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RouterSimulatorITCase {
@@ -83,7 +85,7 @@ class RouterSimulatorITCase {
 
     @Test
     void executesEachHedgeOnceAndNothingElse() throws Exception {
-        MarketSimulator market = new MarketSimulator(UnderlyingSpec.DEFAULTS, List.of(), 0, 1, 1.0, Instant.now(),
+        MarketSimulator market = new MarketSimulator(UnderlyingSpec.DEFAULTS, List.of(), 0, 1, 1.0, Instant.now(), true,
                 new MarketSimulator.Output() {
                     @Override
                     public void quote(io.ballast.avro.Quote quote) {
@@ -109,9 +111,10 @@ class RouterSimulatorITCase {
             signals.send("mm1/BTC", other("mm1/BTC/GAMMA_LIMIT/2", SignalType.GAMMA_LIMIT, SignalStatus.BREACH));
             signals.send("mm1/BTC", other("mm1/BTC/QUOTE_SKEW/3", SignalType.QUOTE_SKEW, SignalStatus.ACTION));
             signals.send("mm3/BTC", hedge("mm3/BTC/DELTA_HEDGE/1", "mm3", "BTC", "NOPE-PERP", Side.BUY, 1));
-            // Option hedges, on two quoted BTC options with a bid.
-            List<String> options = view.symbols().stream().filter(x -> x.startsWith("BTC-") && !x.endsWith("-PERP")
-                    && view.top(x).instrument().getKind() == InstrumentKind.OPTION && view.top(x).bid() > 0).sorted().toList();
+            // Option hedges, on two quoted SIMEX BTC options with a bid.
+            List<String> options = view.symbols().stream().filter(x -> x.startsWith("BTC-")
+                    && view.top(x).instrument().getKind() == InstrumentKind.OPTION && view.top(x).bid() > 0
+                    && view.top(x).venue().equals("SIMEX")).sorted().toList();
             assertThat(options).hasSizeGreaterThanOrEqualTo(2);
             String bought = options.get(0);
             String sold = options.get(options.size() - 1);
@@ -121,15 +124,45 @@ class RouterSimulatorITCase {
             vega.setType(SignalType.VEGA_HEDGE);
             signals.send("mm1/BTC", gamma);
             signals.send("mm1/BTC", vega);
+            // On the coin venue: a delta hedge in whole contracts of the inverse perpetual, an option hedge in coin.
+            signals.send("mm2/BTC", hedge("mm2/BTC/DELTA_HEDGE/8", "mm2", "BTC", "BTC-PERPETUAL", Side.BUY, 1_234));
+            String coinOption = view.symbols().stream().filter(x -> x.startsWith("BTC-")
+                    && view.top(x).venue().equals("DERIBIT-SIM") && view.top(x).instrument().getKind() == InstrumentKind.OPTION)
+                    .sorted().findFirst().orElseThrow();
+            RebalanceSignal coinGamma = hedge("mm1/BTC/GAMMA_HEDGE/9", "mm1", "BTC", coinOption, Side.BUY, 2);
+            coinGamma.setType(SignalType.GAMMA_HEDGE);
+            signals.send("mm1/BTC", coinGamma);
             producer.flush();
 
-            // The four hedges, then long enough for anything that should not come.
-            List<Trade> fills = readTrades(4, Duration.ofSeconds(30), Duration.ofMillis(LATENCY_MS + 1_000));
+            // The six hedges, then long enough for anything that should not come.
+            List<Trade> fills = readTrades(6, Duration.ofSeconds(30), Duration.ofMillis(LATENCY_MS + 1_000));
 
-            assertThat(fills).hasSize(4);
+            assertThat(fills).hasSize(6);
             Map<String, Trade> bySignal = fills.stream().collect(Collectors.toMap(Trade::getSignalId, t -> t));
             assertThat(bySignal).containsOnlyKeys("mm1/BTC/DELTA_HEDGE/1", "mm2/ETH/DELTA_HEDGE/7", "mm1/BTC/GAMMA_HEDGE/4",
-                    "mm1/BTC/VEGA_HEDGE/5");
+                    "mm1/BTC/VEGA_HEDGE/5", "mm2/BTC/DELTA_HEDGE/8", "mm1/BTC/GAMMA_HEDGE/9");
+            assertThat(fills).filteredOn(t -> !t.getSignalId().endsWith("/8") && !t.getSignalId().endsWith("/9"))
+                    .allSatisfy(t -> assertThat(t.getVenue()).isEqualTo("SIMEX"));
+
+            Trade inv = bySignal.get("mm2/BTC/DELTA_HEDGE/8");
+            assertThat(inv.getVenue()).isEqualTo("DERIBIT-SIM");
+            assertThat(inv.getInstrument().getSymbol()).isEqualTo("BTC-PERPETUAL");
+            assertThat(inv.getInstrument().getInverse()).isTrue();
+            assertThat(inv.getInstrument().getContractValue()).isEqualTo(10.0);
+            assertThat(inv.getQuantity()).isEqualTo(1_234.0);
+            double inverseMid = view.top("BTC-PERPETUAL").mid();
+            assertThat(inv.getPrice()).isGreaterThanOrEqualTo(inverseMid - 0.01).isLessThan(inverseMid * 1.001);
+            // 2 bps of 1,234 contracts of 10 USD: 2.468 USD.
+            assertThat(inv.getFee()).isEqualTo(2.47);
+            assertThat(inv.getUnderlyingPrice()).isNull();
+
+            Trade cg = bySignal.get("mm1/BTC/GAMMA_HEDGE/9");
+            assertThat(cg.getVenue()).isEqualTo("DERIBIT-SIM");
+            assertThat(cg.getInstrument().getPriceUnit()).isEqualTo(io.ballast.avro.PriceUnit.UNDERLYING);
+            assertThat(cg.getPrice()).as("the coin ask").isEqualTo(view.top(coinOption).ask());
+            assertThat(cg.getUnderlyingPrice()).isEqualTo(view.top(coinOption).underlyingPrice()).isPositive();
+            assertThat(cg.getFee()).as("Deribit's coin fee").isCloseTo(2 * Math.min(0.0003, 0.125 * cg.getPrice()),
+                    within(1e-8));
             Trade g = bySignal.get("mm1/BTC/GAMMA_HEDGE/4");
             assertThat(g.getInstrument().getSymbol()).isEqualTo(bought);
             assertThat(g.getInstrument().getKind()).isEqualTo(InstrumentKind.OPTION);
@@ -158,7 +191,8 @@ class RouterSimulatorITCase {
             assertThat(b.getTradeId()).isNotEqualTo(s.getTradeId());
 
             assertThat(recorder.live().counts().duplicateSignals()).isEqualTo(1);
-            assertThat(recorder.live().counts().hedgeFillsSent()).isEqualTo(4);
+            assertThat(recorder.live().counts().hedgeFillsSent()).isEqualTo(6);
+            assertThat(recorder.live().coinVenue().inverseHedges().get("mm2").filled()).isEqualTo(1);
             assertThat(router.unroutable()).isEqualTo(1);
             // The recorded fills carry their signal's type, so the summary counts option hedges apart.
             Map<String, String> typeBySignal = recorder.data(System.currentTimeMillis()).keys().stream()
@@ -166,7 +200,8 @@ class RouterSimulatorITCase {
                     .collect(Collectors.toMap(RunData.HedgeFill::signalId, RunData.HedgeFill::type));
             assertThat(typeBySignal).containsExactlyInAnyOrderEntriesOf(Map.of(
                     "mm1/BTC/DELTA_HEDGE/1", "DELTA_HEDGE", "mm2/ETH/DELTA_HEDGE/7", "DELTA_HEDGE",
-                    "mm1/BTC/GAMMA_HEDGE/4", "GAMMA_HEDGE", "mm1/BTC/VEGA_HEDGE/5", "VEGA_HEDGE"));
+                    "mm1/BTC/GAMMA_HEDGE/4", "GAMMA_HEDGE", "mm1/BTC/VEGA_HEDGE/5", "VEGA_HEDGE",
+                    "mm2/BTC/DELTA_HEDGE/8", "DELTA_HEDGE", "mm1/BTC/GAMMA_HEDGE/9", "GAMMA_HEDGE"));
         }
     }
 
