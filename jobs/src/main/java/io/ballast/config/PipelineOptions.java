@@ -147,7 +147,7 @@ public final class PipelineOptions {
 
     public static final ConfigOption<Boolean> PORTFOLIO_ENABLED = ConfigOptions.key("portfolio.enabled")
             .booleanType().defaultValue(PipelineSettings.DEFAULT_PORTFOLIO_ENABLED)
-            .withDescription("Run the portfolio stage (portfolio-risk, MARGIN_USAGE, LIQUIDATION_BUFFER); off by default until its cost is down (about 8x the CPU per record in the throughput harness, docs/performance.md); false: the inventory stage sends no book summaries.");
+            .withDescription("Run the portfolio stage (portfolio-risk, MARGIN_USAGE, LIQUIDATION_BUFFER); off by default: turn it on once the providers' balances are fed into collateral (it costs about 1.5x the CPU per record in the throughput harness, docs/performance.md); false: the inventory stage sends no book summaries.");
 
     public static final ConfigOption<Duration> PORTFOLIO_INTERVAL = ConfigOptions.key("portfolio.interval")
             .durationType().defaultValue(Duration.ofMillis(PipelineSettings.DEFAULT_PORTFOLIO_INTERVAL_MS))
