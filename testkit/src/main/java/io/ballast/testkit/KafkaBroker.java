@@ -541,6 +541,16 @@ public class KafkaBroker implements AutoCloseable {
                         .flatMap(d -> d.partitions().stream())
                         .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
                 if (ready) {
+                    // The metadata names a leader before the broker itself acts as one: a first produce can then
+                    // get NOT_LEADER_OR_FOLLOWER, and the shared idempotent producer was seen to retry that batch
+                    // into OUT_OF_ORDER_SEQUENCE_NUMBER until it expired. Listing offsets is answered by the
+                    // leader's replica manager only (the admin client retries until it is), so wait for that too.
+                    Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> partitions =
+                            new java.util.HashMap<>();
+                    descriptions.forEach((name, d) -> d.partitions().forEach(p -> partitions.put(
+                            new org.apache.kafka.common.TopicPartition(name, p.partition()),
+                            org.apache.kafka.clients.admin.OffsetSpec.latest())));
+                    adminClient().listOffsets(partitions).all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                     return;
                 }
             } catch (ExecutionException e) {
