@@ -67,15 +67,20 @@ public final class Liquidation {
         for (ScenarioSet b : books) {
             b.addCoarseTo(down, up, downBound, upBound);
         }
-        DoubleUnaryOperator pnl = m -> {
+        DoubleUnaryOperator pnl = pnlOfMove(books, coinUsd);
+        return new Moves(coarseSide(equity, books, pnl, search, -1, downSizes, down, downBound, coinUsd),
+                coarseSide(equity, books, pnl, search, +1, upSizes, up, upBound, coinUsd));
+    }
+
+    /** P&amp;L in USD of a move m of every underlying together, vol unchanged: Σ sets' pnl(m) + coinUsd·m. */
+    public static DoubleUnaryOperator pnlOfMove(List<ScenarioSet> books, double coinUsd) {
+        return m -> {
             double sum = 0;
             for (int i = 0; i < books.size(); i++) {
                 sum += books.get(i).pnl(m);
             }
             return sum + coinUsd * m;
         };
-        return new Moves(coarseSide(equity, books, pnl, search, -1, downSizes, down, downBound, coinUsd),
-                coarseSide(equity, books, pnl, search, +1, upSizes, up, upBound, coinUsd));
     }
 
     private static Double coarseSide(double equity, List<ScenarioSet> books, DoubleUnaryOperator pnl,
@@ -145,16 +150,7 @@ public final class Liquidation {
             double size = Math.min(k * h, bound);
             double m = direction * size;
             if (equity + value(pnl, m) <= 0) {
-                double outside = m;
-                while (Math.abs(outside - inside) > search.tolerance()) {
-                    double mid = (inside + outside) / 2;
-                    if (equity + value(pnl, mid) <= 0) {
-                        outside = mid;
-                    } else {
-                        inside = mid;
-                    }
-                }
-                return outside;
+                return bisect(equity, pnl, search, inside, m);
             }
             if (size >= bound) {
                 return null;

@@ -48,8 +48,11 @@ public final class PortfolioBook {
     private final Table<String, byte[]> sets;
     private final Table<String, Collateral> holdings;
     /** Decoded sets by underlying, with the stored bytes they came from (heap only: a cache of {@link #sets}). */
-    private final Map<String, byte[]> decodedFrom = new HashMap<>();
-    private final Map<String, ScenarioSet> decoded = new HashMap<>();
+    private final Map<String, Decoded> decoded = new HashMap<>();
+
+    /** A set as decoded from {@code bytes} (null when they were for other axes or another search). */
+    private record Decoded(byte[] bytes, ScenarioSet set) {
+    }
 
     /**
      * @param books the latest summary per underlying, without its scenario set
@@ -249,16 +252,8 @@ public final class PortfolioBook {
         }
         deltaUsd += collateral.coinDeltaUsd();
         double equity = PortfolioMargin.equity(collateral.collateralValue(), optionValue, spotValue, linearPnl);
-        double coins = coinUsd;
-        java.util.function.DoubleUnaryOperator pnlOfMove = move -> {
-            double sum = 0;
-            for (ScenarioSet set : revalued) {
-                sum += set.pnl(move);
-            }
-            return sum + coins * move;
-        };
         PortfolioMargin margin = PortfolioMargin.of(equity, grid, Liquidation.find(equity, revalued, coinUsd, search),
-                pnlOfMove, search, limits.getMinLiquidationMove());
+                Liquidation.pnlOfMove(revalued, coinUsd), search, limits.getMinLiquidationMove());
 
         long asOf = m.getAsOf();
         long day = PnlExplain.dayStart(asOf, settings.dayOffsetMs());
@@ -353,18 +348,18 @@ public final class PortfolioBook {
         byte[] bytes = sets.get(underlying);
         if (bytes == null) {
             decoded.remove(underlying);
-            decodedFrom.remove(underlying);
             return null;
         }
-        if (decodedFrom.get(underlying) != bytes) {
+        Decoded before = decoded.get(underlying);
+        if (before == null || before.bytes() != bytes) {
             ScenarioSet fresh = ScenarioSet.decode(bytes, axes, search);
-            if (fresh != null) {
-                fresh.extend(decoded.get(underlying)); // fills since: the scan points read so far stay read
+            if (fresh != null && before != null) {
+                fresh.extend(before.set()); // fills since: the scan points read so far stay read
             }
-            decoded.put(underlying, fresh);
-            decodedFrom.put(underlying, bytes);
+            before = new Decoded(bytes, fresh);
+            decoded.put(underlying, before);
         }
-        return decoded.get(underlying);
+        return before.set();
     }
 
     /** The day's explain so far as stored, or null before the first piece. */
