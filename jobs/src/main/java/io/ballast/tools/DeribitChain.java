@@ -334,8 +334,8 @@ public final class DeribitChain {
     return values;
   }
 
-  /** Splits one CSV line (RFC 4180 quotes; a quoted field may hold commas, "" is a quote). */
-  static List<String> splitCsv(String line) {
+  /** Splits one CSV line (RFC 4180 quotes; a quoted field may hold commas, "" is a quote). The tests' chain readers use it too. */
+  public static List<String> splitCsv(String line) {
     List<String> fields = new ArrayList<>();
     StringBuilder sb = new StringBuilder();
     boolean quoted = false;

@@ -1,5 +1,6 @@
 package io.ballast.domain;
 
+import io.ballast.tools.DeribitChain;
 import org.apache.commons.numbers.gamma.Erfc;
 import org.junit.jupiter.api.Assumptions;
 
@@ -69,7 +70,7 @@ final class PortfolioOracle {
      */
     static List<ChainRow> readChain(String file) throws IOException {
         List<String> lines = Files.readAllLines(deribitFolder().resolve(file));
-        List<String> header = split(lines.get(0));
+        List<String> header = DeribitChain.splitCsv(lines.get(0));
         int instrument = header.indexOf("instrument");
         int strike = header.indexOf("strike");
         int expiration = header.indexOf("expiration");
@@ -83,32 +84,12 @@ final class PortfolioOracle {
             if (line.isBlank()) {
                 continue;
             }
-            List<String> c = split(line);
+            List<String> c = DeribitChain.splitCsv(line);
             long ts = LocalDateTime.parse(c.get(time)).toInstant(ZoneOffset.ofHours(3)).toEpochMilli();
             rows.add(new ChainRow(c.get(instrument), Double.parseDouble(c.get(strike)), Long.parseLong(c.get(expiration)),
                     c.get(type).equals("call"), Double.parseDouble(c.get(underlying)), Double.parseDouble(c.get(mark)),
                     Double.parseDouble(c.get(iv)), ts));
         }
         return rows;
-    }
-
-    /** A CSV line split on commas outside double quotes. */
-    private static List<String> split(String line) {
-        List<String> out = new ArrayList<>();
-        StringBuilder cell = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < line.length(); i++) {
-            char ch = line.charAt(i);
-            if (ch == '"') {
-                quoted = !quoted;
-            } else if (ch == ',' && !quoted) {
-                out.add(cell.toString());
-                cell.setLength(0);
-            } else {
-                cell.append(ch);
-            }
-        }
-        out.add(cell.toString());
-        return out;
     }
 }

@@ -1,5 +1,6 @@
 package io.ballast.job;
 
+import io.ballast.tools.DeribitChain;
 import io.ballast.TestRecords;
 import io.ballast.avro.BandMode;
 import io.ballast.avro.Instrument;
@@ -103,13 +104,13 @@ class DeribitCoinBookITCase {
 
     private List<Row> chain() throws Exception {
         List<String> lines = Files.readAllLines(PortfolioITCase.deribit().resolve(FILE));
-        List<String> header = cells(lines.get(0));
+        List<String> header = DeribitChain.splitCsv(lines.get(0));
         List<Row> rows = new ArrayList<>();
         for (String line : lines.subList(1, lines.size())) {
             if (line.isBlank()) {
                 continue;
             }
-            List<String> c = cells(line);
+            List<String> c = DeribitChain.splitCsv(line);
             Map<String, String> f = new HashMap<>();
             for (int i = 0; i < header.size(); i++) {
                 f.put(header.get(i), c.get(i));
@@ -131,25 +132,6 @@ class DeribitCoinBookITCase {
                     (moved.toEpochMilli() - t0.toEpochMilli()) / MILLIS_PER_YEAR));
         }
         return rows;
-    }
-
-    private static List<String> cells(String line) {
-        List<String> out = new ArrayList<>();
-        StringBuilder cell = new StringBuilder();
-        boolean inQuotes = false;
-        for (int i = 0; i < line.length(); i++) {
-            char ch = line.charAt(i);
-            if (ch == '"') {
-                inQuotes = !inQuotes;
-            } else if (ch == ',' && !inQuotes) {
-                out.add(cell.toString());
-                cell.setLength(0);
-            } else {
-                cell.append(ch);
-            }
-        }
-        out.add(cell.toString());
-        return out;
     }
 
     /** The book: every 3rd of the rows a week or more out whose mark is the mid of a two-sided quote; q alternating. */

@@ -1,5 +1,6 @@
 package io.ballast.job;
 
+import io.ballast.tools.DeribitChain;
 import io.ballast.TestRecords;
 import io.ballast.avro.BandMode;
 import io.ballast.avro.Collateral;
@@ -107,24 +108,6 @@ class PortfolioITCase {
         return null;
     }
 
-    private static List<String> cells(String line) {
-        List<String> out = new ArrayList<>();
-        StringBuilder cell = new StringBuilder();
-        boolean quoted = false;
-        for (char c : line.toCharArray()) {
-            if (c == '"') {
-                quoted = !quoted;
-            } else if (c == ',' && !quoted) {
-                out.add(cell.toString());
-                cell.setLength(0);
-            } else {
-                cell.append(c);
-            }
-        }
-        out.add(cell.toString());
-        return out;
-    }
-
     /**
      * A book from a chain file (README: {@code expiration} epoch ms, {@code mark_price} in coin, {@code timestamp}
      * UTC+03:00): the expiry nearest 30 days out; short {@code calls} of the call nearest 1.05·F, long {@code puts}
@@ -132,11 +115,11 @@ class PortfolioITCase {
      */
     private Book book(String file, String underlying, double calls, double puts, double perp) throws IOException {
         List<String> lines = Files.readAllLines(deribit().resolve(file));
-        List<String> h = cells(lines.get(0));
+        List<String> h = DeribitChain.splitCsv(lines.get(0));
         List<List<String>> rows = new ArrayList<>();
         for (String l : lines.subList(1, lines.size())) {
             if (!l.isBlank()) {
-                rows.add(cells(l));
+                rows.add(DeribitChain.splitCsv(l));
             }
         }
         int strike = h.indexOf("strike");
