@@ -58,20 +58,7 @@ class BookPnlPropertyTest {
         double callMark = PortfolioOracle.black76(true, F, 52_000, tau, VOL, 1);
 
         List<BookSummary> out = new ArrayList<>();
-        InventoryBook.Output sink = new InventoryBook.Output() {
-            @Override
-            public void risk(RiskSnapshot snapshot) {
-            }
-
-            @Override
-            public void signal(RebalanceSignal signal) {
-            }
-
-            @Override
-            public void summary(BookSummary summary) {
-                out.add(summary);
-            }
-        };
+        InventoryBook.Output sink = sink(out);
         double cash = 0;
         double perpQty = 0;
         double callQty = 0;
