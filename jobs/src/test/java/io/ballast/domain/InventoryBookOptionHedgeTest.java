@@ -63,26 +63,7 @@ class InventoryBookOptionHedgeTest {
             .setHedgeTimeoutMs(30_000).setOptionHedge(true)
             .build();
 
-    private static final class Recorder implements InventoryBook.Output {
-        final List<RiskSnapshot> risk = new ArrayList<>();
-        final List<RebalanceSignal> signals = new ArrayList<>();
-
-        @Override
-        public void risk(RiskSnapshot snapshot) {
-            risk.add(snapshot);
-        }
-
-        @Override
-        public void signal(RebalanceSignal signal) {
-            signals.add(signal);
-        }
-
-        RiskSnapshot last() {
-            return risk.get(risk.size() - 1);
-        }
-    }
-
-    private final Recorder out = new Recorder();
+    private final RecordedOutput out = new RecordedOutput();
 
     private static double tau(Instrument i, long asOf) {
         return (i.getExpiry().toEpochMilli() - asOf) / 31_536_000_000.0;

@@ -40,23 +40,7 @@ class InventoryBookTest {
     private final PipelineSettings settings = PipelineSettings.defaults();
     private final RiskLimits limits = settings.toBuilder()
             .defaultLimits(settings.defaultLimits()).build().defaultLimits();
-    private final Recorder out = new Recorder();
-
-    /** What a book emitted. */
-    private static final class Recorder implements InventoryBook.Output {
-        final List<RiskSnapshot> risk = new ArrayList<>();
-        final List<RebalanceSignal> signals = new ArrayList<>();
-
-        @Override
-        public void risk(RiskSnapshot snapshot) {
-            risk.add(snapshot);
-        }
-
-        @Override
-        public void signal(RebalanceSignal signal) {
-            signals.add(signal);
-        }
-    }
+    private final RecordedOutput out = new RecordedOutput();
 
     /** A table that remembers every value put, to check that none is changed afterwards. */
     private static final class Watched<K, V> extends HeapTable<K, V> {
@@ -236,8 +220,8 @@ class InventoryBookTest {
         InventoryBook reader = new InventoryBook(meta, positions, pending, new InventoryBook.Scratch(), settings);
         MarketSnapshot moved = market(2, T0 + 500, S * 0.997);
         moved.getOptions().putAll(m.getOptions());
-        Recorder a = new Recorder();
-        Recorder b = new Recorder();
+        RecordedOutput a = new RecordedOutput();
+        RecordedOutput b = new RecordedOutput();
         // Two copies of the same records: decide on the same market from each.
         HeapTable<String, Position> p2 = new HeapTable<>(null);
         positions.entries().forEach(e -> p2.put(e.getKey(), e.getValue()));

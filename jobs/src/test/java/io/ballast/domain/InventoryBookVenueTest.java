@@ -43,19 +43,9 @@ class InventoryBookVenueTest {
     private static final Instrument PERP = TestRecords.perp("BTC");
 
     private final PipelineSettings settings = PipelineSettings.defaults();
-    private final List<RiskSnapshot> risk = new ArrayList<>();
-    private final List<RebalanceSignal> signals = new ArrayList<>();
-    private final InventoryBook.Output out = new InventoryBook.Output() {
-        @Override
-        public void risk(RiskSnapshot snapshot) {
-            risk.add(snapshot);
-        }
-
-        @Override
-        public void signal(RebalanceSignal signal) {
-            signals.add(signal);
-        }
-    };
+    private final RecordedOutput out = new RecordedOutput();
+    private final List<RiskSnapshot> risk = out.risk;
+    private final List<RebalanceSignal> signals = out.signals;
 
     /** Limits with a band too wide for any hedge, unless changed. */
     private static RiskLimits limits(double band, String hedgeInstrument) {

@@ -34,25 +34,10 @@ class InverseContractsTest {
     private static final double CV = 10;
 
     private final PipelineSettings settings = PipelineSettings.defaults();
-    private final List<RiskSnapshot> risk = new ArrayList<>();
-    private final List<RebalanceSignal> signals = new ArrayList<>();
-    private final List<BookSummary> summaries = new ArrayList<>();
-    private final InventoryBook.Output out = new InventoryBook.Output() {
-        @Override
-        public void risk(RiskSnapshot snapshot) {
-            risk.add(snapshot);
-        }
-
-        @Override
-        public void signal(RebalanceSignal signal) {
-            signals.add(signal);
-        }
-
-        @Override
-        public void summary(BookSummary summary) {
-            summaries.add(summary);
-        }
-    };
+    private final RecordedOutput out = new RecordedOutput();
+    private final List<RiskSnapshot> risk = out.risk;
+    private final List<RebalanceSignal> signals = out.signals;
+    private final List<BookSummary> summaries = out.summaries;
 
     static Instrument inversePerp() {
         Instrument i = TestRecords.perp("BTC");
