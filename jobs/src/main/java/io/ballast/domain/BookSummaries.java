@@ -196,12 +196,14 @@ final class BookSummaries implements RiskCalculator.Marks {
      * @param closedFees fees of positions already closed, USD
      * @param explain the interval explained since the previous mark, or null
      * @param explainTo its end, epoch ms
-     * @param set the book's scenario set, or null when unchanged since the previous summary
-     * @param columnAsOf when {@code set} was last built by full revaluation
+     * @param set the book's scenario set when rebuilt at this mark, else null
+     * @param fillForm the fill of this mark in the set's fill form ({@link ScenarioSet#optionFill}), to be added
+     *                 to the set the portfolio holds, or null
+     * @param columnAsOf when the book's set was last built by full revaluation
      */
     BookSummary summary(String providerId, String underlying, long asOf, boolean fill, BookRisk risk,
                         double closedRealized, double closedFees, PnlExplain explain, long explainTo,
-                        ScenarioSet set, long columnAsOf) {
+                        ScenarioSet set, byte[] fillForm, long columnAsOf) {
         boolean priced = risk.referencePrice > 0 && Double.isFinite(risk.referencePrice);
         BookSummary.Builder b = BookSummary.newBuilder()
                 .setProviderId(providerId)
@@ -231,6 +233,8 @@ final class BookSummaries implements RiskCalculator.Marks {
         }
         if (set != null) {
             b.setColumnAsOf(columnAsOf).setScenarioSet(java.nio.ByteBuffer.wrap(set.encode()));
+        } else if (fillForm != null) {
+            b.setColumnAsOf(columnAsOf).setScenarioFills(java.nio.ByteBuffer.wrap(fillForm));
         }
         return b.build();
     }

@@ -1,5 +1,6 @@
 package io.ballast.domain;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
@@ -28,6 +29,9 @@ import java.util.TreeSet;
  */
 public record CollateralValue(double collateralValue, SortedMap<String, Double> coinUsd,
                               SortedSet<String> unvaluedAssets, int unvaluedHoldings) {
+
+    private static final Comparator<CollateralHolding> ORDER =
+            Comparator.comparing(CollateralHolding::asset).thenComparing(CollateralHolding::venue);
 
     /** Assets worth 1 USD a unit. */
     public static final Set<String> USD_ASSETS = Set.of("USD", "USDC", "USDT");
@@ -61,9 +65,8 @@ public record CollateralValue(double collateralValue, SortedMap<String, Double> 
                 throw new IllegalArgumentException("haircut of " + asset + " must be in [0, 1], was " + h);
             }
         });
-        List<CollateralHolding> sorted = holdings.stream()
-                .sorted(Comparator.comparing(CollateralHolding::asset).thenComparing(CollateralHolding::venue))
-                .toList();
+        List<CollateralHolding> sorted = new ArrayList<>(holdings);
+        sorted.sort(ORDER);
         double value = 0;
         TreeMap<String, Double> coins = new TreeMap<>();
         TreeSet<String> unvalued = new TreeSet<>();

@@ -99,12 +99,15 @@ public final class InventoryBook {
     private long nextTimer;
     /** The book's last mark, for the explain of the next interval (heap only: lost with the cache, see CONTRACT.md). */
     private BookMark lastMark;
-    /** Event time of the last full revaluation of {@link #scenarios} (heap only: a restored book builds one at its first mark). */
+    /** Event time of the last full revaluation of the book's scenario set (heap only: a restored book builds one at its first mark). */
     private long columnAt = Long.MIN_VALUE;
     /** Wall time of that revaluation ({@link Scratch#wallClock}). */
     private long columnAtWall = Long.MIN_VALUE;
-    /** The book's scenario set: built at most every scenario interval, a fill's entry added in between (heap only). */
-    private ScenarioSet scenarios;
+    /**
+     * Whether the portfolio holds a scenario set of this book: one is sent whole at most every scenario interval,
+     * each fill in between in the fill form, which the portfolio adds to it (heap only).
+     */
+    private boolean setSent;
     /** The fill being applied: its instrument and signed quantity (contracts), for the scenario set; null between fills. */
     private Instrument filling;
     /** Its position's key, {@code venue:symbol}. */
@@ -589,48 +592,50 @@ public final class InventoryBook {
         }
         lastMark = mark;
         ScenarioSet changed = null;
+        byte[] fillForm = null;
         UnderlyingPositions revalued = s.positions(m.getUnderlying(), risk);
-        if (revalued != null) {
+        if (revalued == null) {
+            setSent = false; // the portfolio drops the set of an unpriced book: the next priced mark sends one
+        } else {
             long wall = scratch.wallClock == Long.MIN_VALUE ? asOf : scratch.wallClock;
-            boolean rebuilt = false;
-            if (scenarios == null || wall >= columnAtWall + settings.scenarioIntervalMs() || wall < columnAtWall
-                    || asOf < columnAt || (fill && !addFill(s, revalued))) {
-                scenarios = ScenarioSet.of(revalued, settings.scenarioAxes(), settings.liquidationSearch());
+            boolean rebuild = !setSent || wall >= columnAtWall + settings.scenarioIntervalMs()
+                    || wall < columnAtWall || asOf < columnAt;
+            if (!rebuild && fill) {
+                fillForm = fillForm(s, revalued);
+                rebuild = fillForm == null;
+            }
+            if (rebuild) {
+                changed = ScenarioSet.of(revalued, settings.scenarioAxes(), settings.liquidationSearch());
                 columnAt = asOf;
                 columnAtWall = wall;
-                rebuilt = true;
-            }
-            if (fill || rebuilt) {
-                changed = scenarios;
+                setSent = true;
             }
         }
         out.summary(s.summary(m.getProviderId(), m.getUnderlying(), asOf, fill, risk, m.getClosedRealizedPnl(),
-                m.getClosedFees(), piece, asOf, changed, columnAt));
+                m.getClosedFees(), piece, asOf, changed, fillForm, columnAt));
     }
 
     /**
-     * Adds the fill being applied to the scenario set as an entry of its own at this mark: an option at its
-     * forward, τ and vol now, a linear instrument as q·m·S (an inverse one as q·cv).
+     * The fill being applied in the scenario set's fill form, at this mark: an option at its forward, τ and
+     * vol now, a linear instrument as q·m·S of exposure (an inverse one as q·cv).
      *
-     * @return false when it cannot (an option not priced at this mark): the set is then rebuilt
+     * @return null when it cannot be (an option not priced at this mark): the set is then rebuilt
      */
-    private boolean addFill(BookSummaries s, UnderlyingPositions revalued) {
+    private byte[] fillForm(BookSummaries s, UnderlyingPositions revalued) {
         if (filling == null) {
-            return false;
+            return null;
         }
         if (filling.getKind() != InstrumentKind.OPTION) {
             // An inverse contract moves like q·cv/S units of underlying: q·cv USD of exposure.
-            scenarios.addLinear(filling.getInverse() ? fillingQuantity * filling.getContractValue()
+            return ScenarioSet.linearFill(filling.getInverse() ? fillingQuantity * filling.getContractValue()
                     : fillingQuantity * filling.getMultiplier() * revalued.referencePrice());
-            return true;
         }
         OptionPosition now = s.watched();
         if (now == null) {
-            return false;
+            return null;
         }
-        scenarios.addOption(new OptionPosition(now.call(), now.strike(), now.timeToExpiry(), fillingQuantity,
+        return ScenarioSet.optionFill(new OptionPosition(now.call(), now.strike(), now.timeToExpiry(), fillingQuantity,
                 now.multiplier(), now.forward(), now.vol()), revalued.rate());
-        return true;
     }
 
     /**

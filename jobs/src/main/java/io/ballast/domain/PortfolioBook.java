@@ -50,8 +50,44 @@ public final class PortfolioBook {
     /** Decoded sets by underlying, with the stored bytes they came from (heap only: a cache of {@link #sets}). */
     private final Map<String, Decoded> decoded = new HashMap<>();
 
-    /** A set as decoded from {@code bytes} (null when they were for other axes or another search). */
-    private record Decoded(byte[] bytes, ScenarioSet set) {
+    /** Bumped by every change of a balance (heap only: a cache key). */
+    private int holdingsVersion;
+    /** The balances as last valued, and what they were valued with (heap only). */
+    private ValuedCollateral valued;
+
+    private record ValuedCollateral(int holdingsVersion, Map<String, Double> coinPrices, Map<String, Double> haircuts,
+                                    CollateralValue value) {
+    }
+
+    /**
+     * A set as decoded from {@code bytes} (null when they were for other axes or another search), and how many
+     * of the stored fills since it has been added to it.
+     */
+    private static final class Decoded {
+        private final byte[] bytes;
+        private final ScenarioSet set;
+        private int fillsAdded;
+
+        Decoded(byte[] bytes, ScenarioSet set) {
+            this.bytes = bytes;
+            this.set = set;
+        }
+
+        byte[] bytes() {
+            return bytes;
+        }
+
+        ScenarioSet set() {
+            return set;
+        }
+
+        int fillsAdded() {
+            return fillsAdded;
+        }
+
+        void fillsAdded(int count) {
+            fillsAdded = count;
+        }
     }
 
     /**
@@ -79,33 +115,48 @@ public final class PortfolioBook {
         return 2 * books.size() + holdings.size() + 1;
     }
 
+    /** The meta as changed since the last {@link #flush}, or null: written once per input, not per change. */
+    private PortfolioMeta unwritten;
+
+    private PortfolioMeta current() {
+        return unwritten != null ? unwritten : metaCell.get();
+    }
+
+    /** Writes what changed of the meta since the last call; the stage calls it once after each input or timer. */
+    public void flush() {
+        if (unwritten != null) {
+            metaCell.set(unwritten);
+            unwritten = null;
+        }
+    }
+
     /** Null until the provider's first input. */
     public PortfolioMeta meta() {
-        return metaCell.get();
+        return current();
     }
 
     /** The armed emit timer (processing time), {@code Long.MIN_VALUE} for none. */
     public long nextTimer() {
-        PortfolioMeta m = metaCell.get();
+        PortfolioMeta m = current();
         return m == null ? Long.MIN_VALUE : m.getNextTimer();
     }
 
     /** Remembers the armed emit timer ({@code Long.MIN_VALUE}: none). */
     public void nextTimer(long at) {
-        PortfolioMeta m = copy(metaCell.get());
+        PortfolioMeta m = copy(current());
         m.setNextTimer(at);
-        metaCell.set(m);
+        unwritten = m;
     }
 
     /** Whether a record may go out now on a market move: the last went out at least {@code portfolio.interval} ago. */
     public boolean due(long now) {
-        PortfolioMeta m = metaCell.get();
+        PortfolioMeta m = current();
         return m == null || m.getLastEmitted() == Long.MIN_VALUE || now - m.getLastEmitted() >= settings.portfolioIntervalMs();
     }
 
     /** When a held-back record is due (processing time). */
     public long dueAt() {
-        PortfolioMeta m = metaCell.get();
+        PortfolioMeta m = current();
         return m == null || m.getLastEmitted() == Long.MIN_VALUE ? Long.MIN_VALUE : m.getLastEmitted() + settings.portfolioIntervalMs();
     }
 
@@ -132,20 +183,31 @@ public final class PortfolioBook {
             m.setExplainTheta(day.theta());
             m.setExplainUnexplained(day.unexplained());
         }
-        metaCell.set(m);
+        unwritten = m;
         BookSummary stored = Records.copy(s, new BookSummary()); // shallow
         stored.setScenarioSet(null);
+        stored.setScenarioFills(null);
         if (s.getReferencePrice() == null) {
             sets.remove(s.getUnderlying()); // cannot be revalued: no column until it is priced again
         } else if (s.getScenarioSet() != null) {
-            java.nio.ByteBuffer wire = s.getScenarioSet();
-            byte[] bytes = new byte[wire.remaining()];
-            wire.duplicate().get(bytes);
-            sets.put(s.getUnderlying(), bytes);
+            sets.put(s.getUnderlying(), bytes(s.getScenarioSet())); // a new set: no fills since
         } else {
             BookSummary previous = books.get(s.getUnderlying());
             if (previous != null) {
                 stored.setColumnAsOf(previous.getColumnAsOf());
+                stored.setScenarioFills(previous.getScenarioFills());
+            }
+            if (s.getScenarioFills() != null) {
+                if (previous != null && previous.getColumnAsOf() == s.getColumnAsOf() && sets.get(s.getUnderlying()) != null) {
+                    byte[] all = ScenarioSet.concatFills(previous.getScenarioFills() == null ? null
+                            : bytes(previous.getScenarioFills()), bytes(s.getScenarioFills()));
+                    stored.setScenarioFills(java.nio.ByteBuffer.wrap(all));
+                } else {
+                    // A fill for a set this portfolio does not hold (not expected: a book sends its set before
+                    // any fill for it). Without it the column would be wrong: none until the book's next set.
+                    sets.remove(s.getUnderlying());
+                    stored.setScenarioFills(null);
+                }
             }
         }
         books.put(s.getUnderlying(), stored);
@@ -165,11 +227,12 @@ public final class PortfolioBook {
         } else {
             holdings.remove(holding);
         }
-        metaCell.set(m);
+        holdingsVersion++;
+        unwritten = m;
     }
 
     private PortfolioMeta start(String providerId) {
-        PortfolioMeta current = metaCell.get();
+        PortfolioMeta current = current();
         return current == null ? PortfolioMeta.newBuilder().setProviderId(providerId).build() : copy(current);
     }
 
@@ -181,7 +244,7 @@ public final class PortfolioBook {
      * @param limits the provider's limits: its {@code provider} record, else the job's defaults
      */
     public void evaluate(long now, Map<String, Double> referencePrices, RiskLimits limits, Output out) {
-        PortfolioMeta m = copy(metaCell.get());
+        PortfolioMeta m = copy(current());
         String provider = m.getProviderId();
         ScenarioAxes axes = settings.scenarioAxes();
         LiquidationSearch search = settings.liquidationSearch();
@@ -206,7 +269,7 @@ public final class PortfolioBook {
             if (priced) {
                 prices.put(b.getUnderlying(), s);
                 deltaUsd += b.getNetDelta() * s;
-                ScenarioSet set = scenarioSet(b.getUnderlying(), axes, search);
+                ScenarioSet set = scenarioSet(b, axes, search);
                 if (set != null) {
                     grid = grid.plus(set.column());
                     revalued.add(set);
@@ -239,11 +302,7 @@ public final class PortfolioBook {
                     .build());
         }
         prices.putAll(referencePrices); // the market's S is the newest
-        List<CollateralHolding> balances = new ArrayList<>();
-        for (Collateral c : holdings.values()) {
-            balances.add(new CollateralHolding(c.getVenue(), c.getAsset(), c.getAmount()));
-        }
-        CollateralValue collateral = CollateralValue.of(balances, prices,
+        CollateralValue collateral = collateral(prices,
                 limits.getCollateralHaircuts() == null ? Map.of() : limits.getCollateralHaircuts());
         double coinUsd = 0;
         for (double usd : collateral.coinUsd().values()) {
@@ -308,7 +367,7 @@ public final class PortfolioBook {
         m.setMarginBreached(d.state().marginBreached());
         m.setBufferBreached(d.state().bufferBreached());
         m.setSignalSequence(d.state().signalSequence());
-        metaCell.set(m);
+        unwritten = m;
         for (PortfolioSignal s : d.signals()) {
             out.signal(signal(s, vega));
         }
@@ -343,23 +402,67 @@ public final class PortfolioBook {
                 .build();
     }
 
-    /** The stored scenario set of a book, decoded once per change; null without one (or on other axes). */
-    private ScenarioSet scenarioSet(String underlying, ScenarioAxes axes, LiquidationSearch search) {
+    /**
+     * The stored scenario set of a book with the fills since it added, decoded once per set and each fill
+     * added once (the set keeps what searches read of it); null without one (or on other axes).
+     */
+    private ScenarioSet scenarioSet(BookSummary book, ScenarioAxes axes, LiquidationSearch search) {
+        String underlying = book.getUnderlying();
         byte[] bytes = sets.get(underlying);
         if (bytes == null) {
             decoded.remove(underlying);
             return null;
         }
-        Decoded before = decoded.get(underlying);
-        if (before == null || before.bytes() != bytes) {
-            ScenarioSet fresh = ScenarioSet.decode(bytes, axes, search);
-            if (fresh != null && before != null) {
-                fresh.extend(before.set()); // fills since: the scan points read so far stay read
-            }
-            before = new Decoded(bytes, fresh);
-            decoded.put(underlying, before);
+        Decoded cached = decoded.get(underlying);
+        if (cached == null || cached.bytes() != bytes) {
+            cached = new Decoded(bytes, ScenarioSet.decode(bytes, axes, search));
+            decoded.put(underlying, cached);
         }
-        return before.set();
+        if (cached.set() == null) {
+            return null;
+        }
+        java.nio.ByteBuffer wire = book.getScenarioFills();
+        if (wire != null && wire.remaining() > cached.fillsAdded() * ScenarioSet.FILL_BYTES) {
+            byte[] fills = bytes(wire);
+            int count = ScenarioSet.fillCount(fills);
+            if (!cached.set().addFills(fills, cached.fillsAdded())) {
+                decoded.put(underlying, new Decoded(bytes, null)); // not fills of this version: no column
+                return null;
+            }
+            cached.fillsAdded(count);
+        }
+        return cached.set();
+    }
+
+    private static byte[] bytes(java.nio.ByteBuffer wire) {
+        byte[] out = new byte[wire.remaining()];
+        wire.duplicate().get(out);
+        return out;
+    }
+
+    /**
+     * The balances valued at {@code prices}: computed again only when a balance, the price of a coin asset held
+     * or the haircuts changed since the last time.
+     */
+    private CollateralValue collateral(Map<String, Double> prices, Map<String, Double> haircuts) {
+        Map<String, Double> coinPrices = new HashMap<>();
+        for (Collateral c : holdings.values()) {
+            if (!CollateralValue.USD_ASSETS.contains(c.getAsset())) {
+                coinPrices.put(c.getAsset(), prices.get(c.getAsset()));
+            }
+        }
+        ValuedCollateral last = valued;
+        if (last != null && last.holdingsVersion() == holdingsVersion && last.coinPrices().equals(coinPrices)
+                && last.haircuts().equals(haircuts)) {
+            return last.value();
+        }
+        List<CollateralHolding> balances = new ArrayList<>();
+        for (Collateral c : holdings.values()) {
+            balances.add(new CollateralHolding(c.getVenue(), c.getAsset(), c.getAmount()));
+        }
+        CollateralValue value = CollateralValue.of(balances, prices, haircuts);
+        valued = new ValuedCollateral(holdingsVersion, coinPrices, new HashMap<>(haircuts), value);
+        return value;
     }
 
     /** The day's explain so far as stored, or null before the first piece. */

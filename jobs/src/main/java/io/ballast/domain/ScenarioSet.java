@@ -10,10 +10,12 @@ import java.nio.ByteBuffer;
  * exposure in USD (Σ q·m·S), and, precomputed from them, its grid column and its P&amp;L at the coarse points
  * of the liquidation search with a lower bound of the P&amp;L between two of them.
  *
- * <p>The book builds it by full revaluation ({@link #of}) at most every {@code portfolio.scenario-interval},
- * and in between adds each fill as an entry of its own at the fill's mark ({@link #addOption},
- * {@link #addLinear}): every figure here is exactly the revaluation of the entries it holds, so the grid
- * column, the coarse points and {@link #pnl} always agree with one another.
+ * <p>The book builds it by full revaluation ({@link #of}) at most every {@code portfolio.scenario-interval}
+ * and sends it whole ({@link #encode}). In between it sends each fill alone, in the <i>fill form</i> (one
+ * entry at the fill's mark, {@link #optionFill}, {@link #linearFill}: 64 bytes instead of the whole set), and
+ * the portfolio adds it to the set it holds ({@link #addFills}, as {@link #addOption} / {@link #addLinear}
+ * would): every figure here is exactly the revaluation of the entries it holds, so the grid column, the
+ * coarse points and {@link #pnl} always agree with one another.
  *
  * <p><b>Coarse points and bounds.</b> The coarse points of a side are every {@link #COARSE}-th scan point of
  * the {@link LiquidationSearch} (m = ±min(j·C·h, bound), j = 0, 1, …: a subset of the scan points). On each
@@ -23,8 +25,10 @@ import java.nio.ByteBuffer;
  * double, LiquidationSearch)} skips a step whose bound keeps equity above 0, and revalues the entries only
  * inside the steps it cannot rule out.
  *
- * <p>Mutable on the book's side (heap only, rebuilt after a restore); read-only once decoded on the
- * portfolio's. Not thread-safe.
+ * <p>Heap only on the book's side (rebuilt after a restore). On the portfolio's it also keeps the P&amp;L it
+ * has read at scan points and bisection midpoints ({@link #atScanPoint}, {@link #probe}); an added entry adds
+ * its value to each, so a search after a fill revalues the new entry alone where it reads the same points.
+ * Not thread-safe.
  */
 public final class ScenarioSet {
 
@@ -32,6 +36,12 @@ public final class ScenarioSet {
     public static final int COARSE = 5;
 
     private static final int VERSION = 1;
+    /** Moves kept by {@link #probe}. */
+    private static final int PROBES = 32;
+    /** Bytes of one fill in the fill form. */
+    public static final int FILL_BYTES = 8 * Double.BYTES;
+    /** Tag of a linear fill in the fill form ({@link #linearFill}); an option's is its call field, 1 or 0. */
+    private static final double LINEAR = 2;
     private static final int FIELDS = 8; // call, strike, tau, units, forward, vol, discount, base value
 
     private final ScenarioAxes axes;
@@ -53,6 +63,15 @@ public final class ScenarioSet {
      */
     private double[] scanDown;
     private double[] scanUp;
+    /**
+     * The options' P&amp;L at other moves read so far (the bisection's midpoints), on the portfolio's side only:
+     * a cache for {@link #probe}, at most {@link #PROBES} moves, the oldest replaced first. The bisection of the
+     * next search of the same portfolio mostly visits the same midpoints.
+     */
+    private final double[] probeMoves = new double[PROBES];
+    private final double[] probeValues = new double[PROBES];
+    private int probeCount;
+    private int probeNext;
 
     private ScenarioSet(ScenarioAxes axes, LiquidationSearch search, int capacity) {
         this.axes = axes;
@@ -98,32 +117,56 @@ public final class ScenarioSet {
     }
 
     private void add(OptionPosition o, double rate) {
+        double discount = Math.exp(-rate * o.timeToExpiry());
+        double u = o.units();
+        addEntry(o.call(), o.strike(), o.timeToExpiry(), u, o.forward(), o.vol(), discount,
+                u * Black76.price(o.call(), o.forward(), o.strike(), o.timeToExpiry(), o.vol(), discount));
+    }
+
+    /** Adds an option entry (its fields as {@link #entries} holds them) and its share of every figure. */
+    private void addEntry(boolean call, double strike, double tau, double u, double forward, double vol,
+                          double discount, double base) {
         if (entries.length < (n + 1) * FIELDS) {
             entries = java.util.Arrays.copyOf(entries, entries.length * 2);
         }
-        double discount = Math.exp(-rate * o.timeToExpiry());
-        double u = o.units();
-        double base = u * Black76.price(o.call(), o.forward(), o.strike(), o.timeToExpiry(), o.vol(), discount);
         int at = n * FIELDS;
-        entries[at] = o.call() ? 1 : 0;
-        entries[at + 1] = o.strike();
-        entries[at + 2] = o.timeToExpiry();
+        entries[at] = call ? 1 : 0;
+        entries[at + 1] = strike;
+        entries[at + 2] = tau;
         entries[at + 3] = u;
-        entries[at + 4] = o.forward();
-        entries[at + 5] = o.vol();
+        entries[at + 4] = forward;
+        entries[at + 5] = vol;
         entries[at + 6] = discount;
         entries[at + 7] = base;
         n++;
         int nv = axes.volCount();
         for (int i = 0; i < axes.spotCount(); i++) {
-            double f = o.forward() * (1 + axes.spotShock(i));
+            double f = forward * (1 + axes.spotShock(i));
             for (int j = 0; j < nv; j++) {
-                cells[i * nv + j] += u * Black76.price(o.call(), f, o.strike(), o.timeToExpiry(),
-                        o.vol() * (1 + axes.volShock(j)), discount) - base;
+                cells[i * nv + j] += u * Black76.price(call, f, strike, tau, vol * (1 + axes.volShock(j)), discount) - base;
             }
         }
         addCoarse(n - 1, true);
         addCoarse(n - 1, false);
+        // What the portfolio has read stays read: each read point gains the new entry's value.
+        updateRead(scanDown, n - 1, true);
+        updateRead(scanUp, n - 1, false);
+        for (int k = 0; k < probeCount; k++) {
+            probeValues[k] += value(n - 1, probeMoves[k]);
+        }
+    }
+
+    private void updateRead(double[] read, int entry, boolean downSide) {
+        if (read == null) {
+            return;
+        }
+        double bound = downSide ? -search.lowest() : search.highest();
+        double sign = downSide ? -1 : 1;
+        for (int k = 1; k < read.length; k++) {
+            if (!Double.isNaN(read[k])) {
+                read[k] += value(entry, sign * Math.min(k * search.scanStep(), bound));
+            }
+        }
     }
 
     private void addCoarse(int entry, boolean downSide) {
@@ -205,6 +248,24 @@ public final class ScenarioSet {
         return v + linearUsd * move;
     }
 
+    /**
+     * {@link #pnl} at any move, each move revalued once while it is among the last {@link #PROBES} read: a
+     * second read is the first one's figure (kept up to date when entries are added).
+     */
+    double probe(double move) {
+        for (int k = 0; k < probeCount; k++) {
+            if (probeMoves[k] == move) {
+                return probeValues[k] + linearUsd * move;
+            }
+        }
+        double v = optionsPnl(0, move);
+        probeMoves[probeNext] = move;
+        probeValues[probeNext] = v;
+        probeNext = (probeNext + 1) % PROBES;
+        probeCount = Math.min(probeCount + 1, PROBES);
+        return v + linearUsd * move;
+    }
+
     /** The number of scan points of a side after 0: the first k with min(k·h, bound) = bound. */
     private int scanPoints(boolean downSide) {
         double bound = downSide ? -search.lowest() : search.highest();
@@ -213,43 +274,6 @@ public final class ScenarioSet {
             k++;
         }
         return k;
-    }
-
-    /**
-     * Takes over the scan points {@code previous} (the book's set before this one) has read, when this set is
-     * {@code previous} with entries added after its own (fills since it was built): each read point is then
-     * brought up to date by revaluing the added entries alone.
-     *
-     * @return whether it could (same search, and {@code previous}'s entries are the first of this set's)
-     */
-    boolean extend(ScenarioSet previous) {
-        if (previous == null || previous.n > n || !previous.search.equals(search)
-                || (previous.scanDown == null && previous.scanUp == null)) {
-            return false;
-        }
-        for (int k = 0; k < previous.n * FIELDS; k++) {
-            if (Double.doubleToRawLongBits(entries[k]) != Double.doubleToRawLongBits(previous.entries[k])) {
-                return false;
-            }
-        }
-        scanDown = carried(previous.scanDown, previous.n, true);
-        scanUp = carried(previous.scanUp, previous.n, false);
-        return true;
-    }
-
-    private double[] carried(double[] read, int from, boolean downSide) {
-        if (read == null) {
-            return null;
-        }
-        double[] out = read.clone();
-        double bound = downSide ? -search.lowest() : search.highest();
-        double sign = downSide ? -1 : 1;
-        for (int k = 1; k < out.length; k++) {
-            if (!Double.isNaN(out[k])) {
-                out[k] += optionsPnl(from, sign * Math.min(k * search.scanStep(), bound));
-            }
-        }
-        return out;
     }
 
     /** The grid column: P&amp;L of every (spot, vol) cell, row-major. */
@@ -289,6 +313,84 @@ public final class ScenarioSet {
         for (int k = 0; k < from.length; k++) {
             sum[k] += from[k];
         }
+    }
+
+    // ----------------------------------------------------------------------------- fills since the set
+
+    /**
+     * An option fill in the fill form: one entry of {@link #FIELDS} big-endian doubles, as {@link #entries}
+     * holds it (call 1 / put 0, K, τ, units, F, σ, discount, units·V(0)), valued at the fill's mark.
+     */
+    public static byte[] optionFill(OptionPosition o, double rate) {
+        Check.notNull(o, "option");
+        Check.finite(rate, "rate");
+        double discount = Math.exp(-rate * o.timeToExpiry());
+        double u = o.units();
+        return fill(o.call() ? 1 : 0, o.strike(), o.timeToExpiry(), u, o.forward(), o.vol(), discount,
+                u * Black76.price(o.call(), o.forward(), o.strike(), o.timeToExpiry(), o.vol(), discount));
+    }
+
+    /** A linear fill worth {@code usd} = q·m·S of exposure (an inverse one q·cv) in the fill form: tag 2, then the USD. */
+    public static byte[] linearFill(double usd) {
+        return fill(LINEAR, Check.finite(usd, "usd"), 0, 0, 0, 0, 0, 0);
+    }
+
+    private static byte[] fill(double... fields) {
+        ByteBuffer b = ByteBuffer.allocate(FIELDS * Double.BYTES);
+        for (double f : fields) {
+            b.putDouble(f);
+        }
+        return b.array();
+    }
+
+    /** The fills held by {@code fills} (one fill form after the other); -1 when it is not whole fills. */
+    public static int fillCount(byte[] fills) {
+        return fills == null ? 0 : fills.length % (FIELDS * Double.BYTES) == 0 ? fills.length / (FIELDS * Double.BYTES) : -1;
+    }
+
+    /** {@code first} then {@code next}: the fill form of both (either may be null). */
+    public static byte[] concatFills(byte[] first, byte[] next) {
+        if (first == null || first.length == 0) {
+            return next;
+        }
+        if (next == null || next.length == 0) {
+            return first;
+        }
+        byte[] out = java.util.Arrays.copyOf(first, first.length + next.length);
+        System.arraycopy(next, 0, out, first.length, next.length);
+        return out;
+    }
+
+    /**
+     * Adds the fills of {@code fills} from the {@code from}-th on, each as {@link #addOption} or {@link #addLinear}
+     * would (a fill entry is the option at the fill's mark), keeping what has been read up to date.
+     *
+     * @return false, adding nothing, when {@code fills} is not a sequence of fill forms
+     */
+    public boolean addFills(byte[] fills, int from) {
+        int count = fillCount(fills);
+        if (count < 0 || from < 0 || from > count) {
+            return false;
+        }
+        ByteBuffer b = ByteBuffer.wrap(fills);
+        for (int i = from; i < count; i++) {
+            double tag = b.getDouble(i * FIELDS * Double.BYTES);
+            if (tag != 0 && tag != 1 && tag != LINEAR) {
+                return false;
+            }
+        }
+        double[] f = new double[FIELDS];
+        for (int i = from; i < count; i++) {
+            for (int k = 0; k < FIELDS; k++) {
+                f[k] = b.getDouble((i * FIELDS + k) * Double.BYTES);
+            }
+            if (f[0] == LINEAR) {
+                addLinear(f[1]);
+            } else {
+                addEntry(f[0] == 1, f[1], f[2], f[3], f[4], f[5], f[6], f[7]);
+            }
+        }
+        return true;
     }
 
     // ----------------------------------------------------------------------------- wire form

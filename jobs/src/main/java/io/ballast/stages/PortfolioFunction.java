@@ -131,6 +131,7 @@ public final class PortfolioFunction extends KeyedBroadcastProcessFunction<Strin
             ctx.timerService().registerProcessingTimeTimer(at);
             book.nextTimer(at);
         }
+        book.flush();
         cache.settle(key);
     }
 
@@ -146,6 +147,7 @@ public final class PortfolioFunction extends KeyedBroadcastProcessFunction<Strin
         if (book.due(timestamp)) {
             emit(ctx, key, book, timestamp, out);
         }
+        book.flush();
         cache.settle(key);
     }
 

@@ -392,4 +392,28 @@ class PortfolioBookTest {
         assertThat(second.getScenarios().getGrid()).isEqualTo(first.getScenarios().getGrid());
         assertThat(second.getSequence()).isEqualTo(first.getSequence() + 1);
     }
+
+    @Test
+    void fillsSinceTheSetAreAddedToItAndAFillForAnotherSetLeavesTheBookOutOfTheGrid() {
+        // The BTC book's first fill sent its set; the three after it went out alone, in the fill form.
+        List<BookSummary> btcSummaries = summaries.stream().filter(x -> x.getUnderlying().equals("BTC")).toList();
+        assertThat(btcSummaries.get(0).getScenarioSet()).isNotNull();
+        for (BookSummary x : btcSummaries.subList(1, btcSummaries.size())) {
+            assertThat(x.getScenarioSet()).isNull();
+            assertThat(x.getScenarioFills().remaining()).isEqualTo(ScenarioSet.FILL_BYTES);
+            assertThat(x.getColumnAsOf()).isEqualTo(btcSummaries.get(0).getColumnAsOf());
+        }
+        PortfolioRisk held = evaluate();
+        assertThat(held.getUnderlyings().get(0).getUnpricedPositions()).isZero();
+        // A fill for a set built at another time: the portfolio does not hold that set.
+        BookSummary last = btcSummaries.get(btcSummaries.size() - 1);
+        portfolio.applySummary(BookSummary.newBuilder(last).setColumnAsOf(last.getColumnAsOf() + 1).build());
+        PortfolioRisk without = evaluate();
+        assertThat(without.getUnderlyings().get(0).getUnderlying()).isEqualTo("BTC");
+        assertThat(without.getUnderlyings().get(0).getUnpricedPositions()).as("BTC left out of the grid")
+                .isEqualTo(last.getPositions()).isEqualTo(3);
+        // The book's next set brings it back.
+        portfolio.applySummary(btcSummaries.get(0));
+        assertThat(evaluate().getUnderlyings().get(0).getUnpricedPositions()).isZero();
+    }
 }

@@ -139,42 +139,68 @@ class ScenarioSetTest {
     }
 
     @Test
-    void aSetThatExtendsTheBooksPreviousOneKeepsItsReadScanPointsUpToDate() {
+    void fillsAddedInTheFillFormKeepWhatTheSearchesReadUpToDate() {
         SplittableRandom r = new SplittableRandom(13);
+        int found = 0;
         for (int trial = 0; trial < 20; trial++) {
             UnderlyingPositions before = book(r, "BTC", 100_000, 1 + r.nextInt(20));
-            ScenarioSet first = ScenarioSet.decode(ScenarioSet.of(before, AXES, SEARCH).encode(), AXES, SEARCH);
+            // The portfolio's copy: decoded from the wire, then searched (it keeps the scan points and midpoints it read).
+            ScenarioSet held = ScenarioSet.decode(ScenarioSet.of(before, AXES, SEARCH).encode(), AXES, SEARCH);
             double worst = 0;
             for (double m = -0.95; m <= 3.0; m += 0.05) {
                 worst = Math.min(worst, before.pnl(m, 0));
             }
             double equity = -worst / 2 + 1;
-            Liquidation.find(equity, List.of(first), 0, SEARCH); // reads (and keeps) some scan points
-            // The book's next set: the same entries and a fill's.
-            ScenarioSet next = ScenarioSet.of(before, AXES, SEARCH);
+            Liquidation.find(equity, List.of(held), 0, SEARCH);
+            // Two fills since the set, as the book sends them.
             OptionPosition fill = new OptionPosition(r.nextBoolean(), 100_000 * (0.7 + 0.6 * r.nextDouble()), 0.1,
                     r.nextDouble() * 20 - 10, 1, 100_500, 0.65);
-            next.addOption(fill, before.rate());
-            next.addLinear(-2 * 100_000);
-            ScenarioSet second = ScenarioSet.decode(next.encode(), AXES, SEARCH);
-            assertThat(second.extend(first)).isTrue();
+            byte[] fills = ScenarioSet.concatFills(ScenarioSet.optionFill(fill, before.rate()),
+                    ScenarioSet.linearFill(-2 * 100_000));
+            assertThat(ScenarioSet.fillCount(fills)).isEqualTo(2);
+            assertThat(held.addFills(fills, 0)).isTrue();
             List<OptionPosition> all = new ArrayList<>(before.options());
             all.add(fill);
             UnderlyingPositions after = new UnderlyingPositions("BTC", 100_000, before.rate(), all, before.linearUnits() - 2);
+            ScenarioSet rebuilt = ScenarioSet.of(after, AXES, SEARCH);
+            double scale = 1e-12 * 100_000 * 400;
+            for (int i = 0; i < AXES.spotCount() * AXES.volCount(); i++) {
+                assertThat(held.column().cells()[i]).isCloseTo(rebuilt.column().cells()[i], within(scale));
+            }
+            for (boolean down : new boolean[] {true, false}) {
+                for (int k = 0; k < held.coarse(down).length; k++) {
+                    assertThat(held.coarse(down)[k]).isCloseTo(rebuilt.coarse(down)[k], within(scale));
+                }
+            }
             PortfolioPositions p = new PortfolioPositions(List.of(after), Map.of());
             for (double e : new double[] {equity, equity / 3, 1}) {
                 Liquidation.Moves plain = Liquidation.find(e, p::pnlOfMove, SEARCH);
-                Liquidation.Moves bounded = Liquidation.find(e, List.of(second), 0, SEARCH);
+                Liquidation.Moves bounded = Liquidation.find(e, List.of(held), 0, SEARCH);
                 assertSame(bounded.down(), plain.down(), "trial " + trial + " down");
                 assertSame(bounded.up(), plain.up(), "trial " + trial + " up");
+                if (plain.down() != null || plain.up() != null) {
+                    found++;
+                }
+                // Searched twice: the second reads what the first kept, and finds the same.
+                Liquidation.Moves again = Liquidation.find(e, List.of(held), 0, SEARCH);
+                assertThat(again).isEqualTo(bounded);
             }
-            // A rebuilt set (the same positions in another order) does not take them over.
-            List<OptionPosition> reordered = new ArrayList<>(List.of(fill));
-            reordered.addAll(before.options());
-            UnderlyingPositions rebuilt = new UnderlyingPositions("BTC", 100_000, before.rate(), reordered, before.linearUnits() - 2);
-            assertThat(ScenarioSet.decode(ScenarioSet.of(rebuilt, AXES, SEARCH).encode(), AXES, SEARCH).extend(second))
-                    .isEqualTo(before.options().isEmpty());
         }
+        assertThat(found).as("searches with a crossing").isGreaterThan(10);
+    }
+
+    @Test
+    void fillsNotInTheFillFormAreRefusedWholesale() {
+        ScenarioSet set = ScenarioSet.of(book(new SplittableRandom(3), "BTC", 100_000, 3), AXES, SEARCH);
+        double[] cells = set.column().cells();
+        byte[] good = ScenarioSet.linearFill(1_000);
+        assertThat(set.addFills(java.util.Arrays.copyOf(good, good.length - 1), 0)).isFalse();
+        byte[] badTag = good.clone();
+        java.nio.ByteBuffer.wrap(badTag).putDouble(0, 7);
+        assertThat(set.addFills(ScenarioSet.concatFills(good, badTag), 0)).isFalse();
+        assertThat(set.addFills(good, 2)).isFalse();
+        assertThat(set.column().cells()).containsExactly(cells);
+        assertThat(set.linearUsd()).isEqualTo(ScenarioSet.of(book(new SplittableRandom(3), "BTC", 100_000, 3), AXES, SEARCH).linearUsd());
     }
 
     private static void assertSame(Double actual, Double expected, String what) {

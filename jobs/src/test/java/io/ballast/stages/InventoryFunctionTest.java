@@ -185,7 +185,7 @@ class InventoryFunctionTest {
         // A market move, marked a second later (wall clock): a summary, no new set (scenario interval 1.5 s).
         harness.processBroadcastElement(BroadcastEvent.of(market(2, T0 + 500, S * 1.001, VOL)), T0 + 500);
         advance(T0 + 500);
-        // A fill in between: the set goes out with the fill as an entry of its own, not rebuilt.
+        // A fill in between: not rebuilt, the fill goes out alone for the portfolio to add to the set it holds.
         harness.processElement(fill("t2", atmCall(), Side.BUY, 4, T0 + 600, null), T0 + 600);
         // Another move, marked at 2 s: the set is rebuilt from the positions (one: -6 calls).
         harness.processBroadcastElement(BroadcastEvent.of(market(3, T0 + 1_500, S * 1.002, VOL)), T0 + 1_500);
@@ -194,11 +194,21 @@ class InventoryFunctionTest {
         assertThat(out).hasSize(4);
         assertThat(out.get(1).getFill()).isFalse();
         assertThat(out.get(1).getScenarioSet()).isNull();
+        assertThat(out.get(1).getScenarioFills()).isNull();
         assertThat(out.get(1).getExplainTo()).isEqualTo(T0 + 500);
         assertThat(out.get(2).getFill()).isTrue();
-        assertThat(column(out.get(2))).hasSize(27);
-        assertThat(entries(out.get(2))).isEqualTo(2);
+        assertThat(out.get(2).getScenarioSet()).as("not rebuilt").isNull();
         assertThat(out.get(2).getColumnAsOf()).isEqualTo(T0);
+        // The fill alone, in the fill form: +4 calls at the mark of the fill, which added to the first set
+        // gives the set of the position held then (-6 calls at that mark) up to the first entry's older mark.
+        byte[] fillForm = new byte[out.get(2).getScenarioFills().remaining()];
+        out.get(2).getScenarioFills().duplicate().get(fillForm);
+        assertThat(io.ballast.domain.ScenarioSet.fillCount(fillForm)).isEqualTo(1);
+        io.ballast.domain.ScenarioSet held = set(out.get(0));
+        assertThat(held.addFills(fillForm, 0)).isTrue();
+        assertThat(held.entries()).isEqualTo(2);
+        double units = java.nio.ByteBuffer.wrap(fillForm).getDouble(3 * Double.BYTES);
+        assertThat(units).isEqualTo(4.0);
         assertThat(column(out.get(3))).hasSize(27);
         assertThat(out.get(3).getColumnAsOf()).isEqualTo(T0 + 1_500);
         assertThat(entries(out.get(3))).isEqualTo(1);
