@@ -47,7 +47,9 @@ public final class Liquidation {
      * equity + P&amp;L above 0 holds no scan point at or below 0, so it is skipped; in the others every scan
      * point is read (the coarse points from the sets' sums, the rest by full revaluation of every entry) and
      * the first one at or below 0 is bisected by full revaluation, as {@link #find(double, DoubleUnaryOperator,
-     * LiquidationSearch)} does. The result is that method's on {@code P(m) = Σ sets' pnl(m) + coinUsd·m}, up to
+     * LiquidationSearch)} does. The sets keep what they revalued ({@link ScenarioSet#atScanPoint},
+     * {@link ScenarioSet#probe}), so the next search after a fill revalues only the fill's entry at the points
+     * it reads again. The result is that method's on {@code P(m) = Σ sets' pnl(m) + coinUsd·m}, up to
      * the rounding of sums taken in another order.
      */
     public static Moves find(double equity, List<ScenarioSet> books, double coinUsd, LiquidationSearch search) {
@@ -67,7 +69,13 @@ public final class Liquidation {
         for (ScenarioSet b : books) {
             b.addCoarseTo(down, up, downBound, upBound);
         }
-        DoubleUnaryOperator pnl = pnlOfMove(books, coinUsd);
+        DoubleUnaryOperator pnl = m -> {
+            double sum = 0;
+            for (int i = 0; i < books.size(); i++) {
+                sum += books.get(i).probe(m); // the midpoints the last search read are mostly read again
+            }
+            return sum + coinUsd * m;
+        };
         return new Moves(coarseSide(equity, books, pnl, search, -1, downSizes, down, downBound, coinUsd),
                 coarseSide(equity, books, pnl, search, +1, upSizes, up, upBound, coinUsd));
     }
@@ -89,6 +97,7 @@ public final class Liquidation {
         double bound = direction < 0 ? -search.lowest() : search.highest();
         double h = search.scanStep();
         double inside = 0;
+        double insideValue = 0; // P&L at inside
         int k = 0; // the scan index reached: scan point k is min(k·h, bound)
         for (int j = 0; j + 1 < sizes.length; j++) {
             double a = direction * sizes[j];
@@ -96,6 +105,7 @@ public final class Liquidation {
             int last = j + 1 == sizes.length - 1 ? Integer.MAX_VALUE : (j + 1) * ScenarioSet.COARSE;
             if (equity + bounds[j] + Math.min(coinUsd * a, coinUsd * b) > 0) {
                 inside = b; // no scan point of (a, b] at or below 0
+                insideValue = coarse[j + 1] + coinUsd * b;
                 k = last;
                 continue;
             }
@@ -106,15 +116,72 @@ public final class Liquidation {
                 boolean coarsePoint = k >= last || size >= bound;
                 double value = coarsePoint ? coarse[j + 1] + coinUsd * b : atScanPoint(books, direction < 0, k, m, coinUsd);
                 if (equity + value <= 0) {
-                    return bisect(equity, pnl, search, inside, coarsePoint ? b : m);
+                    return guidedBisect(equity, pnl, search, inside, equity + insideValue, coarsePoint ? b : m,
+                            equity + value);
                 }
                 inside = coarsePoint ? b : m;
+                insideValue = value;
                 if (coarsePoint) {
                     break;
                 }
             }
         }
         return null;
+    }
+
+    /**
+     * What {@link #bisect} returns, with fewer revaluations when the crossing is the only one in the bracket:
+     * the crossing is predicted by regula falsi (the chord through the bracket's ends, then once more through
+     * the value at that prediction: one revaluation), the bisection's halvings are walked to the cell of width
+     * ≤ tolerance that holds the prediction, and that cell is checked by revaluing its ends (equity + P&amp;L
+     * &gt; 0 inside, ≤ 0 outside). Checked, it is the cell bisection ends in (each halving compares a midpoint
+     * with the one crossing, and the cell's ends are the midpoints it kept), so the result is the same move;
+     * not checked, plain bisection runs. With several crossings in the bracket the result is still a move
+     * at or below 0 within tolerance of one of them, as bisection's is.
+     *
+     * @param fInside equity + P&amp;L at {@code inside}, &gt; 0
+     * @param fOutside equity + P&amp;L at {@code outside}, ≤ 0
+     */
+    static double guidedBisect(double equity, DoubleUnaryOperator pnl, LiquidationSearch search, double inside,
+                               double fInside, double outside, double fOutside) {
+        double in = inside;
+        double out = outside;
+        double fIn = fInside;
+        double fOut = fOutside;
+        double guess = chord(in, fIn, out, fOut);
+        if (Math.abs(out - in) > search.tolerance()) {
+            double fGuess = equity + value(pnl, guess);
+            if (fGuess <= 0) {
+                out = guess;
+                fOut = fGuess;
+            } else {
+                in = guess;
+                fIn = fGuess;
+            }
+            guess = chord(in, fIn, out, fOut);
+        }
+        double lo = inside;
+        double hi = outside;
+        double dir = Math.signum(outside - inside);
+        while (Math.abs(hi - lo) > search.tolerance()) {
+            double mid = (lo + hi) / 2;
+            if ((mid - guess) * dir >= 0) {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        boolean loAbove = lo == inside || equity + value(pnl, lo) > 0;
+        if (loAbove && (hi == outside || equity + value(pnl, hi) <= 0)) {
+            return hi;
+        }
+        return bisect(equity, pnl, search, inside, outside);
+    }
+
+    /** Where the chord through (a, fa) and (b, fb), fa &gt; 0 ≥ fb, crosses 0; within [a, b]. */
+    private static double chord(double a, double fa, double b, double fb) {
+        double t = fa / (fa - fb);
+        return !(t >= 0 && t <= 1) ? (a + b) / 2 : a + (b - a) * t;
     }
 
     private static double atScanPoint(List<ScenarioSet> books, boolean down, int k, double m, double coinUsd) {
@@ -129,7 +196,7 @@ public final class Liquidation {
         return sum;
     }
 
-    private static double bisect(double equity, DoubleUnaryOperator pnl, LiquidationSearch search, double inside,
+    static double bisect(double equity, DoubleUnaryOperator pnl, LiquidationSearch search, double inside,
                                  double outside) {
         while (Math.abs(outside - inside) > search.tolerance()) {
             double mid = (inside + outside) / 2;

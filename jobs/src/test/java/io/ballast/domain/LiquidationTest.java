@@ -104,4 +104,55 @@ class LiquidationTest {
         assertThatThrownBy(() -> new LiquidationSearch(-0.9, 3, 0.01, 0.1)).hasMessageContaining("0.1");
         assertThatThrownBy(() -> Liquidation.find(1, m -> Double.NaN, SEARCH)).hasMessageContaining("NaN");
     }
+
+    @Test
+    void theGuidedBisectionEndsWhereBisectionDoesWithFewerRevaluations() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(17);
+        int guidedCalls = 0;
+        int plainCalls = 0;
+        for (int trial = 0; trial < 500; trial++) {
+            // A smooth P&L with one crossing in a scan step: equity + a·m + b·m² + c·m³, increasing loss outward.
+            double dir = r.nextBoolean() ? 1 : -1;
+            double inside = dir * 0.01 * (1 + r.nextInt(50));
+            double outside = inside + dir * 0.01;
+            double root = inside + (outside - inside) * (0.001 + 0.998 * r.nextDouble());
+            double slope = -(1_000 + r.nextDouble() * 1e6) * dir;
+            double curve = r.nextDouble() * 1e6;
+            double cubic = (r.nextDouble() - 0.5) * 1e6;
+            DoubleUnaryOperator f = m -> slope * (m - root) + curve * (m - root) * (m - root) * Math.signum(slope * (m - root))
+                    + cubic * Math.pow(m - root, 3) * 1e-3;
+            int[] calls = new int[1];
+            DoubleUnaryOperator counted = m -> {
+                calls[0]++;
+                return f.applyAsDouble(m);
+            };
+            double equity = 0; // f already holds equity: the crossing is f = 0
+            double fIn = f.applyAsDouble(inside);
+            double fOut = f.applyAsDouble(outside);
+            if (!(fIn > 0 && fOut <= 0)) {
+                continue;
+            }
+            double guided = Liquidation.guidedBisect(equity, counted, SEARCH, inside, fIn, outside, fOut);
+            guidedCalls += calls[0];
+            calls[0] = 0;
+            double plain = Liquidation.bisect(equity, counted, SEARCH, inside, outside);
+            plainCalls += calls[0];
+            assertThat(guided).as("trial %d", trial).isEqualTo(plain);
+        }
+        assertThat(plainCalls).isGreaterThan(1_000);
+        assertThat(guidedCalls).as("revaluations: guided %d, plain %d", guidedCalls, plainCalls).isLessThan(plainCalls / 2);
+    }
+
+    @Test
+    void withTwoCrossingsInTheBracketTheGuidedBisectionStillEndsAtOrBelowZeroWithinTolerance() {
+        // equity + P dips below 0 between 0.012 and 0.013, comes back, and falls for good after 0.018.
+        DoubleUnaryOperator f = m -> -(m - 0.012) * (m - 0.013) * (m - 0.018) * 1e9;
+        double inside = 0.01;
+        double outside = 0.02;
+        double found = Liquidation.guidedBisect(0, f, SEARCH, inside, f.applyAsDouble(inside), outside, f.applyAsDouble(outside));
+        assertThat(f.applyAsDouble(found)).isLessThanOrEqualTo(0);
+        boolean nearACrossing = (found >= 0.012 && found <= 0.012 + SEARCH.tolerance())
+                || (found >= 0.018 && found <= 0.018 + SEARCH.tolerance());
+        assertThat(nearACrossing).as("%s within tolerance past a downward crossing", found).isTrue();
+    }
 }
