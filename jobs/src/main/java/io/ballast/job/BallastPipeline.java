@@ -19,7 +19,6 @@ import io.ballast.stages.PortfolioFunction;
 import io.ballast.stages.QuoteIvFunction;
 import io.ballast.serde.NetworkType;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -41,6 +40,7 @@ public final class BallastPipeline {
     public static final String UID_PORTFOLIO = "portfolio";
     public static final String UID_PORTFOLIO_SUMMARIES = "portfolio-summaries";
     public static final String UID_PORTFOLIO_COLLATERAL = "portfolio-collateral";
+    public static final String UID_PORTFOLIO_PRICES = "portfolio-prices";
 
     private BallastPipeline() {
     }
@@ -80,7 +80,7 @@ public final class BallastPipeline {
             return new Outputs(signals, risk, skew, rejected);
         }
 
-        TypeInformation<PortfolioInput> inputType = new AvroTypeInfo<>(PortfolioInput.class);
+        TypeInformation<PortfolioInput> inputType = NetworkType.portfolioInput();
         DataStream<PortfolioInput> portfolioInputs = risk.getSideOutput(InventoryFunction.SUMMARIES)
                 .map(PortfolioFunction::input, inputType).uid(UID_PORTFOLIO_SUMMARIES).name("book summaries");
         if (inputs.collateral() != null) {
@@ -89,7 +89,10 @@ public final class BallastPipeline {
         }
         SingleOutputStreamOperator<PortfolioRisk> portfolio = portfolioInputs
                 .keyBy(PortfolioInput::getProviderId)
-                .connect(marketEvents.union(limitEvents).broadcast(PortfolioFunction.PRICES, PortfolioFunction.LIMITS))
+                .connect(snapshots
+                        .filter(m -> m.getReferencePrice() != null).uid(UID_PORTFOLIO_PRICES + "-priced").name("priced snapshots")
+                        .map(BroadcastEvent::referencePrice, eventType).uid(UID_PORTFOLIO_PRICES).name("reference prices")
+                        .union(limitEvents).broadcast(PortfolioFunction.PRICES, PortfolioFunction.LIMITS))
                 .process(new PortfolioFunction(settings))
                 .uid(UID_PORTFOLIO).name("portfolio");
         signals = signals.union(portfolio.getSideOutput(PortfolioFunction.SIGNALS));

@@ -1,6 +1,7 @@
 package io.ballast.serde;
 
 import io.ballast.avro.internal.MarketTick;
+import io.ballast.avro.internal.PortfolioInput;
 import io.ballast.domain.BroadcastEvent;
 import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -9,7 +10,7 @@ import org.apache.flink.util.function.SerializableSupplier;
 
 /**
  * The type of a stream whose records cross the network between operators with a hand-written
- * serializer ({@link MarketTickSerializer}, {@link BroadcastEventSerializer}) instead of Flink's
+ * serializer ({@link MarketTickSerializer}, {@link BroadcastEventSerializer}, {@link PortfolioInputSerializer}) instead of Flink's
  * Avro/POJO serializers, which spend most of the hop in Avro's resolving decoder. Only for streams:
  * state keeps its Avro serializers ({@code AvroStateType}), so savepoints are unaffected.
  */
@@ -33,6 +34,11 @@ public final class NetworkType<T> extends TypeInformation<T> {
     /** Market snapshots and limits changes, broadcast to the inventory stage. */
     public static NetworkType<BroadcastEvent> broadcastEvent() {
         return new NetworkType<>(BroadcastEvent.class, BroadcastEventSerializer::new);
+    }
+
+    /** Books' summaries and collateral changes, keyed into the portfolio stage. */
+    public static NetworkType<PortfolioInput> portfolioInput() {
+        return new NetworkType<>(PortfolioInput.class, () -> PortfolioInputSerializer.INSTANCE);
     }
 
     @Override

@@ -221,6 +221,72 @@ class NetworkSerializersTest {
         assertThat(ticks.snapshotConfiguration().resolveSchemaCompatibility(avro).isIncompatible()).isTrue();
     }
 
+    // ------------------------------------------------------------------------ portfolio inputs
+
+    private static io.ballast.avro.internal.BookSummary summary(SplittableRandom r, double nulls) {
+        io.ballast.avro.internal.BookSummary s = new io.ballast.avro.internal.BookSummary();
+        s.setProviderId("mm-" + r.nextInt(100));
+        s.setUnderlying(r.nextBoolean() ? "BTC" : "ΞTH");
+        s.setAsOf(r.nextLong());
+        s.setFill(r.nextBoolean());
+        s.setReferencePrice(optional(r, nulls));
+        s.setNetDelta(aDouble(r));
+        s.setDollarGamma(aDouble(r));
+        s.setVega(aDouble(r));
+        s.setTheta(aDouble(r));
+        s.setOptionValue(aDouble(r));
+        s.setSpotValue(aDouble(r));
+        s.setLinearPnl(aDouble(r));
+        s.setPositions(r.nextInt());
+        s.setUnpricedPositions(r.nextInt());
+        s.setRealizedPnl(aDouble(r));
+        s.setUnrealizedPnl(aDouble(r));
+        s.setFees(aDouble(r));
+        s.setExplainTo(r.nextLong());
+        s.setExplainTotal(aDouble(r));
+        s.setExplainDelta(aDouble(r));
+        s.setExplainGamma(aDouble(r));
+        s.setExplainVega(aDouble(r));
+        s.setExplainTheta(aDouble(r));
+        s.setColumnAsOf(r.nextLong());
+        s.setScenarioSet(r.nextDouble() < nulls ? null : randomBytes(r, r.nextInt(3) == 0 ? 70_000 : 200));
+        s.setScenarioFills(r.nextDouble() < nulls ? null : randomBytes(r, 64 * r.nextInt(4)));
+        return s;
+    }
+
+    private static java.nio.ByteBuffer randomBytes(SplittableRandom r, int n) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) r.nextInt(256);
+        }
+        return java.nio.ByteBuffer.wrap(b);
+    }
+
+    @Test
+    void portfolioInputsRoundTripFieldByFieldBitExact() throws IOException {
+        SplittableRandom r = new SplittableRandom(SEED);
+        PortfolioInputSerializer inputs = PortfolioInputSerializer.INSTANCE;
+        for (int i = 0; i < 2_000; i++) {
+            io.ballast.avro.internal.PortfolioInput in = i % 3 == 0
+                    ? io.ballast.avro.internal.PortfolioInput.newBuilder().setProviderId("mm-" + i).setHolding("deribit/BTC")
+                            .setCollateral(i % 2 == 0 ? null : new io.ballast.avro.Collateral("mm-" + i, "deribit", "BTC",
+                                    aDouble(r), java.time.Instant.ofEpochMilli(r.nextLong(0, 4_000_000_000_000L))))
+                            .build()
+                    : io.ballast.avro.internal.PortfolioInput.newBuilder().setProviderId("mm-" + i)
+                            .setSummary(summary(r, i % 5 == 0 ? 1.0 : i % 5 == 1 ? 0.0 : 0.5)).build();
+            assertSameFields(roundTrip(inputs, in), in, "input #" + i);
+            assertThat(copied(inputs, bytes(inputs, in))).isEqualTo(bytes(inputs, in));
+            assertSameFields(inputs.copy(in), in, "copy #" + i);
+        }
+        // A buffer that is a slice of a larger array is written as its remaining bytes.
+        io.ballast.avro.internal.BookSummary s = summary(r, 0.0);
+        s.setScenarioFills(java.nio.ByteBuffer.wrap(new byte[] {9, 1, 2, 3, 9}, 1, 3).slice());
+        io.ballast.avro.internal.PortfolioInput in = io.ballast.avro.internal.PortfolioInput.newBuilder().setProviderId("x")
+                .setSummary(s).build();
+        assertThat(roundTrip(inputs, in).getSummary().getScenarioFills()).isEqualTo(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}));
+        assertThat(restored(inputs)).isSameAs(inputs);
+    }
+
     // ------------------------------------------------------------------------------ schema guard
 
     /**
@@ -235,6 +301,9 @@ class NetworkSerializersTest {
         assertFields(OptionIv.getClassSchema(), BroadcastEventSerializer.OPTION_FIELDS, 838299681396970743L);
         assertFields(LinearMark.getClassSchema(), BroadcastEventSerializer.LINEAR_FIELDS, -417983239739301512L);
         assertFields(SmileParams.getClassSchema(), BroadcastEventSerializer.SMILE_FIELDS, 6695139939771868869L);
+        assertFields(io.ballast.avro.internal.PortfolioInput.getClassSchema(), PortfolioInputSerializer.INPUT_FIELDS, 7578360191258820186L);
+        assertFields(io.ballast.avro.internal.BookSummary.getClassSchema(), PortfolioInputSerializer.SUMMARY_FIELDS, -7386990971546948617L);
+        assertFields(io.ballast.avro.Collateral.getClassSchema(), PortfolioInputSerializer.COLLATERAL_FIELDS, 1746572902555089447L);
         assertThat(InstrumentKind.values()).as("InstrumentKind is written as an ordinal").containsExactly(
                 InstrumentKind.SPOT, InstrumentKind.PERPETUAL, InstrumentKind.FUTURE, InstrumentKind.OPTION);
     }
