@@ -21,8 +21,8 @@ import java.util.List;
  */
 final class BookSummaries implements RiskCalculator.Marks {
 
-    private final List<OptionPosition> options = new ArrayList<>();
-    private final List<PositionMark> marks = new ArrayList<>();
+    private final List<OptionPosition> options;
+    private final List<PositionMark> marks;
     private double linearUnits;
     /** Σ q·cv over inverse positions, USD: their USD P&amp;L under a relative move s is Σ q·cv·s. */
     private double inverseNotional;
@@ -39,12 +39,17 @@ final class BookSummaries implements RiskCalculator.Marks {
     private OptionPosition watched;
 
     BookSummaries() {
-        this(null);
+        this(null, 10);
     }
 
-    /** @param watch a position key ({@code venue:symbol}) whose priced option {@link #watched} returns (the filled one), or null */
-    BookSummaries(String watch) {
+    /**
+     * @param watch a position key ({@code venue:symbol}) whose priced option {@link #watched} returns (the filled one), or null
+     * @param positions the positions the mark will visit (the lists' capacity)
+     */
+    BookSummaries(String watch, int positions) {
         this.watch = watch;
+        this.options = new ArrayList<>(positions);
+        this.marks = new ArrayList<>(positions);
     }
 
     /** The priced option position of the watched symbol at this mark; null when it is none (linear, unpriced, gone). */

@@ -333,7 +333,8 @@ public final class InventoryBook {
         m.setLimitsStamp(limitsStamp);
 
         BookSummaries summaries = !settings.portfolioEnabled() ? null
-                : new BookSummaries(fill && filling != null && filling.getKind() == InstrumentKind.OPTION ? fillingKey : null);
+                : new BookSummaries(fill && filling != null && filling.getKind() == InstrumentKind.OPTION ? fillingKey : null,
+                        held.size());
         scratch.calculator.compute(held, market, asOf, risk, summaries);
         if (summaries != null) {
             summarize(m, risk, summaries, asOf, fill, beforeFill, out);
@@ -575,7 +576,7 @@ public final class InventoryBook {
         if (lastMark == null || held.size() == 0) {
             return null;
         }
-        BookSummaries before = new BookSummaries();
+        BookSummaries before = new BookSummaries(null, held.size());
         scratch.calculator.compute(held, market, asOf, scratch.before, before);
         BookMark mark = before.mark(asOf, scratch.before);
         return mark != null && samePositions(lastMark, mark) && mark.asOf() >= lastMark.asOf()
@@ -593,19 +594,19 @@ public final class InventoryBook {
         lastMark = mark;
         ScenarioSet changed = null;
         byte[] fillForm = null;
-        UnderlyingPositions revalued = s.positions(m.getUnderlying(), risk);
-        if (revalued == null) {
+        if (!(risk.referencePrice > 0) || !Double.isFinite(risk.referencePrice)) {
             setSent = false; // the portfolio drops the set of an unpriced book: the next priced mark sends one
         } else {
             long wall = scratch.wallClock == Long.MIN_VALUE ? asOf : scratch.wallClock;
             boolean rebuild = !setSent || wall >= columnAtWall + settings.scenarioIntervalMs()
                     || wall < columnAtWall || asOf < columnAt;
             if (!rebuild && fill) {
-                fillForm = fillForm(s, revalued);
+                fillForm = fillForm(s, risk);
                 rebuild = fillForm == null;
             }
             if (rebuild) {
-                changed = ScenarioSet.of(revalued, settings.scenarioAxes(), settings.liquidationSearch());
+                changed = ScenarioSet.of(s.positions(m.getUnderlying(), risk), settings.scenarioAxes(),
+                        settings.liquidationSearch());
                 columnAt = asOf;
                 columnAtWall = wall;
                 setSent = true;
@@ -621,21 +622,21 @@ public final class InventoryBook {
      *
      * @return null when it cannot be (an option not priced at this mark): the set is then rebuilt
      */
-    private byte[] fillForm(BookSummaries s, UnderlyingPositions revalued) {
+    private byte[] fillForm(BookSummaries s, BookRisk risk) {
         if (filling == null) {
             return null;
         }
         if (filling.getKind() != InstrumentKind.OPTION) {
             // An inverse contract moves like q·cv/S units of underlying: q·cv USD of exposure.
             return ScenarioSet.linearFill(filling.getInverse() ? fillingQuantity * filling.getContractValue()
-                    : fillingQuantity * filling.getMultiplier() * revalued.referencePrice());
+                    : fillingQuantity * filling.getMultiplier() * risk.referencePrice);
         }
         OptionPosition now = s.watched();
         if (now == null) {
             return null;
         }
         return ScenarioSet.optionFill(new OptionPosition(now.call(), now.strike(), now.timeToExpiry(), fillingQuantity,
-                now.multiplier(), now.forward(), now.vol()), revalued.rate());
+                now.multiplier(), now.forward(), now.vol()), risk.rate);
     }
 
     /**

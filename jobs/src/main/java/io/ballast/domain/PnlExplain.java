@@ -1,6 +1,7 @@
 package io.ballast.domain;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -46,18 +47,27 @@ public record PnlExplain(long since, double total, double delta, double gamma, d
             throw new IllegalArgumentException("the marks hold " + start.positions().size() + " and "
                     + end.positions().size() + " positions: an interval explains the positions held through it");
         }
-        Map<String, PositionMark> after = new HashMap<>();
-        for (PositionMark p : end.positions()) {
-            after.put(p.key(), p);
-        }
+        // Both marks list the book's positions in its order, mostly the same: matched by index, by key otherwise.
+        Map<String, PositionMark> after = null;
         double total = 0;
         double delta = 0;
         double gamma = 0;
         double vega = 0;
         double theta = 0;
         double days = (end.asOf() - start.asOf()) / (double) MILLIS_PER_DAY;
-        for (PositionMark a : start.positions()) {
-            PositionMark b = after.get(a.key());
+        List<PositionMark> ends = end.positions();
+        for (int i = 0; i < start.positions().size(); i++) {
+            PositionMark a = start.positions().get(i);
+            PositionMark b = ends.get(i);
+            if (!b.key().equals(a.key())) {
+                if (after == null) {
+                    after = new HashMap<>();
+                    for (PositionMark p : ends) {
+                        after.put(p.key(), p);
+                    }
+                }
+                b = after.get(a.key());
+            }
             if (b == null || b.quantity() != a.quantity()) {
                 throw new IllegalArgumentException("position " + a.key() + " of quantity " + a.quantity()
                         + " is " + (b == null ? "missing" : "of quantity " + b.quantity()) + " at the end of the interval");

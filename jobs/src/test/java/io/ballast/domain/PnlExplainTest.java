@@ -81,6 +81,10 @@ class PnlExplainTest {
         assertThat(e.total()).isCloseTo(2 - 6, within(1e-12));
         assertThat(e.unexplained()).isCloseTo(-4 - (-4.2 + 0.09 + 0.6 - 0.05), within(1e-12));
         assertThat(e.since()).isEqualTo(T0);
+        // The same positions listed in the other order at the end: matched by key, the same explain.
+        PnlExplain swapped = PnlExplain.between(start, new BookMark(end.asOf(), 103,
+                List.of(end.positions().get(1), end.positions().get(0))));
+        assertThat(swapped).isEqualTo(e);
     }
 
     @Test
