@@ -53,6 +53,17 @@ public final class Liquidation {
      * the rounding of sums taken in another order.
      */
     public static Moves find(double equity, List<ScenarioSet> books, double coinUsd, LiquidationSearch search) {
+        return find(equity, books, coinUsd, search, null);
+    }
+
+    /**
+     * As {@link #find(double, List, double, LiquidationSearch)}, trying first the moves of the portfolio's
+     * previous search ({@code hint}, may be null): when a side's crossing is still in the same scan step, its
+     * previous final cell is checked first ({@link #guidedBisect}); the sets keep the P&amp;L at its ends, so
+     * after a fill the check revalues only the fill's entries. The result does not depend on the hint.
+     */
+    public static Moves find(double equity, List<ScenarioSet> books, double coinUsd, LiquidationSearch search,
+                             Moves hint) {
         Check.finite(equity, "equity");
         Check.notNull(books, "books");
         Check.finite(coinUsd, "coinUsd");
@@ -76,8 +87,9 @@ public final class Liquidation {
             }
             return sum + coinUsd * m;
         };
-        return new Moves(coarseSide(equity, books, pnl, search, -1, downSizes, down, downBound, coinUsd),
-                coarseSide(equity, books, pnl, search, +1, upSizes, up, upBound, coinUsd));
+        return new Moves(coarseSide(equity, books, pnl, search, -1, downSizes, down, downBound, coinUsd,
+                        hint == null ? null : hint.down()),
+                coarseSide(equity, books, pnl, search, +1, upSizes, up, upBound, coinUsd, hint == null ? null : hint.up()));
     }
 
     /** P&amp;L in USD of a move m of every underlying together, vol unchanged: Σ sets' pnl(m) + coinUsd·m. */
@@ -93,7 +105,7 @@ public final class Liquidation {
 
     private static Double coarseSide(double equity, List<ScenarioSet> books, DoubleUnaryOperator pnl,
                                      LiquidationSearch search, int direction, double[] sizes, double[] coarse,
-                                     double[] bounds, double coinUsd) {
+                                     double[] bounds, double coinUsd, Double hint) {
         double bound = direction < 0 ? -search.lowest() : search.highest();
         double h = search.scanStep();
         double inside = 0;
@@ -117,7 +129,7 @@ public final class Liquidation {
                 double value = coarsePoint ? coarse[j + 1] + coinUsd * b : atScanPoint(books, direction < 0, k, m, coinUsd);
                 if (equity + value <= 0) {
                     return guidedBisect(equity, pnl, search, inside, equity + insideValue, coarsePoint ? b : m,
-                            equity + value);
+                            equity + value, hint);
                 }
                 inside = coarsePoint ? b : m;
                 insideValue = value;
@@ -130,20 +142,29 @@ public final class Liquidation {
     }
 
     /**
-     * What {@link #bisect} returns, with fewer revaluations when the crossing is the only one in the bracket:
-     * the crossing is predicted by regula falsi (the chord through the bracket's ends, then once more through
-     * the value at that prediction: one revaluation), the bisection's halvings are walked to the cell of width
-     * ≤ tolerance that holds the prediction, and that cell is checked by revaluing its ends (equity + P&amp;L
-     * &gt; 0 inside, ≤ 0 outside). Checked, it is the cell bisection ends in (each halving compares a midpoint
-     * with the one crossing, and the cell's ends are the midpoints it kept), so the result is the same move;
-     * not checked, plain bisection runs. With several crossings in the bracket the result is still a move
-     * at or below 0 within tolerance of one of them, as bisection's is.
+     * What {@link #bisect} returns, with fewer revaluations when the crossing is the only one in the bracket.
+     * Bisection halves the bracket down to a cell of width ≤ tolerance, and returns its outer end; each
+     * halving compares a midpoint with the one crossing. This predicts the crossing, walks the halvings to the
+     * cell that holds the prediction, and checks that cell by revaluing its ends (equity + P&amp;L &gt; 0 at the
+     * inner one, ≤ 0 at the outer one): checked, it is the cell bisection ends in (its ends are the midpoints
+     * bisection keeps), so the result is the same move. Predictions, in turn: {@code hint} (the previous
+     * search's move, when in the bracket); regula falsi (the chord through the bracket's ends, then once more
+     * through the value at that prediction: one revaluation). None checked, plain bisection runs. With several
+     * crossings in the bracket the result is still a move at or below 0 within tolerance of one of them, as
+     * bisection's is.
      *
      * @param fInside equity + P&amp;L at {@code inside}, &gt; 0
      * @param fOutside equity + P&amp;L at {@code outside}, ≤ 0
+     * @param hint a move expected near the crossing, or null
      */
     static double guidedBisect(double equity, DoubleUnaryOperator pnl, LiquidationSearch search, double inside,
-                               double fInside, double outside, double fOutside) {
+                               double fInside, double outside, double fOutside, Double hint) {
+        if (hint != null && (hint - inside) * (outside - inside) > 0 && Math.abs(hint - inside) <= Math.abs(outside - inside)) {
+            Double checked = checkedCell(equity, pnl, search, inside, outside, hint);
+            if (checked != null) {
+                return checked;
+            }
+        }
         double in = inside;
         double out = outside;
         double fIn = fInside;
@@ -160,6 +181,16 @@ public final class Liquidation {
             }
             guess = chord(in, fIn, out, fOut);
         }
+        Double checked = checkedCell(equity, pnl, search, inside, outside, guess);
+        return checked != null ? checked : bisect(equity, pnl, search, inside, outside);
+    }
+
+    /**
+     * The outer end of bisection's last cell when the crossing is in the cell that holds {@code guess}
+     * (checked by revaluing that cell's ends); null when it is not.
+     */
+    private static Double checkedCell(double equity, DoubleUnaryOperator pnl, LiquidationSearch search,
+                                      double inside, double outside, double guess) {
         double lo = inside;
         double hi = outside;
         double dir = Math.signum(outside - inside);
@@ -172,10 +203,7 @@ public final class Liquidation {
             }
         }
         boolean loAbove = lo == inside || equity + value(pnl, lo) > 0;
-        if (loAbove && (hi == outside || equity + value(pnl, hi) <= 0)) {
-            return hi;
-        }
-        return bisect(equity, pnl, search, inside, outside);
+        return loAbove && (hi == outside || equity + value(pnl, hi) <= 0) ? hi : null;
     }
 
     /** Where the chord through (a, fa) and (b, fb), fa &gt; 0 ≥ fb, crosses 0; within [a, b]. */

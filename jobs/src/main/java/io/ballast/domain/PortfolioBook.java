@@ -50,6 +50,8 @@ public final class PortfolioBook {
     /** Decoded sets by underlying, with the stored bytes they came from (heap only: a cache of {@link #sets}). */
     private final Map<String, Decoded> decoded = new HashMap<>();
 
+    /** The liquidation moves of the last record: where the next search looks first (heap only). */
+    private Liquidation.Moves lastMoves;
     /** Bumped by every change of a balance (heap only: a cache key). */
     private int holdingsVersion;
     /** The balances as last valued, and what they were valued with (heap only). */
@@ -311,7 +313,9 @@ public final class PortfolioBook {
         }
         deltaUsd += collateral.coinDeltaUsd();
         double equity = PortfolioMargin.equity(collateral.collateralValue(), optionValue, spotValue, linearPnl);
-        PortfolioMargin margin = PortfolioMargin.of(equity, grid, Liquidation.find(equity, revalued, coinUsd, search),
+        Liquidation.Moves moves = Liquidation.find(equity, revalued, coinUsd, search, lastMoves);
+        lastMoves = moves;
+        PortfolioMargin margin = PortfolioMargin.of(equity, grid, moves,
                 Liquidation.pnlOfMove(revalued, coinUsd), search, limits.getMinLiquidationMove());
 
         long asOf = m.getAsOf();

@@ -37,7 +37,7 @@ public final class ScenarioSet {
 
     private static final int VERSION = 1;
     /** Moves kept by {@link #probe}. */
-    private static final int PROBES = 32;
+    private static final int PROBES = 16;
     /** Bytes of one fill in the fill form. */
     public static final int FILL_BYTES = 8 * Double.BYTES;
     /** Tag of a linear fill in the fill form ({@link #linearFill}); an option's is its call field, 1 or 0. */

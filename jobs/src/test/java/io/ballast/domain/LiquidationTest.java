@@ -132,12 +132,20 @@ class LiquidationTest {
             if (!(fIn > 0 && fOut <= 0)) {
                 continue;
             }
-            double guided = Liquidation.guidedBisect(equity, counted, SEARCH, inside, fIn, outside, fOut);
+            double guided = Liquidation.guidedBisect(equity, counted, SEARCH, inside, fIn, outside, fOut, null);
             guidedCalls += calls[0];
             calls[0] = 0;
             double plain = Liquidation.bisect(equity, counted, SEARCH, inside, outside);
             plainCalls += calls[0];
             assertThat(guided).as("trial %d", trial).isEqualTo(plain);
+            // The previous search's move as the hint: its cell is checked first (two revaluations at most), the
+            // same move. A hint elsewhere in the bracket costs the check and then finds the same move.
+            calls[0] = 0;
+            assertThat(Liquidation.guidedBisect(equity, counted, SEARCH, inside, fIn, outside, fOut, plain)).isEqualTo(plain);
+            assertThat(calls[0]).isLessThanOrEqualTo(2);
+            double elsewhere = inside + (outside - inside) * r.nextDouble();
+            assertThat(Liquidation.guidedBisect(equity, counted, SEARCH, inside, fIn, outside, fOut, elsewhere)).isEqualTo(plain);
+            assertThat(Liquidation.guidedBisect(equity, counted, SEARCH, inside, fIn, outside, fOut, -plain)).isEqualTo(plain);
         }
         assertThat(plainCalls).isGreaterThan(1_000);
         assertThat(guidedCalls).as("revaluations: guided %d, plain %d", guidedCalls, plainCalls).isLessThan(plainCalls / 2);
@@ -149,7 +157,7 @@ class LiquidationTest {
         DoubleUnaryOperator f = m -> -(m - 0.012) * (m - 0.013) * (m - 0.018) * 1e9;
         double inside = 0.01;
         double outside = 0.02;
-        double found = Liquidation.guidedBisect(0, f, SEARCH, inside, f.applyAsDouble(inside), outside, f.applyAsDouble(outside));
+        double found = Liquidation.guidedBisect(0, f, SEARCH, inside, f.applyAsDouble(inside), outside, f.applyAsDouble(outside), null);
         assertThat(f.applyAsDouble(found)).isLessThanOrEqualTo(0);
         boolean nearACrossing = (found >= 0.012 && found <= 0.012 + SEARCH.tolerance())
                 || (found >= 0.018 && found <= 0.018 + SEARCH.tolerance());

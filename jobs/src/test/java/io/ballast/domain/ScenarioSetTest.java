@@ -184,6 +184,9 @@ class ScenarioSetTest {
                 // Searched twice: the second reads what the first kept, and finds the same.
                 Liquidation.Moves again = Liquidation.find(e, List.of(held), 0, SEARCH);
                 assertThat(again).isEqualTo(bounded);
+                // With the previous moves as the hint (as the portfolio searches after a fill): the same moves.
+                assertThat(Liquidation.find(e, List.of(held), 0, SEARCH, bounded)).isEqualTo(bounded);
+                assertThat(Liquidation.find(e, List.of(held), 0, SEARCH, new Liquidation.Moves(-0.5, 0.5))).isEqualTo(bounded);
             }
         }
         assertThat(found).as("searches with a crossing").isGreaterThan(10);
