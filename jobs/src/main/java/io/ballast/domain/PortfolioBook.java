@@ -50,6 +50,8 @@ public final class PortfolioBook {
     /** Decoded sets by underlying, with the stored bytes they came from (heap only: a cache of {@link #sets}). */
     private final Map<String, Decoded> decoded = new HashMap<>();
 
+    /** The meta as changed since the last {@link #flush}, or null: written once per input, not per change. */
+    private PortfolioMeta unwritten;
     /** The liquidation moves of the last record: where the next search looks first (heap only). */
     private Liquidation.Moves lastMoves;
     /** Bumped by every change of a balance (heap only: a cache key). */
@@ -116,9 +118,6 @@ public final class PortfolioBook {
     public int weight() {
         return 2 * books.size() + holdings.size() + 1;
     }
-
-    /** The meta as changed since the last {@link #flush}, or null: written once per input, not per change. */
-    private PortfolioMeta unwritten;
 
     private PortfolioMeta current() {
         return unwritten != null ? unwritten : metaCell.get();
