@@ -151,7 +151,11 @@ public final class PipelineOptions {
 
     public static final ConfigOption<Duration> PORTFOLIO_INTERVAL = ConfigOptions.key("portfolio.interval")
             .durationType().defaultValue(Duration.ofMillis(PipelineSettings.DEFAULT_PORTFOLIO_INTERVAL_MS))
-            .withDescription("A provider's portfolio-risk record on market moves at most this often (wall clock); fills and collateral changes emit at once.");
+            .withDescription("A provider's portfolio-risk record on market moves at most this often (wall clock); fills and collateral changes emit at once (unless portfolio.fill-interval says otherwise).");
+
+    public static final ConfigOption<Duration> PORTFOLIO_FILL_INTERVAL = ConfigOptions.key("portfolio.fill-interval")
+            .durationType().defaultValue(Duration.ZERO)
+            .withDescription("A provider's portfolio-risk record on fills and collateral changes at most this often (wall clock), at most portfolio.interval: a change within it of the previous record waits for it, and one record then covers every change since (conflation, e.g. while catching up on a backlog); 0 (the default): every fill and collateral change emits its own record at once.");
 
     public static final ConfigOption<Duration> PORTFOLIO_SCENARIO_INTERVAL = ConfigOptions.key("portfolio.scenario-interval")
             .durationType().defaultValue(Duration.ofMillis(PipelineSettings.DEFAULT_SCENARIO_INTERVAL_MS))
@@ -176,7 +180,7 @@ public final class PipelineOptions {
             DEFAULT_OPTION_HEDGE, DEFAULT_HEDGE_TO_FRACTION, DEFAULT_HEDGE_MIN_DAYS, DEFAULT_HEDGE_MAX_DAYS,
             DEFAULT_HEDGE_MAX_SPREAD_VOL_PTS,
             DEFAULT_MAX_MARGIN_USAGE, DEFAULT_MIN_LIQUIDATION_MOVE, DEFAULT_COLLATERAL_HAIRCUTS, DEFAULT_VENUE,
-            PORTFOLIO_ENABLED, PORTFOLIO_INTERVAL, PORTFOLIO_SCENARIO_INTERVAL, PORTFOLIO_DAY_START,
+            PORTFOLIO_ENABLED, PORTFOLIO_INTERVAL, PORTFOLIO_FILL_INTERVAL, PORTFOLIO_SCENARIO_INTERVAL, PORTFOLIO_DAY_START,
             PORTFOLIO_SPOT_SHOCKS, PORTFOLIO_VOL_SHOCKS);
 
     private static String shocks(double[] values) {
@@ -260,6 +264,7 @@ public final class PipelineOptions {
         b.defaultVenue(venue);
         b.portfolioEnabled(c.get(PORTFOLIO_ENABLED))
                 .portfolioIntervalMs(positive(c, PORTFOLIO_INTERVAL))
+                .portfolioFillIntervalMs(fillInterval(c))
                 .scenarioIntervalMs(positive(c, PORTFOLIO_SCENARIO_INTERVAL));
         Duration dayStart = c.get(PORTFOLIO_DAY_START);
         if (dayStart.isNegative() || dayStart.toMillis() >= 86_400_000L) {
@@ -318,6 +323,14 @@ public final class PipelineOptions {
         Duration d = c.get(o);
         if (d.isNegative() || d.isZero()) {
             throw ParsedArgs.bad(o, d, "must be positive");
+        }
+        return d.toMillis();
+    }
+
+    private static long fillInterval(ParsedArgs c) {
+        Duration d = c.get(PORTFOLIO_FILL_INTERVAL);
+        if (d.isNegative() || d.compareTo(c.get(PORTFOLIO_INTERVAL)) > 0) {
+            throw ParsedArgs.bad(PORTFOLIO_FILL_INTERVAL, d, "must be in [0, portfolio.interval = " + c.get(PORTFOLIO_INTERVAL) + "]");
         }
         return d.toMillis();
     }

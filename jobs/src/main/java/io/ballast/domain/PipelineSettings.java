@@ -67,6 +67,7 @@ public final class PipelineSettings implements Serializable {
     private final RiskLimits defaultLimits;
     private final boolean portfolioEnabled;
     private final long portfolioIntervalMs;
+    private final long portfolioFillIntervalMs;
     private final long scenarioIntervalMs;
     private final long dayOffsetMs;
     private final double[] spotShocks;
@@ -91,6 +92,11 @@ public final class PipelineSettings implements Serializable {
         defaultLimits = RiskLimits.newBuilder(b.limits()).build();
         portfolioEnabled = b.portfolioEnabled;
         portfolioIntervalMs = positive("portfolioIntervalMs", b.portfolioIntervalMs);
+        if (b.portfolioFillIntervalMs < 0 || b.portfolioFillIntervalMs > portfolioIntervalMs) {
+            throw new IllegalArgumentException("portfolioFillIntervalMs must be in [0, portfolioIntervalMs = "
+                    + portfolioIntervalMs + "], got " + b.portfolioFillIntervalMs);
+        }
+        portfolioFillIntervalMs = b.portfolioFillIntervalMs;
         scenarioIntervalMs = positive("scenarioIntervalMs", b.scenarioIntervalMs);
         if (b.dayOffsetMs < 0 || b.dayOffsetMs >= PnlExplain.MILLIS_PER_DAY) {
             throw new IllegalArgumentException("dayOffsetMs must be in [0, 86400000), got " + b.dayOffsetMs);
@@ -131,6 +137,7 @@ public final class PipelineSettings implements Serializable {
         b.defaultLimits = RiskLimits.newBuilder(defaultLimits).build();
         b.portfolioEnabled = portfolioEnabled;
         b.portfolioIntervalMs = portfolioIntervalMs;
+        b.portfolioFillIntervalMs = portfolioFillIntervalMs;
         b.scenarioIntervalMs = scenarioIntervalMs;
         b.dayOffsetMs = dayOffsetMs;
         b.spotShocks = spotShocks.clone();
@@ -156,6 +163,11 @@ public final class PipelineSettings implements Serializable {
     public boolean portfolioEnabled() { return portfolioEnabled; }
     /** The least time between two {@code portfolio-risk} records of a provider on market moves, ms. */
     public long portfolioIntervalMs() { return portfolioIntervalMs; }
+    /**
+     * The least time between two {@code portfolio-risk} records of a provider on fills and balance changes, ms;
+     * 0 (the default): every fill and balance change emits its own record at once.
+     */
+    public long portfolioFillIntervalMs() { return portfolioFillIntervalMs; }
     /** The least event time between two scenario columns of a book (but every fill sends one), ms. */
     public long scenarioIntervalMs() { return scenarioIntervalMs; }
     /** Days of the explain start this long after 00:00 UTC, ms in [0, 86,400,000). */
@@ -219,6 +231,7 @@ public final class PipelineSettings implements Serializable {
         private double quoteSkewBps = DEFAULT_QUOTE_SKEW_BPS;
         private boolean portfolioEnabled = DEFAULT_PORTFOLIO_ENABLED;
         private long portfolioIntervalMs = DEFAULT_PORTFOLIO_INTERVAL_MS;
+        private long portfolioFillIntervalMs;
         private long scenarioIntervalMs = DEFAULT_SCENARIO_INTERVAL_MS;
         private long dayOffsetMs = DEFAULT_DAY_OFFSET_MS;
         private double[] spotShocks = ScenarioAxes.DEFAULT.spotShocks();
@@ -272,6 +285,7 @@ public final class PipelineSettings implements Serializable {
         public Builder quoteSkewBps(double v) { quoteSkewBps = v; return this; }
         public Builder portfolioEnabled(boolean v) { portfolioEnabled = v; return this; }
         public Builder portfolioIntervalMs(long v) { portfolioIntervalMs = v; return this; }
+        public Builder portfolioFillIntervalMs(long v) { portfolioFillIntervalMs = v; return this; }
         public Builder scenarioIntervalMs(long v) { scenarioIntervalMs = v; return this; }
         public Builder dayOffsetMs(long v) { dayOffsetMs = v; return this; }
         public Builder defaultVenue(String v) { defaultVenue = v; return this; }

@@ -155,6 +155,36 @@ public final class PortfolioBook {
         return m == null || m.getLastEmitted() == Long.MIN_VALUE || now - m.getLastEmitted() >= settings.portfolioIntervalMs();
     }
 
+    /**
+     * Whether a record may go out now on a fill or balance change: the last went out at least
+     * {@code portfolio.fill-interval} ago (always, with the default 0).
+     */
+    public boolean dueForChange(long now) {
+        PortfolioMeta m = current();
+        return m == null || m.getLastEmitted() == Long.MIN_VALUE
+                || now - m.getLastEmitted() >= settings.portfolioFillIntervalMs();
+    }
+
+    /** Holds a fill or balance change back: its record goes out at {@link #changeDueAt}, covering every change since. */
+    public void holdChange() {
+        PortfolioMeta m = copy(current());
+        m.setChangePending(true);
+        unwritten = m;
+    }
+
+    /** Whether a fill or balance change is held back. */
+    public boolean changePending() {
+        PortfolioMeta m = current();
+        return m != null && m.getChangePending();
+    }
+
+    /** When a held-back change's record is due (processing time). */
+    public long changeDueAt() {
+        PortfolioMeta m = current();
+        return m == null || m.getLastEmitted() == Long.MIN_VALUE ? Long.MIN_VALUE
+                : m.getLastEmitted() + settings.portfolioFillIntervalMs();
+    }
+
     /** When a held-back record is due (processing time). */
     public long dueAt() {
         PortfolioMeta m = current();
@@ -325,6 +355,7 @@ public final class PortfolioBook {
         }
         m.setSequence(m.getSequence() + 1);
         m.setLastEmitted(now);
+        m.setChangePending(false); // this record covers every change so far
         out.risk(PortfolioRisk.newBuilder()
                 .setProviderId(provider)
                 .setAsOf(Instant.ofEpochMilli(asOf))

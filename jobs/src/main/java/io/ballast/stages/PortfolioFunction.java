@@ -37,9 +37,10 @@ import java.util.Set;
  * Its inputs are the books' summaries from the inventory stage and the collateral balances; the market's
  * reference prices and the provider-level limits arrive broadcast.
  *
- * <p>Emission: at once on a fill's summary and on a collateral change; a summary from a market move is
- * stored, and the record goes out at most every {@code portfolio.interval} (one processing-time timer per
- * provider, armed only while a record is held back). A market move reaches a provider only through its
+ * <p>Emission: at once on a fill's summary and on a collateral change (with {@code portfolio.fill-interval}
+ * above 0: at once when the previous record is at least that old, else when it is); a summary from a market
+ * move is stored, and the record goes out at most every {@code portfolio.interval} (a processing-time timer
+ * per provider, armed only while a record is held back, at the earliest time one is due). A market move reaches a provider only through its
  * books' summaries: no operation visits other keys.
  *
  * <p>State, per provider: the latest summary per underlying, the balances by {@code venue/asset}, scalar
@@ -115,21 +116,22 @@ public final class PortfolioFunction extends KeyedBroadcastProcessFunction<Strin
     public void processElement(PortfolioInput in, ReadOnlyContext ctx, Collector<PortfolioRisk> out) throws Exception {
         String key = ctx.getCurrentKey();
         PortfolioBook book = book(key);
-        boolean now;
+        boolean change;
         if (in.getSummary() != null) {
-            now = book.applySummary(in.getSummary());
+            change = book.applySummary(in.getSummary());
         } else {
             book.applyCollateral(in.getProviderId(), in.getHolding(), in.getCollateral());
             metrics.collateralUpdates.inc();
-            now = true;
+            change = true;
         }
         long time = ctx.timerService().currentProcessingTime();
-        if (now || book.due(time)) {
+        if (change ? book.dueForChange(time) : book.due(time)) {
             emit(ctx, key, book, time, out);
-        } else if (book.nextTimer() == Long.MIN_VALUE) {
-            long at = book.dueAt();
-            ctx.timerService().registerProcessingTimeTimer(at);
-            book.nextTimer(at);
+        } else {
+            if (change) {
+                book.holdChange();
+            }
+            arm(ctx.timerService(), book, book.changePending() ? book.changeDueAt() : book.dueAt());
         }
         book.flush();
         cache.settle(key);
@@ -144,11 +146,21 @@ public final class PortfolioFunction extends KeyedBroadcastProcessFunction<Strin
         }
         book.nextTimer(Long.MIN_VALUE);
         // A record that went out since the timer was armed (a fill, a balance) already held the summaries.
-        if (book.due(timestamp)) {
+        if ((book.changePending() && book.dueForChange(timestamp)) || book.due(timestamp)) {
             emit(ctx, key, book, timestamp, out);
+        } else if (book.changePending()) {
+            arm(ctx.timerService(), book, book.changeDueAt());
         }
         book.flush();
         cache.settle(key);
+    }
+
+    /** Arms the emit timer at {@code at} unless one is armed no later. */
+    private static void arm(org.apache.flink.streaming.api.TimerService timers, PortfolioBook book, long at) {
+        if (book.nextTimer() == Long.MIN_VALUE || at < book.nextTimer()) {
+            timers.registerProcessingTimeTimer(at);
+            book.nextTimer(at);
+        }
     }
 
     @Override

@@ -93,6 +93,13 @@ class BallastConfigTest {
         assertThatThrownBy(() -> parse("--registry.truststore.location", "/no/such/file.p12"))
                 .hasMessageContaining("/no/such/file.p12");
         assertThatThrownBy(() -> parse("--registry.auto-register", "perhaps")).hasMessageContaining("'perhaps'");
+        assertThatThrownBy(() -> PipelineOptions.parse("--portfolio.fill-interval", "2 s"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("--portfolio.fill-interval")
+                .hasMessageContaining("portfolio.interval");
+        assertThatThrownBy(() -> PipelineOptions.parse("--portfolio.fill-interval", "-1 ms"))
+                .hasMessageContaining("--portfolio.fill-interval");
+        assertThat(PipelineOptions.parse("--portfolio.fill-interval", "100 ms").portfolioFillIntervalMs()).isEqualTo(100);
+        assertThat(PipelineOptions.parse().portfolioFillIntervalMs()).as("every fill its own record by default").isZero();
     }
 
     @Test

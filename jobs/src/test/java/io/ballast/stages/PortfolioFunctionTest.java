@@ -86,6 +86,11 @@ class PortfolioFunctionTest {
 
     private KeyedBroadcastOperatorTestHarness<String, PortfolioInput, BroadcastEvent, PortfolioRisk> newHarness(
             OperatorSubtaskState restored, boolean rocksDb) throws Exception {
+        return newHarness(restored, rocksDb, settings);
+    }
+
+    private KeyedBroadcastOperatorTestHarness<String, PortfolioInput, BroadcastEvent, PortfolioRisk> newHarness(
+            OperatorSubtaskState restored, boolean rocksDb, PipelineSettings settings) throws Exception {
         function = new PortfolioFunction(settings);
         KeyedBroadcastOperatorTestHarness<String, PortfolioInput, BroadcastEvent, PortfolioRisk> h =
                 new KeyedBroadcastOperatorTestHarness<>(
@@ -163,6 +168,40 @@ class PortfolioFunctionTest {
         harness.setProcessingTime(3_100);
         harness.processElement(PortfolioFunction.input(move(4, S * 1.03)), T0);
         assertThat(harness.extractOutputValues()).hasSize(3);
+    }
+
+    @Test
+    void withAFillIntervalChangesWithinItOfTheLastRecordWaitAndOneRecordCoversThem() throws Exception {
+        harness.close();
+        harness = newHarness(null, false, PipelineOptions.parse("--portfolio.interval", "1 s",
+                "--portfolio.enabled", "true", "--portfolio.fill-interval", "100 ms"));
+        harness.setProcessingTime(1_000);
+        harness.processElement(PortfolioFunction.input(fill("t1", 2)), T0);
+        assertThat(harness.extractOutputValues()).as("the first fill after a quiet spell: at once").hasSize(1);
+
+        harness.setProcessingTime(1_030);
+        harness.processElement(PortfolioFunction.input(fill("t2", 1)), T0);
+        harness.setProcessingTime(1_060);
+        harness.processElement(balance("USDC", 5_000), T0);
+        harness.processElement(PortfolioFunction.input(move(2, S * 1.01)), T0);
+        assertThat(harness.extractOutputValues()).as("within 100 ms of the last record: held").hasSize(1);
+        assertThat(harness.numProcessingTimeTimers()).as("one timer, at 1,100").isEqualTo(1);
+
+        harness.setProcessingTime(1_099);
+        assertThat(harness.extractOutputValues()).hasSize(1);
+        harness.setProcessingTime(1_100);
+        List<PortfolioRisk> out = harness.extractOutputValues();
+        assertThat(out).hasSize(2);
+        assertThat(out.get(1).getSequence()).isEqualTo(2);
+        assertThat(out.get(1).getCollateralValue()).isEqualTo(5_000);
+        assertThat(out.get(1).getUnrealizedPnl()).as("both fills, at the move's mark").isCloseTo(3 * (S * 1.01 - S), within(1e-9));
+        assertThat(harness.numProcessingTimeTimers()).isZero();
+
+        harness.setProcessingTime(1_250);
+        harness.processElement(PortfolioFunction.input(fill("t3", 1)), T0);
+        assertThat(harness.extractOutputValues()).as("150 ms after the last record: at once").hasSize(3);
+        harness.setProcessingTime(3_000);
+        assertThat(harness.extractOutputValues()).as("nothing held, nothing more").hasSize(3);
     }
 
     @Test

@@ -23,11 +23,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * as released, under {@code src/test/resources/state-schemas/0.1.0}) are read by this version: the state's
  * serializer snapshot accepts the change ({@link AvroStateSerializerSnapshot} asks Avro's reader/writer
  * compatibility), and such a record decodes without a scenario set, so the portfolio waits for the book's next one.
+ * Likewise its meta, which gains {@code changePending} ({@code portfolio.fill-interval}): read as false.
  */
 class PortfolioStateFrom010Test {
 
     private static Schema released() throws Exception {
-        try (InputStream in = PortfolioStateFrom010Test.class.getResourceAsStream("/state-schemas/0.1.0/BookSummary.avsc")) {
+        return released("BookSummary");
+    }
+
+    private static Schema released(String record) throws Exception {
+        try (InputStream in = PortfolioStateFrom010Test.class.getResourceAsStream("/state-schemas/0.1.0/" + record + ".avsc")) {
             return new Schema.Parser().parse(in);
         }
     }
@@ -64,5 +69,32 @@ class PortfolioStateFrom010Test {
         assertThat(now.getNetDelta()).isEqualTo(-1.5);
         assertThat(now.getColumnAsOf()).isEqualTo(1_799_999_999_000L);
         assertThat(now.getScenarioSet()).as("no set: the book's next summary brings one").isNull();
+    }
+
+    @Test
+    void aPortfolioMetaOf010IsReadWithNoChangeHeldBack() throws Exception {
+        Schema then = released("PortfolioMeta");
+        assertThat(then.getField("changePending")).as("0.1.0 had no fill interval").isNull();
+        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(io.ballast.avro.internal.PortfolioMeta.getClassSchema(), then)
+                .getType()).isEqualTo(SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE);
+        GenericRecord old = new GenericData.Record(then);
+        for (Schema.Field f : then.getFields()) {
+            if (f.hasDefaultValue()) {
+                old.put(f.name(), GenericData.get().getDefaultValue(f));
+            }
+        }
+        old.put("providerId", "mm1");
+        old.put("sequence", 41L);
+        old.put("nextTimer", 1_800_000_001_000L);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
+        new GenericDatumWriter<GenericRecord>(then).write(old, encoder);
+        encoder.flush();
+        io.ballast.avro.internal.PortfolioMeta now = new SpecificDatumReader<io.ballast.avro.internal.PortfolioMeta>(
+                then, io.ballast.avro.internal.PortfolioMeta.getClassSchema())
+                .read(null, DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
+        assertThat(now.getSequence()).isEqualTo(41L);
+        assertThat(now.getNextTimer()).isEqualTo(1_800_000_001_000L);
+        assertThat(now.getChangePending()).isFalse();
     }
 }
