@@ -152,7 +152,8 @@ public final class PortfolioBook {
     /** Whether a record may go out now on a market move: the last went out at least {@code portfolio.interval} ago. */
     public boolean due(long now) {
         PortfolioMeta m = current();
-        return m == null || m.getLastEmitted() == Long.MIN_VALUE || now - m.getLastEmitted() >= settings.portfolioIntervalMs();
+        return m == null || m.getLastEmitted() == Long.MIN_VALUE || now < m.getLastEmitted()
+                || now - m.getLastEmitted() >= settings.portfolioIntervalMs();
     }
 
     /**
@@ -161,7 +162,8 @@ public final class PortfolioBook {
      */
     public boolean dueForChange(long now) {
         PortfolioMeta m = current();
-        return m == null || m.getLastEmitted() == Long.MIN_VALUE
+        // A clock that went back (a restore on another machine) does not hold records back.
+        return m == null || m.getLastEmitted() == Long.MIN_VALUE || now < m.getLastEmitted()
                 || now - m.getLastEmitted() >= settings.portfolioFillIntervalMs();
     }
 

@@ -202,6 +202,10 @@ class PortfolioFunctionTest {
         assertThat(harness.extractOutputValues()).as("150 ms after the last record: at once").hasSize(3);
         harness.setProcessingTime(3_000);
         assertThat(harness.extractOutputValues()).as("nothing held, nothing more").hasSize(3);
+        // A clock that went back (restored elsewhere) holds nothing back.
+        harness.setProcessingTime(500);
+        harness.processElement(PortfolioFunction.input(fill("t4", 1)), T0);
+        assertThat(harness.extractOutputValues()).hasSize(4);
     }
 
     @Test
