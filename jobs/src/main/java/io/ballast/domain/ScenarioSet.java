@@ -38,7 +38,7 @@ public final class ScenarioSet {
     private static final int VERSION = 1;
     /** Moves kept by {@link #probe}. */
     private static final int PROBES = 16;
-    /** Bytes of one fill in the fill form. */
+    /** Bytes of one fill in the fill form: one entry. */
     public static final int FILL_BYTES = 8 * Double.BYTES;
     /** Tag of a linear fill in the fill form ({@link #linearFill}); an option's is its call field, 1 or 0. */
     private static final double LINEAR = 2;
@@ -336,7 +336,7 @@ public final class ScenarioSet {
     }
 
     private static byte[] fill(double... fields) {
-        ByteBuffer b = ByteBuffer.allocate(FIELDS * Double.BYTES);
+        ByteBuffer b = ByteBuffer.allocate(FILL_BYTES);
         for (double f : fields) {
             b.putDouble(f);
         }
@@ -345,7 +345,7 @@ public final class ScenarioSet {
 
     /** The fills held by {@code fills} (one fill form after the other); -1 when it is not whole fills. */
     public static int fillCount(byte[] fills) {
-        return fills == null ? 0 : fills.length % (FIELDS * Double.BYTES) == 0 ? fills.length / (FIELDS * Double.BYTES) : -1;
+        return fills == null ? 0 : fills.length % FILL_BYTES == 0 ? fills.length / FILL_BYTES : -1;
     }
 
     /** {@code first} then {@code next}: the fill form of both (either may be null). */
@@ -374,7 +374,7 @@ public final class ScenarioSet {
         }
         ByteBuffer b = ByteBuffer.wrap(fills);
         for (int i = from; i < count; i++) {
-            double tag = b.getDouble(i * FIELDS * Double.BYTES);
+            double tag = b.getDouble(i * FILL_BYTES);
             if (tag != 0 && tag != 1 && tag != LINEAR) {
                 return false;
             }
