@@ -38,7 +38,7 @@ import java.util.Map;
  * changes, so that this serializer changes with it. A null in a field the schema does not allow null in
  * fails as it does with Avro, except for strings.
  */
-public final class BroadcastEventSerializer extends TypeSerializer<BroadcastEvent> {
+public final class BroadcastEventSerializer extends NetworkSerializer<BroadcastEvent> {
 
     private static final long serialVersionUID = 1L;
 
@@ -292,18 +292,7 @@ public final class BroadcastEventSerializer extends TypeSerializer<BroadcastEven
         return n < 3 ? n + 1 : (int) (n / 0.75f) + 1;
     }
 
-    /** A new event: the reused one's snapshot may be held in broadcast state. */
-    @Override
-    public BroadcastEvent deserialize(BroadcastEvent reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
     // ----------------------------------------------------------------------------------- other
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
-    }
 
     @Override
     public BroadcastEvent copy(BroadcastEvent from) {
@@ -320,38 +309,13 @@ public final class BroadcastEventSerializer extends TypeSerializer<BroadcastEven
     }
 
     @Override
-    public BroadcastEvent copy(BroadcastEvent from, BroadcastEvent reuse) {
-        return copy(from);
-    }
-
-    @Override
     public BroadcastEvent createInstance() {
         return new BroadcastEvent();
     }
 
     @Override
-    public boolean isImmutableType() {
-        return false;
-    }
-
-    @Override
     public TypeSerializer<BroadcastEvent> duplicate() {
         return new BroadcastEventSerializer();
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
-    }
-
-    @Override
-    public boolean equals(Object obj) {
-        return obj instanceof BroadcastEventSerializer;
-    }
-
-    @Override
-    public int hashCode() {
-        return BroadcastEventSerializer.class.hashCode();
     }
 
     @Override

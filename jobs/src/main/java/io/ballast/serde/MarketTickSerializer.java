@@ -22,7 +22,7 @@ import java.util.List;
  * so that this serializer changes with it. A null in a
  * field the schema does not allow null in fails as it does with Avro, except for strings.
  */
-public final class MarketTickSerializer extends TypeSerializer<MarketTick> {
+public final class MarketTickSerializer extends NetworkSerializer<MarketTick> {
 
     private static final long serialVersionUID = 1L;
 
@@ -126,25 +126,9 @@ public final class MarketTickSerializer extends TypeSerializer<MarketTick> {
         return t;
     }
 
-    /** A new record: the reused one may still be referenced downstream. */
-    @Override
-    public MarketTick deserialize(MarketTick reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
-    }
-
     @Override
     public MarketTick copy(MarketTick from) {
         return SpecificData.get().deepCopy(MarketTick.getClassSchema(), from);
-    }
-
-    @Override
-    public MarketTick copy(MarketTick from, MarketTick reuse) {
-        return copy(from);
     }
 
     @Override
@@ -153,28 +137,8 @@ public final class MarketTickSerializer extends TypeSerializer<MarketTick> {
     }
 
     @Override
-    public boolean isImmutableType() {
-        return false;
-    }
-
-    @Override
     public TypeSerializer<MarketTick> duplicate() {
         return this;
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
-    }
-
-    @Override
-    public boolean equals(Object obj) {
-        return obj instanceof MarketTickSerializer;
-    }
-
-    @Override
-    public int hashCode() {
-        return MarketTickSerializer.class.hashCode();
     }
 
     @Override

@@ -26,7 +26,7 @@ import java.util.List;
  * <p>Written for the schemas whose fields are {@link #INPUT_FIELDS}, {@link #SUMMARY_FIELDS} and
  * {@link #COLLATERAL_FIELDS}: a test fails when a schema changes, so that this serializer changes with it.
  */
-public final class PortfolioInputSerializer extends TypeSerializer<PortfolioInput> {
+public final class PortfolioInputSerializer extends NetworkSerializer<PortfolioInput> {
 
     private static final long serialVersionUID = 1L;
 
@@ -180,25 +180,9 @@ public final class PortfolioInputSerializer extends TypeSerializer<PortfolioInpu
         return s;
     }
 
-    /** A new record: the reused one may still be referenced downstream. */
-    @Override
-    public PortfolioInput deserialize(PortfolioInput reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
-    }
-
     @Override
     public PortfolioInput copy(PortfolioInput from) {
         return SpecificData.get().deepCopy(PortfolioInput.getClassSchema(), from);
-    }
-
-    @Override
-    public PortfolioInput copy(PortfolioInput from, PortfolioInput reuse) {
-        return copy(from);
     }
 
     @Override
@@ -207,28 +191,8 @@ public final class PortfolioInputSerializer extends TypeSerializer<PortfolioInpu
     }
 
     @Override
-    public boolean isImmutableType() {
-        return false;
-    }
-
-    @Override
     public TypeSerializer<PortfolioInput> duplicate() {
         return this;
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
-    }
-
-    @Override
-    public boolean equals(Object obj) {
-        return obj instanceof PortfolioInputSerializer;
-    }
-
-    @Override
-    public int hashCode() {
-        return PortfolioInputSerializer.class.hashCode();
     }
 
     @Override
