@@ -4,9 +4,7 @@ import io.ballast.TestRecords;
 import io.ballast.avro.Instrument;
 import io.ballast.avro.InstrumentKind;
 import io.ballast.avro.OptionRight;
-import io.ballast.avro.RebalanceSignal;
 import io.ballast.avro.RiskLimits;
-import io.ballast.avro.RiskSnapshot;
 import io.ballast.avro.Side;
 import io.ballast.avro.Trade;
 import io.ballast.avro.internal.BookSummary;
@@ -57,8 +55,8 @@ class BookPnlPropertyTest {
         double tau = (call.getExpiry().toEpochMilli() - T0) / PortfolioOracle.MILLIS_PER_YEAR;
         double callMark = PortfolioOracle.black76(true, F, 52_000, tau, VOL, 1);
 
-        List<BookSummary> out = new ArrayList<>();
-        InventoryBook.Output sink = sink(out);
+        RecordedOutput sink = new RecordedOutput();
+        List<BookSummary> out = sink.summaries;
         double cash = 0;
         double perpQty = 0;
         double callQty = 0;
@@ -134,8 +132,8 @@ class BookPnlPropertyTest {
         MarketSnapshot m1 = market(1, T0, S, F, VOL, options);
         double move = 1 + 0.02 * random.nextGaussian();
         MarketSnapshot m2 = market(2, T0 + 3_600_000, S * move, F * move, VOL + 0.05 * random.nextGaussian(), options);
-        List<BookSummary> a = new ArrayList<>();
-        List<BookSummary> b = new ArrayList<>();
+        RecordedOutput a = new RecordedOutput();
+        RecordedOutput b = new RecordedOutput();
         InventoryBook filled = InventoryBook.onHeap(settings);
         InventoryBook remarked = InventoryBook.onHeap(settings);
         Map<String, Double> held = new HashMap<>();
@@ -146,18 +144,18 @@ class BookPnlPropertyTest {
                     1 + random.nextInt(12) / 4.0, ins.getKind() == InstrumentKind.OPTION ? 2_000 : S * (0.98 + 0.04 * random.nextDouble()),
                     Instant.ofEpochMilli(T0));
             held.merge(ins.getSymbol(), (t.getSide() == Side.BUY ? 1 : -1) * t.getQuantity(), Double::sum);
-            filled.applyFill(t, m1, limits, Limits.stamp(limits), sink(a));
-            remarked.applyFill(Trade.newBuilder(t).build(), m1, limits, Limits.stamp(limits), sink(b));
+            filled.applyFill(t, m1, limits, Limits.stamp(limits), a);
+            remarked.applyFill(Trade.newBuilder(t).build(), m1, limits, Limits.stamp(limits), b);
         }
         Instrument ins = instruments[random.nextInt(instruments.length)];
         double q = held.getOrDefault(ins.getSymbol(), 0.0);
         double signed = q != 0 && random.nextInt(3) == 0 ? -q : (random.nextBoolean() ? 1 : -1) * (1 + random.nextInt(40) / 4.0);
         Trade last = TestRecords.trade("x", "mm1", ins, signed > 0 ? Side.BUY : Side.SELL, Math.abs(signed),
                 ins.getKind() == InstrumentKind.OPTION ? 1_500 : S * move, Instant.ofEpochMilli(m2.getAsOf()));
-        filled.applyFill(last, m2, limits, Limits.stamp(limits), sink(a));
-        assertThat(remarked.refresh(m2.getAsOf(), m2, limits, Limits.stamp(limits), sink(b))).isTrue();
-        BookSummary byFill = a.get(a.size() - 1);
-        BookSummary byRemark = b.get(b.size() - 1);
+        filled.applyFill(last, m2, limits, Limits.stamp(limits), a);
+        assertThat(remarked.refresh(m2.getAsOf(), m2, limits, Limits.stamp(limits), b)).isTrue();
+        BookSummary byFill = a.summaries.get(a.summaries.size() - 1);
+        BookSummary byRemark = b.summaries.get(b.summaries.size() - 1);
         assertThat(byFill.getFill()).isTrue();
         assertThat(byRemark.getFill()).isFalse();
         assertThat(byRemark.getExplainTo()).as("the re-mark explains the interval").isEqualTo(m2.getAsOf());
@@ -168,22 +166,5 @@ class BookPnlPropertyTest {
         assertThat(byFill.getExplainGamma()).isCloseTo(byRemark.getExplainGamma(), within(scale));
         assertThat(byFill.getExplainVega()).isCloseTo(byRemark.getExplainVega(), within(scale));
         assertThat(byFill.getExplainTheta()).isCloseTo(byRemark.getExplainTheta(), within(scale));
-    }
-
-    private static InventoryBook.Output sink(List<BookSummary> out) {
-        return new InventoryBook.Output() {
-            @Override
-            public void risk(RiskSnapshot snapshot) {
-            }
-
-            @Override
-            public void signal(RebalanceSignal signal) {
-            }
-
-            @Override
-            public void summary(BookSummary summary) {
-                out.add(summary);
-            }
-        };
     }
 }

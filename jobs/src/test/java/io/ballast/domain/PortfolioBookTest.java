@@ -8,7 +8,6 @@ import io.ballast.avro.OptionRight;
 import io.ballast.avro.PortfolioRisk;
 import io.ballast.avro.RebalanceSignal;
 import io.ballast.avro.RiskLimits;
-import io.ballast.avro.RiskSnapshot;
 import io.ballast.avro.Side;
 import io.ballast.avro.SignalStatus;
 import io.ballast.avro.SignalType;
@@ -64,24 +63,16 @@ class PortfolioBookTest {
     private InventoryBook btc;
     private InventoryBook eth;
     private PortfolioBook portfolio;
-    private final List<BookSummary> summaries = new ArrayList<>();
     private final List<PortfolioRisk> risks = new ArrayList<>();
     private final List<RebalanceSignal> signals = new ArrayList<>();
     private double cashFlows;
     private double feesPaid;
 
-    private final InventoryBook.Output books = new InventoryBook.Output() {
-        @Override
-        public void risk(RiskSnapshot snapshot) {
-        }
-
-        @Override
-        public void signal(RebalanceSignal signal) {
-        }
-
+    /** The books' output: each summary recorded and applied to the portfolio at once, as the stages would. */
+    private final RecordedOutput books = new RecordedOutput() {
         @Override
         public void summary(BookSummary summary) {
-            summaries.add(summary);
+            super.summary(summary);
             portfolio.applySummary(summary);
         }
     };
@@ -364,7 +355,7 @@ class PortfolioBookTest {
         double before = positionsValue(T0);
         btc.refresh(t1, market("BTC", 2, t1, BTC_S * 1.001, moved), limits, Limits.stamp(limits), books);
         eth.refresh(t1, market("ETH", 2, t1, ETH_S * 1.001, moved), limits, Limits.stamp(limits), books);
-        BookSummary last = summaries.get(summaries.size() - 1);
+        BookSummary last = books.summaries.get(books.summaries.size() - 1);
         assertThat(last.getFill()).isFalse();
         assertThat(last.getExplainTo()).isEqualTo(t1);
         PortfolioRisk r = evaluate();
@@ -383,7 +374,7 @@ class PortfolioBookTest {
 
     @Test
     void aSummaryWithoutAColumnKeepsTheBooksLastColumn() {
-        BookSummary withColumn = summaries.get(summaries.size() - 1);
+        BookSummary withColumn = books.summaries.get(books.summaries.size() - 1);
         assertThat(withColumn.getScenarioSet()).isNotNull();
         PortfolioRisk first = evaluate();
         BookSummary bare = BookSummary.newBuilder(withColumn).setFill(false).setScenarioSet(null).build();
@@ -396,7 +387,7 @@ class PortfolioBookTest {
     @Test
     void fillsSinceTheSetAreAddedToItAndAFillForAnotherSetLeavesTheBookOutOfTheGrid() {
         // The BTC book's first fill sent its set; the three after it went out alone, in the fill form.
-        List<BookSummary> btcSummaries = summaries.stream().filter(x -> x.getUnderlying().equals("BTC")).toList();
+        List<BookSummary> btcSummaries = books.summaries.stream().filter(x -> x.getUnderlying().equals("BTC")).toList();
         assertThat(btcSummaries.get(0).getScenarioSet()).isNotNull();
         for (BookSummary x : btcSummaries.subList(1, btcSummaries.size())) {
             assertThat(x.getScenarioSet()).isNull();

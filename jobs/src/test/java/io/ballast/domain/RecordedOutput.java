@@ -7,12 +7,15 @@ import io.ballast.avro.internal.BookSummary;
 import java.util.ArrayList;
 import java.util.List;
 
-/** What an {@link InventoryBook} emitted, in order: its risk snapshots, signals and book summaries. */
-final class RecordedOutput implements InventoryBook.Output {
+/**
+ * What an {@link InventoryBook} emitted, in order: its risk snapshots, signals and book summaries (public: the
+ * stage tests feed a book's summaries to the portfolio stage with it).
+ */
+public class RecordedOutput implements InventoryBook.Output {
 
-    final List<RiskSnapshot> risk = new ArrayList<>();
-    final List<RebalanceSignal> signals = new ArrayList<>();
-    final List<BookSummary> summaries = new ArrayList<>();
+    public final List<RiskSnapshot> risk = new ArrayList<>();
+    public final List<RebalanceSignal> signals = new ArrayList<>();
+    public final List<BookSummary> summaries = new ArrayList<>();
 
     @Override
     public void risk(RiskSnapshot snapshot) {
@@ -30,7 +33,7 @@ final class RecordedOutput implements InventoryBook.Output {
     }
 
     /** The latest risk snapshot. */
-    RiskSnapshot last() {
+    public RiskSnapshot last() {
         return risk.get(risk.size() - 1);
     }
 }

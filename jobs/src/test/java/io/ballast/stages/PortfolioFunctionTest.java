@@ -6,7 +6,6 @@ import io.ballast.avro.InstrumentKind;
 import io.ballast.avro.PortfolioRisk;
 import io.ballast.avro.RebalanceSignal;
 import io.ballast.avro.RiskLimits;
-import io.ballast.avro.RiskSnapshot;
 import io.ballast.avro.Side;
 import io.ballast.avro.SignalStatus;
 import io.ballast.avro.SignalType;
@@ -21,6 +20,7 @@ import io.ballast.domain.InventoryBook;
 import io.ballast.domain.Limits;
 import io.ballast.domain.LimitsUpdate;
 import io.ballast.domain.PipelineSettings;
+import io.ballast.domain.RecordedOutput;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
@@ -56,23 +56,9 @@ class PortfolioFunctionTest {
     private KeyedBroadcastOperatorTestHarness<String, PortfolioInput, BroadcastEvent, PortfolioRisk> harness;
     private PortfolioFunction function;
 
-    /** Summaries of one real inventory book (a long perp), as the inventory stage would send them. */
-    private final List<BookSummary> summaries = new ArrayList<>();
+    /** One real inventory book (a long perp), and its summaries as the inventory stage would send them. */
     private final InventoryBook btc = InventoryBook.onHeap(settings);
-    private final InventoryBook.Output sink = new InventoryBook.Output() {
-        @Override
-        public void risk(RiskSnapshot snapshot) {
-        }
-
-        @Override
-        public void signal(RebalanceSignal signal) {
-        }
-
-        @Override
-        public void summary(BookSummary summary) {
-            summaries.add(summary);
-        }
-    };
+    private final RecordedOutput sink = new RecordedOutput();
 
     @BeforeEach
     void open() throws Exception {
@@ -123,13 +109,13 @@ class PortfolioFunctionTest {
     private BookSummary fill(String id, double qty) {
         btc.applyFill(TestRecords.trade(id, "mm1", TestRecords.perp("BTC"), Side.BUY, qty, S, Instant.ofEpochMilli(T0)),
                 market(1, T0, S), limits(), Limits.stamp(limits()), sink);
-        return summaries.get(summaries.size() - 1);
+        return sink.summaries.get(sink.summaries.size() - 1);
     }
 
     /** A market move: the book's refresh summary (fill = false). */
     private BookSummary move(long version, double s) {
         btc.refresh(T0 + version, market(version, T0 + version, s), limits(), Limits.stamp(limits()), sink);
-        return summaries.get(summaries.size() - 1);
+        return sink.summaries.get(sink.summaries.size() - 1);
     }
 
     private static PortfolioInput balance(String asset, double amount) {
