@@ -144,19 +144,8 @@ class InventoryBookDeribitChainTest {
         RiskLimits limits = RiskLimits.newBuilder(settings.defaultLimits()).setProviderId("mm1").setUnderlying("BTC")
                 .setBandMode(BandMode.FIXED).setDeltaBand(1e9).setGammaLimit(limit).setVegaLimit(null)
                 .setMinHedgeQuantity(LOT).setHedgeTimeoutMs(60_000).setOptionHedge(true).build();
-        List<RebalanceSignal> signals = new ArrayList<>();
-        List<RiskSnapshot> risk = new ArrayList<>();
-        InventoryBook.Output out = new InventoryBook.Output() {
-            @Override
-            public void risk(RiskSnapshot snapshot) {
-                risk.add(snapshot);
-            }
-
-            @Override
-            public void signal(RebalanceSignal signal) {
-                signals.add(signal);
-            }
-        };
+        RecordedOutput out = new RecordedOutput();
+        List<RebalanceSignal> signals = out.signals;
         InventoryBook book = InventoryBook.onHeap(settings);
         MarketSnapshot m = market(1);
         // The straddles are sold under no gamma limit; then the limit (and the option hedge) arrives.
@@ -195,7 +184,7 @@ class InventoryBookDeribitChainTest {
             gammaAfter += -25 * r.gamma(at);
         }
         double dollarAfter = gammaAfter * s * s / 100;
-        RiskSnapshot last = risk.get(risk.size() - 1);
+        RiskSnapshot last = out.last();
         assertThat(last.getDollarGamma()).isCloseTo(dollarAfter, within(1e-6 * limit));
         assertThat(Math.abs(dollarAfter)).isLessThan(limit).isGreaterThanOrEqualTo(0.5 * limit - 1e-6 * limit);
         assertThat(last.getPendingHedge()).isZero();
