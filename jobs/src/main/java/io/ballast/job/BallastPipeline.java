@@ -95,8 +95,10 @@ public final class BallastPipeline {
                         .union(limitEvents).broadcast(PortfolioFunction.PRICES, PortfolioFunction.LIMITS))
                 .process(new PortfolioFunction(settings))
                 .uid(UID_PORTFOLIO).name("portfolio");
-        signals = signals.union(portfolio.getSideOutput(PortfolioFunction.SIGNALS));
-        return new Outputs(signals, risk, skew, rejected, portfolio);
+        // The portfolio's signals get a sink of their own (Outputs#toKafka): a union with the books' signals
+        // would take the signals' sink out of the inventory operator's chain, every signal then crossing a
+        // network channel and a thread of its own.
+        return new Outputs(signals, risk, skew, rejected, portfolio, portfolio.getSideOutput(PortfolioFunction.SIGNALS));
     }
 
     /** {@code provider/UNDERLYING} of a trade. */

@@ -12,7 +12,7 @@ import io.ballast.kafka.Rejection;
 import io.ballast.registry.RegistryConfig;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
-/** The four output streams of the pipeline. */
+/** The output streams of the pipeline: four, and two more with the portfolio stage. */
 public final class Outputs {
 
     public static final String UID_SIGNALS_SINK = "rebalance-signals-sink";
@@ -20,25 +20,35 @@ public final class Outputs {
     public static final String UID_SKEW_SINK = "vol-skew-sink";
     public static final String UID_REJECTED_SINK = "rejected-sink";
     public static final String UID_PORTFOLIO_SINK = "portfolio-risk-sink";
+    public static final String UID_PORTFOLIO_SIGNALS_SINK = "portfolio-signals-sink";
+    /** The transactional id suffix of the portfolio's signals sink: the books' signals sink writes the same topic. */
+    static final String PORTFOLIO_SIGNALS_TRANSACTIONS = "portfolio";
 
     private final DataStream<RebalanceSignal> signals;
     private final DataStream<RiskSnapshot> risk;
     private final DataStream<VolSkew> skew;
     private final DataStream<Rejection> rejected;
     private final DataStream<PortfolioRisk> portfolio;
+    private final DataStream<RebalanceSignal> portfolioSignals;
 
     public Outputs(DataStream<RebalanceSignal> signals, DataStream<RiskSnapshot> risk, DataStream<VolSkew> skew,
                    DataStream<Rejection> rejected) {
-        this(signals, risk, skew, rejected, null);
+        this(signals, risk, skew, rejected, null, null);
     }
 
+    /**
+     * @param signals the books' signals
+     * @param portfolioSignals the portfolio's signals (MARGIN_USAGE, LIQUIDATION_BUFFER), to the same topic
+     */
     public Outputs(DataStream<RebalanceSignal> signals, DataStream<RiskSnapshot> risk, DataStream<VolSkew> skew,
-                   DataStream<Rejection> rejected, DataStream<PortfolioRisk> portfolio) {
+                   DataStream<Rejection> rejected, DataStream<PortfolioRisk> portfolio,
+                   DataStream<RebalanceSignal> portfolioSignals) {
         this.signals = signals;
         this.risk = risk;
         this.skew = skew;
         this.rejected = rejected;
         this.portfolio = portfolio;
+        this.portfolioSignals = portfolioSignals;
     }
 
     public DataStream<RebalanceSignal> signals() { return signals; }
@@ -47,6 +57,8 @@ public final class Outputs {
     public DataStream<Rejection> rejected() { return rejected; }
     /** Null when the portfolio stage is off. */
     public DataStream<PortfolioRisk> portfolio() { return portfolio; }
+    /** The portfolio's signals; null when the portfolio stage is off. */
+    public DataStream<RebalanceSignal> portfolioSignals() { return portfolioSignals; }
 
     /** Writes every stream to its topic. */
     public void toKafka(BallastConfig config) {
@@ -74,6 +86,13 @@ public final class Outputs {
             portfolio.sinkTo(KafkaIo.sink(kafka, sinks, registry, topics.name(Topic.PORTFOLIO_RISK), PortfolioRisk.class,
                             p -> KafkaIo.utf8(p.getProviderId()), p -> p, sinks.bulkLinger()))
                     .uid(UID_PORTFOLIO_SINK).name("portfolio-risk");
+        }
+        if (portfolioSignals != null) {
+            // The same topic as the books' signals, through a sink of its own (chained to the portfolio, as the
+            // books' sink is to the inventory), with transactional ids of its own.
+            portfolioSignals.sinkTo(KafkaIo.sink(kafka, sinks, registry, topics.name(Topic.SIGNALS), RebalanceSignal.class,
+                            s -> KafkaIo.utf8(signalKey(s)), s -> s, sinks.linger(), PORTFOLIO_SIGNALS_TRANSACTIONS))
+                    .uid(UID_PORTFOLIO_SIGNALS_SINK).name("portfolio signals");
         }
         rejected.sinkTo(KafkaIo.rejectedSink(kafka, sinks, registry, topics.name(Topic.REJECTED)))
                 .uid(UID_REJECTED_SINK).name("rejected");

@@ -103,6 +103,17 @@ public final class KafkaIo {
     public static <IN, V extends SpecificRecord> Sink<IN> sink(
             BallastConfig.Kafka kafka, BallastConfig.Sinks sinks, RegistryConfig registry, String topic, Class<V> valueClass,
             SerializableFunction<IN, byte[]> key, SerializableFunction<IN, V> value, Duration linger) {
+        return sink(kafka, sinks, registry, topic, valueClass, key, value, linger, null);
+    }
+
+    /**
+     * As above, for a second sink of the same topic: its transactional id prefix is
+     * {@code <prefix>-<topic>-<transactionsSuffix>} (null: none), so that the two never fence each other.
+     */
+    public static <IN, V extends SpecificRecord> Sink<IN> sink(
+            BallastConfig.Kafka kafka, BallastConfig.Sinks sinks, RegistryConfig registry, String topic, Class<V> valueClass,
+            SerializableFunction<IN, byte[]> key, SerializableFunction<IN, V> value, Duration linger,
+            String transactionsSuffix) {
         AvroKafkaSerializer<IN, V> serializer = new AvroKafkaSerializer<>(topic, valueClass, registry, key, value);
         Properties props = producerProperties(kafka, sinks, linger);
         boolean exactlyOnce = sinks.delivery() == BallastConfig.Delivery.EXACTLY_ONCE;
@@ -114,8 +125,13 @@ public final class KafkaIo {
         if (!exactlyOnce) {
             return builder.build();
         }
-        builder.setTransactionalIdPrefix(sinks.transactionalIdPrefix() + "-" + topic);
+        builder.setTransactionalIdPrefix(transactionalIdPrefix(sinks, topic, transactionsSuffix));
         return new TolerantKafkaSink<>(builder.build());
+    }
+
+    /** {@code <prefix>-<topic>}, and {@code -<suffix>} when there is one. */
+    public static String transactionalIdPrefix(BallastConfig.Sinks sinks, String topic, String suffix) {
+        return sinks.transactionalIdPrefix() + "-" + topic + (suffix == null ? "" : "-" + suffix);
     }
 
     /**

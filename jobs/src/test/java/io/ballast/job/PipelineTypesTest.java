@@ -44,6 +44,43 @@ class PipelineTypesTest {
                 .isInstanceOf(BroadcastEventSerializer.class);
     }
 
+    /**
+     * With the portfolio stage on, the books' signals sink stays chained to the inventory operator (a union
+     * with the portfolio's signals took it out of the chain) and the portfolio's own signals sink is chained to
+     * the portfolio; both write the signals topic.
+     */
+    @Test
+    void withThePortfolioOnEachSignalsSinkIsChainedToItsStage() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        Inputs inputs = new Inputs(
+                env.fromData(List.of(), new AvroTypeInfo<>(Quote.class)),
+                env.fromData(List.of(), new AvroTypeInfo<>(SourcedTrade.class)),
+                env.fromData(List.of(), TypeInformation.of(LimitsUpdate.class)),
+                env.fromData(List.of(), TypeInformation.of(Rejection.class)));
+        BallastConfig config = BallastConfig.fromArgs("--bootstrap", "h:1", "--registry", "http://r",
+                "--portfolio.enabled", "true");
+        BallastPipeline.build(inputs, config).toKafka(config);
+        List<String> vertices = new java.util.ArrayList<>();
+        env.getStreamGraph().getJobGraph().getVertices().forEach(v -> vertices.add(v.getName()));
+
+        assertThat(vertices).filteredOn(n -> n.startsWith("inventory")).singleElement().asString()
+                .contains("rebalance-signals: Writer").doesNotContain("portfolio signals");
+        assertThat(vertices).filteredOn(n -> n.startsWith("portfolio")).singleElement().asString()
+                .contains("portfolio signals: Writer").doesNotContain("rebalance-signals");
+        assertThat(vertices).noneMatch(n -> n.startsWith("rebalance-signals"));
+    }
+
+    @Test
+    void thePortfolioSignalsSinkHasTransactionalIdsOfItsOwn() {
+        BallastConfig config = BallastConfig.fromArgs("--bootstrap", "h:1", "--registry", "http://r");
+        String topic = config.topics().name(io.ballast.domain.Topic.SIGNALS);
+        assertThat(io.ballast.kafka.KafkaIo.transactionalIdPrefix(config.sinks(), topic, null))
+                .isEqualTo("ballast-" + topic);
+        assertThat(io.ballast.kafka.KafkaIo.transactionalIdPrefix(config.sinks(), topic, Outputs.PORTFOLIO_SIGNALS_TRANSACTIONS))
+                .isEqualTo("ballast-" + topic + "-portfolio");
+    }
+
     private static StreamNode node(StreamGraph graph, String uid) {
         return graph.getStreamNodes().stream().filter(n -> uid.equals(n.getTransformationUID())).findFirst()
                 .orElseThrow(() -> new AssertionError("no operator " + uid));
