@@ -220,6 +220,7 @@ public final class Harness {
         List<Double> pairRatios = new ArrayList<>();
         List<Double> cbRatios = new ArrayList<>();
         List<Double> cbCpuRatios = new ArrayList<>();
+        List<Double> cbCpuWithoutJitRatios = new ArrayList<>();
         for (int i = 0; i < repeat; i++) {
             // c before b every other time: neither always runs right after the other's garbage.
             boolean cFirst = !compare.isEmpty() && i % 2 == 1;
@@ -235,6 +236,7 @@ public final class Harness {
             if (!compare.isEmpty()) {
                 cbRatios.add((double) cs.get(i).get("recordsPerSecond") / (double) bs.get(i).get("recordsPerSecond"));
                 cbCpuRatios.add((double) cs.get(i).get("cpuSeconds") / (double) bs.get(i).get("cpuSeconds"));
+                cbCpuWithoutJitRatios.add(cpuWithoutJit(cs.get(i)) / cpuWithoutJit(bs.get(i)));
             }
         }
         Map<String, Object> a = medianRun(as);
@@ -263,6 +265,8 @@ public final class Harness {
             r.put("ratioCpuSecondsCoverB", (double) c.get("cpuSeconds") / (double) b.get("cpuSeconds"));
             r.put("ratioCoverBOfEachPair", cbRatios);
             r.put("ratioCpuCoverBOfEachPair", cbCpuRatios);
+            r.put("ratioCpuWithoutJitCoverBOfEachPair", cbCpuWithoutJitRatios);
+            r.put("ratioCpuWithoutJitCoverBOfLeast", leastRatio(cs, bs));
             r.put("cRuns", cs);
             r.put("warmUpC", warmC);
         }
@@ -271,10 +275,13 @@ public final class Harness {
                 + " CPU b/a %.2f", ratio, repeat, pairRatios.stream().map(x -> String.format(Locale.ROOT, "%.2f", x)).toList(),
                 cpuRatio));
         if (!compare.isEmpty()) {
-            say(String.format(Locale.ROOT, "COMPARE %s: ratio c/b %.2f (records/s, medians; each pair %s), CPU c/b of each pair %s",
+            say(String.format(Locale.ROOT, "COMPARE %s: ratio c/b %.2f (records/s, medians; each pair %s), CPU c/b of each pair %s;"
+                    + " CPU without JIT threads c/b of each pair %s, of the least of each %.2f",
                     compare, (double) r.get("ratioRecordsPerSecondCoverB"),
                     cbRatios.stream().map(x -> String.format(Locale.ROOT, "%.2f", x)).toList(),
-                    cbCpuRatios.stream().map(x -> String.format(Locale.ROOT, "%.2f", x)).toList()));
+                    cbCpuRatios.stream().map(x -> String.format(Locale.ROOT, "%.2f", x)).toList(),
+                    cbCpuWithoutJitRatios.stream().map(x -> String.format(Locale.ROOT, "%.2f", x)).toList(),
+                    (double) r.get("ratioCpuWithoutJitCoverBOfLeast")));
         }
         return (double) b.get("recordsPerSecond") * counts[0] / total;
     }
@@ -349,6 +356,26 @@ public final class Harness {
     }
 
     /** The run with the median records/s (the lower middle one of an even number). */
+    /**
+     * A run's CPU seconds without the JIT compiler threads'. Runs in one JVM still compile thousands of methods
+     * each (docs/performance.md, issue 13's third pass): 2–6 CPU s a run, varying more than the jobs' own.
+     */
+    @SuppressWarnings("unchecked")
+    static double cpuWithoutJit(Map<String, Object> run) {
+        Map<String, Double> byThread = (Map<String, Double>) run.get("cpuSecondsByThread");
+        return (double) run.get("cpuSeconds") - byThread.getOrDefault(ThreadCpu.JIT, 0.0);
+    }
+
+    /**
+     * The least CPU without JIT of the c runs over that of the b runs: on a shared machine a run is slowed by
+     * others, never sped up, so the least of each is the nearest to the job's own cost.
+     */
+    static double leastRatio(List<Map<String, Object>> cs, List<Map<String, Object>> bs) {
+        double c = cs.stream().mapToDouble(Harness::cpuWithoutJit).min().orElse(Double.NaN);
+        double b = bs.stream().mapToDouble(Harness::cpuWithoutJit).min().orElse(Double.NaN);
+        return c / b;
+    }
+
     private static Map<String, Object> medianRun(List<Map<String, Object>> runs) {
         List<Map<String, Object>> sorted = new ArrayList<>(runs);
         sorted.sort(java.util.Comparator.comparingDouble(m -> (double) m.get("recordsPerSecond")));
