@@ -21,7 +21,10 @@ public final class Outputs {
     public static final String UID_REJECTED_SINK = "rejected-sink";
     public static final String UID_PORTFOLIO_SINK = "portfolio-risk-sink";
     public static final String UID_PORTFOLIO_SIGNALS_SINK = "portfolio-signals-sink";
-    /** The transactional id suffix of the portfolio's signals sink: the books' signals sink writes the same topic. */
+    /**
+     * The portfolio signals sink's part of its transactional ids ({@code <prefix>-portfolio-<topic>}): the books'
+     * signals sink writes the same topic.
+     */
     static final String PORTFOLIO_SIGNALS_TRANSACTIONS = "portfolio";
 
     private final DataStream<RebalanceSignal> signals;

@@ -108,12 +108,14 @@ public final class KafkaIo {
 
     /**
      * As above, for a second sink of the same topic: its transactional id prefix is
-     * {@code <prefix>-<topic>-<transactionsSuffix>} (null: none), so that the two never fence each other.
+     * {@code <prefix>-<transactionsSink>-<topic>} (null: {@code <prefix>-<topic>}), so that the two never share a
+     * transactional id, and neither's prefix begins the other's (the connector's listing abort strategy would
+     * take the other's transactions for its own).
      */
     public static <IN, V extends SpecificRecord> Sink<IN> sink(
             BallastConfig.Kafka kafka, BallastConfig.Sinks sinks, RegistryConfig registry, String topic, Class<V> valueClass,
             SerializableFunction<IN, byte[]> key, SerializableFunction<IN, V> value, Duration linger,
-            String transactionsSuffix) {
+            String transactionsSink) {
         AvroKafkaSerializer<IN, V> serializer = new AvroKafkaSerializer<>(topic, valueClass, registry, key, value);
         Properties props = producerProperties(kafka, sinks, linger);
         boolean exactlyOnce = sinks.delivery() == BallastConfig.Delivery.EXACTLY_ONCE;
@@ -125,13 +127,13 @@ public final class KafkaIo {
         if (!exactlyOnce) {
             return builder.build();
         }
-        builder.setTransactionalIdPrefix(transactionalIdPrefix(sinks, topic, transactionsSuffix));
+        builder.setTransactionalIdPrefix(transactionalIdPrefix(sinks, topic, transactionsSink));
         return new TolerantKafkaSink<>(builder.build());
     }
 
-    /** {@code <prefix>-<topic>}, and {@code -<suffix>} when there is one. */
-    public static String transactionalIdPrefix(BallastConfig.Sinks sinks, String topic, String suffix) {
-        return sinks.transactionalIdPrefix() + "-" + topic + (suffix == null ? "" : "-" + suffix);
+    /** {@code <prefix>-<topic>}; {@code <prefix>-<sink>-<topic>} for a second sink of the topic. */
+    public static String transactionalIdPrefix(BallastConfig.Sinks sinks, String topic, String sink) {
+        return sinks.transactionalIdPrefix() + "-" + (sink == null ? "" : sink + "-") + topic;
     }
 
     /**

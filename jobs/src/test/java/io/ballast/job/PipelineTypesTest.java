@@ -77,8 +77,15 @@ class PipelineTypesTest {
         String topic = config.topics().name(io.ballast.domain.Topic.SIGNALS);
         assertThat(io.ballast.kafka.KafkaIo.transactionalIdPrefix(config.sinks(), topic, null))
                 .isEqualTo("ballast-" + topic);
-        assertThat(io.ballast.kafka.KafkaIo.transactionalIdPrefix(config.sinks(), topic, Outputs.PORTFOLIO_SIGNALS_TRANSACTIONS))
-                .isEqualTo("ballast-" + topic + "-portfolio");
+        String portfolio = io.ballast.kafka.KafkaIo.transactionalIdPrefix(config.sinks(), topic,
+                Outputs.PORTFOLIO_SIGNALS_TRANSACTIONS);
+        assertThat(portfolio).isEqualTo("ballast-portfolio-" + topic);
+        // Neither begins the other, nor any other sink's (a listing abort matches transactional ids by prefix).
+        for (io.ballast.domain.Topic t : io.ballast.domain.Topic.values()) {
+            String other = io.ballast.kafka.KafkaIo.transactionalIdPrefix(config.sinks(), config.topics().name(t), null);
+            assertThat(portfolio).doesNotStartWith(other);
+            assertThat(other).doesNotStartWith(portfolio);
+        }
     }
 
     private static StreamNode node(StreamGraph graph, String uid) {
